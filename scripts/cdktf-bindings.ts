@@ -1,0 +1,138 @@
+// Turns a `terraform providers schema -json` document into TypeScript construct bindings.
+// The generator is the upstream one (CDKTF, or its fork cdktn, which keeps the same API under
+// other package names), so the bindings are exactly what `cdktf get` would have produced.
+import { mkdtempSync, readdirSync, rmSync, cpSync, mkdirSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { CodeMaker } from 'codemaker';
+import type * as Commons from '@cdktf/commons';
+import type { TerraformProviderGenerator } from '@cdktf/provider-generator/lib/get/generator/provider-generator';
+
+/** Which construct library the bindings are written for. */
+export interface BindingsTarget {
+  /** Short name used on the command line and in messages. */
+  readonly name: 'cdktf' | 'cdktn';
+  readonly generatorModule: string;
+  readonly commonsModule: string;
+  /** The package folder (relative to the repository root) that holds the generated `src/`. */
+  readonly packageDir: string;
+}
+
+export const CDKTF_TARGET: BindingsTarget = {
+  name: 'cdktf',
+  generatorModule: '@cdktf/provider-generator/lib/get/generator/provider-generator',
+  commonsModule: '@cdktf/commons',
+  packageDir: 'provider/cdktf',
+};
+
+export const CDKTN_TARGET: BindingsTarget = {
+  name: 'cdktn',
+  generatorModule: '@cdktn/provider-generator/lib/get/generator/provider-generator',
+  commonsModule: '@cdktn/commons',
+  packageDir: 'provider/cdktn',
+};
+
+export const BINDINGS_TARGETS: readonly BindingsTarget[] = [CDKTF_TARGET, CDKTN_TARGET];
+
+/** Just the parts of the schema document the generator looks at. */
+export interface ProviderSchemaDocument {
+  readonly format_version: string;
+  readonly provider_schemas: Record<string, unknown>;
+}
+
+export interface ProviderIdentity {
+  /** Local name, e.g. `tessera`. */
+  readonly name: string;
+  /** Source address as users write it, e.g. `tessera/tessera`. */
+  readonly source: string;
+  /** Version constraint written into `required_providers`, e.g. `~> 0.1`. */
+  readonly versionConstraint: string;
+}
+
+type GeneratorModule = { TerraformProviderGenerator: typeof TerraformProviderGenerator };
+type CodeMakerModule = { CodeMaker: typeof CodeMaker };
+
+/**
+ * Loading the generator's commons package runs `terraform version` and would phone home, so the
+ * switches that stop that must be in the environment before the first require.
+ */
+function loadGenerator(target: BindingsTarget): {
+  generatorModule: GeneratorModule;
+  commons: typeof Commons;
+  codemaker: CodeMakerModule;
+} {
+  process.env.CHECKPOINT_DISABLE = '1';
+  process.env.DISABLE_VERSION_CHECK = '1';
+  try {
+    // Dynamic requires: the target library is chosen at run time, and the deep import avoids the
+    // package root, which drags in jsii-pacmak.
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const commons = require(target.commonsModule) as typeof Commons;
+    const generatorModule = require(target.generatorModule) as GeneratorModule;
+    const codemaker = require('codemaker') as CodeMakerModule;
+    /* eslint-enable @typescript-eslint/no-require-imports */
+    return { generatorModule, commons, codemaker };
+  } catch (error) {
+    throw new Error(
+      `the ${target.name} provider generator is not installed (${target.generatorModule}): ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+}
+
+/** The generator writes `providers/<name>/…`; only the `lazy-index.ts` variant is left out (see below). */
+const OMITTED_FILES = new Set(['lazy-index.ts']);
+
+/**
+ * Generates the bindings into `<outDir>` (replacing what is there): `index.ts` plus a folder per
+ * resource, data source and the provider itself.
+ */
+export async function generateBindings(
+  target: BindingsTarget,
+  schema: ProviderSchemaDocument,
+  provider: ProviderIdentity,
+  outDir: string,
+): Promise<string[]> {
+  const { generatorModule, commons, codemaker } = loadGenerator(target);
+  const staging = mkdtempSync(path.join(tmpdir(), `tessera-${target.name}-gen-`));
+  try {
+    // Real `terraform providers schema -json` says format_version "1.0"; the generator's type
+    // only lists the old values but reads nothing version-specific.
+    const generator = new generatorModule.TerraformProviderGenerator(
+      new codemaker.CodeMaker(),
+      schema as unknown as Commons.ProviderSchema,
+    );
+    const constraint = new commons.TerraformProviderConstraint({
+      name: provider.name,
+      source: provider.source,
+      version: provider.versionConstraint,
+    });
+    generator.generate(new commons.ConstructsMakerProviderTarget(constraint, commons.Language.TYPESCRIPT));
+    await generator.save(staging);
+
+    const generated = path.join(staging, 'providers', provider.name);
+    if (!existsSync(generated)) throw new Error(`the generator wrote nothing for provider ${provider.name}`);
+    rmSync(outDir, { recursive: true, force: true });
+    mkdirSync(outDir, { recursive: true });
+    // lazy-index.ts is a script-style file (bare `exports`/`require`) meant for jsii packages; the
+    // package entry point is index.ts, so shipping it would only add an uncompilable file.
+    cpSync(generated, outDir, { recursive: true, filter: (source) => !OMITTED_FILES.has(path.basename(source)) });
+    return listFiles(outDir);
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+/** Every file below `dir`, as sorted paths relative to it. */
+export function listFiles(dir: string): string[] {
+  const files: string[] = [];
+  const walk = (relative: string): void => {
+    for (const entry of readdirSync(path.join(dir, relative), { withFileTypes: true })) {
+      const child = relative ? `${relative}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) walk(child);
+      else files.push(child);
+    }
+  };
+  walk('');
+  return files.sort();
+}

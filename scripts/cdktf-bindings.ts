@@ -63,6 +63,9 @@ function loadGenerator(target: BindingsTarget): {
 } {
   process.env.CHECKPOINT_DISABLE = '1';
   process.env.DISABLE_VERSION_CHECK = '1';
+  // The `terraform version` it spawns on load must not read (or warn about) the user's CLI config.
+  const userCliConfig = process.env.TF_CLI_CONFIG_FILE;
+  process.env.TF_CLI_CONFIG_FILE = '/dev/null';
   try {
     // Dynamic requires: the target library is chosen at run time, and the deep import avoids the
     // package root, which drags in jsii-pacmak.
@@ -77,6 +80,9 @@ function loadGenerator(target: BindingsTarget): {
       `the ${target.name} provider generator is not installed (${target.generatorModule}): ${(error as Error).message}`,
       { cause: error },
     );
+  } finally {
+    if (userCliConfig === undefined) delete process.env.TF_CLI_CONFIG_FILE;
+    else process.env.TF_CLI_CONFIG_FILE = userCliConfig;
   }
 }
 

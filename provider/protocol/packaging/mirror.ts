@@ -1,0 +1,96 @@
+/**
+ * Lays a bundled provider out as a filesystem mirror package, for both registry hosts (a bare
+ * `ns/type` source means registry.terraform.io in Terraform and registry.opentofu.org in
+ * OpenTofu):
+ *   <mirror>/<host>/<ns>/<type>/<version>/<os>_<arch>/terraform-provider-<type>_v<version>
+ * with the bundle copied beside the launcher. Directories are real copies: the CLIs skip
+ * symlinked intermediate directories.
+ */
+import { chmod, copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { computeH1Hash } from './h1-hash';
+
+export type Launcher = 'sh-exec' | 'node-shebang';
+
+export interface MirrorPackageOptions {
+  mirrorDir: string;
+  hostnames?: string[];
+  namespace: string;
+  type: string;
+  version: string;
+  /** `os_arch` names; defaults to the current machine's (e.g. linux_amd64). */
+  platforms?: string[];
+  bundlePath: string;
+  /**
+   * 'sh-exec' (default): a `#!/bin/sh` script that `exec`s node on the bundle beside it (exec,
+   * so the CLI's SIGKILL hits node itself). 'node-shebang': the bundle itself with a
+   * `#!/usr/bin/env node` line, one process image fewer.
+   */
+  launcher?: Launcher;
+  /** The node binary for 'sh-exec': defaults to the absolute path of the node running this. */
+  nodePath?: string;
+}
+
+export interface MirrorPackage {
+  /** One directory per host × platform. */
+  packageDirs: string[];
+  executableName: string;
+  /** The lock-file hash of each platform's package (identical across hosts). */
+  hashes: Record<string, string>;
+}
+
+export function currentPlatform(): string {
+  const os = process.platform === 'win32' ? 'windows' : process.platform;
+  const arch = process.arch === 'x64' ? 'amd64' : process.arch === 'ia32' ? '386' : process.arch;
+  return `${os}_${arch}`;
+}
+
+const SEMVER = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
+
+function shellQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+export async function writeMirrorPackage(options: MirrorPackageOptions): Promise<MirrorPackage> {
+  const {
+    mirrorDir,
+    hostnames = ['registry.terraform.io', 'registry.opentofu.org'],
+    namespace,
+    type,
+    version,
+    platforms = [currentPlatform()],
+    bundlePath,
+    launcher = 'sh-exec',
+    nodePath = process.execPath,
+  } = options;
+  if (!SEMVER.test(version)) throw new Error(`provider version must be semver, got ${JSON.stringify(version)}`);
+  if (!/^[a-z0-9-]+$/.test(type) || !/^[a-z0-9-]+$/i.test(namespace)) {
+    throw new Error('namespace and type must be registry names (letters, digits, dashes)');
+  }
+  const executableName = `terraform-provider-${type}_v${version}`;
+  const packageDirs: string[] = [];
+  const hashes: Record<string, string> = {};
+  for (const host of hostnames) {
+    for (const platform of platforms) {
+      const dir = join(mirrorDir, host, namespace, type, version, platform);
+      await rm(dir, { recursive: true, force: true });
+      await mkdir(dir, { recursive: true });
+      const executable = join(dir, executableName);
+      if (launcher === 'sh-exec') {
+        await copyFile(bundlePath, join(dir, 'provider.js'));
+        // `$0` may be relative (the CLI runs the installed copy by a relative path), so resolve
+        // the bundle beside the script from it; `exec` keeps one process for the CLI to kill.
+        const script = `#!/bin/sh\nexec ${shellQuote(nodePath)} "$(dirname "$0")/provider.js" "$@"\n`;
+        await writeFile(executable, script, { mode: 0o755 });
+      } else {
+        const { readFile } = await import('node:fs/promises');
+        const code = await readFile(bundlePath, 'utf8');
+        await writeFile(executable, code.startsWith('#!') ? code : `#!/usr/bin/env node\n${code}`, { mode: 0o755 });
+      }
+      await chmod(executable, 0o755);
+      packageDirs.push(dir);
+      hashes[platform] ??= await computeH1Hash(dir);
+    }
+  }
+  return { packageDirs, executableName, hashes };
+}

@@ -1,0 +1,160 @@
+/**
+ * Starts a provider the way go-plugin clients (Terraform, OpenTofu) expect: cookie check,
+ * gRPC server on a unix socket (TCP fallback), AutoMTLS when the client sent its certificate,
+ * the handshake line as the only stdout output, the controller/stdio/broker/health services,
+ * and a prompt exit after Shutdown, when the parent dies, or never on SIGINT.
+ */
+import * as grpc from '@grpc/grpc-js';
+import { randomBytes } from 'node:crypto';
+import { unlinkSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ProviderDefinition } from '../definition';
+import { createLogger, levelFromEnv, type Logger } from '../logging/logger';
+import { loadProtocolServices } from '../proto/load';
+import { ProviderService } from '../server/provider-service';
+import { createServerCertificate, handshakeCertificateField } from './certificate';
+import { checkLaunchEnvironment, handshakeLine } from './handshake';
+
+/** terraform-plugin-go's limit; the grpc default of 4 MiB is too small for big states. */
+const MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
+
+export interface ServeOptions {
+  env?: NodeJS.ProcessEnv;
+  log?: Logger;
+}
+
+export interface RunningProvider {
+  network: 'unix' | 'tcp';
+  address: string;
+  /** Stops serving, removes the socket and exits the process (like a Shutdown call). */
+  shutdown(): void;
+}
+
+export async function serveProvider<P>(definition: ProviderDefinition<P>, options: ServeOptions = {}): Promise<RunningProvider> {
+  const env = options.env ?? process.env;
+  const launch = checkLaunchEnvironment(env);
+  if (!launch.ok) {
+    process.stderr.write(launch.message);
+    process.exit(1);
+  }
+  // stdout carries the handshake and nothing else: a stray console.log from any library
+  // before it breaks the launch, so everything written to stdout goes to stderr instead.
+  const stderrWrite = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
+  process.stdout.write = stderrWrite;
+  // The terminal sends Ctrl-C to the whole process group; the CLI then calls StopProvider.
+  process.on('SIGINT', () => undefined);
+
+  const log = options.log ?? createLogger({ level: levelFromEnv(env), module: `provider.terraform-provider-${definition.typeName}` });
+  const stop = new AbortController();
+  const service = new ProviderService(definition, {
+    log,
+    stopSignal: stop.signal,
+    onStop: () => {
+      log.info('StopProvider received: cancelling in-flight operations');
+      stop.abort();
+    },
+  });
+
+  const services = loadProtocolServices();
+  const server = new grpc.Server({
+    'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
+    'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
+  });
+  const openStreams = new Set<grpc.ServerWritableStream<unknown, unknown> | grpc.ServerDuplexStream<unknown, unknown>>();
+  let socketPath: string | null = null;
+  let exiting = false;
+
+  const shutdown = (): void => {
+    if (exiting) return;
+    exiting = true;
+    stop.abort();
+    for (const stream of openStreams) stream.end();
+    server.forceShutdown();
+    if (socketPath) {
+      try {
+        unlinkSync(socketPath);
+      } catch {
+        // already gone
+      }
+    }
+    process.exit(0);
+  };
+
+  server.addService(services.provider, service.implementation());
+  server.addService(services.controller, {
+    Shutdown: (_call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
+      callback(null, {});
+      // Let the reply flush before the process goes away.
+      setTimeout(shutdown, 5);
+    },
+  });
+  server.addService(services.stdio, {
+    // We log to stderr directly; an open, silent stream tells the client stdio is fine.
+    StreamStdio: (call: grpc.ServerWritableStream<unknown, unknown>) => {
+      openStreams.add(call);
+      call.on('cancelled', () => openStreams.delete(call));
+    },
+  });
+  server.addService(services.broker, {
+    StartStream: (call: grpc.ServerDuplexStream<unknown, unknown>) => {
+      openStreams.add(call);
+      call.on('data', () => undefined);
+      call.on('end', () => call.end());
+      call.on('cancelled', () => openStreams.delete(call));
+    },
+  });
+  server.addService(services.health, {
+    Check: (_call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => callback(null, { status: 1 }),
+  });
+
+  const clientCert = env.PLUGIN_CLIENT_CERT ?? '';
+  let credentials: grpc.ServerCredentials;
+  let certificateField = '';
+  if (clientCert.trim() !== '') {
+    const cert = createServerCertificate();
+    // Only the CLI that started us holds the private key of PLUGIN_CLIENT_CERT.
+    credentials = grpc.ServerCredentials.createSsl(
+      Buffer.from(clientCert),
+      [{ cert_chain: Buffer.from(cert.certificatePem), private_key: Buffer.from(cert.privateKeyPem) }],
+      true,
+    );
+    certificateField = handshakeCertificateField(cert.der);
+  } else {
+    credentials = grpc.ServerCredentials.createInsecure();
+  }
+
+  const bind = (address: string): Promise<number> =>
+    new Promise((resolve, reject) => server.bindAsync(address, credentials, (err, port) => (err ? reject(err) : resolve(port))));
+
+  let network: 'unix' | 'tcp' = 'unix';
+  let address: string;
+  const socketDir = env.PLUGIN_UNIX_SOCKET_DIR || tmpdir();
+  const candidate = join(socketDir, `plugin${randomBytes(6).toString('hex')}.sock`);
+  try {
+    // sun_path holds 107 bytes on Linux; longer paths cannot be bound.
+    if (Buffer.byteLength(candidate) > 100) throw new Error('socket path too long');
+    await bind(`unix:${candidate}`);
+    socketPath = candidate;
+    address = candidate;
+  } catch (err) {
+    log.debug('Unix socket unavailable, using TCP', { reason: err instanceof Error ? err.message : String(err) });
+    network = 'tcp';
+    const port = await bind('127.0.0.1:0');
+    address = `127.0.0.1:${port}`;
+  }
+
+  writeSync(1, handshakeLine(network, address, certificateField));
+  log.debug('Provider serving', { network, address, tls: certificateField !== '' });
+
+  // If the CLI dies without Shutdown (SIGKILL, crash), do not linger as an orphan.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) {
+      log.warn('Parent process exited; shutting down');
+      shutdown();
+    }
+  }, 500).unref();
+
+  return { network, address, shutdown };
+}

@@ -71,7 +71,10 @@ export class TesseraClient {
   private readonly userAgent: string;
   private readonly logger: ClientLogger;
 
+  private readonly options: TesseraClientOptions;
+
   constructor(options: TesseraClientOptions) {
+    this.options = options;
     this.endpoint = options.endpoint.replace(/\/+$/, '');
     this.token = options.token;
     this.timeoutMs = options.timeoutMs ?? 30_000;
@@ -79,6 +82,12 @@ export class TesseraClient {
     this.signal = options.signal;
     this.userAgent = options.userAgent ?? 'terraform-provider-tessera';
     this.logger = options.logger ?? silentLogger;
+  }
+
+  /** The same client, cancelled by `signal` as well (one handler's StopProvider signal). */
+  withSignal(signal: AbortSignal): TesseraClient {
+    const combined = this.signal ? AbortSignal.any([this.signal, signal]) : signal;
+    return new TesseraClient({ ...this.options, signal: combined });
   }
 
   async getMe(): Promise<Me> {

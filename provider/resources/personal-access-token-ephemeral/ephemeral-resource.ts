@@ -1,0 +1,89 @@
+// Ephemeral resource `tessera_personal_access_token`: a token that lives for one Terraform run.
+// Open creates it; Close revokes it using the id kept in the run's private data. The secret is
+// returned to the CLI only as an ephemeral value, which never reaches state or plan files.
+import { defineEphemeralResource } from '../../protocol/definition';
+import { DiagnosticError, error } from '../../protocol/diagnostics';
+import { defineSchema } from '../../protocol/schema/definition';
+import { apiDiagnostics } from '../../tessera/api-diagnostics';
+import { configNumber, configString } from '../../tessera/config-values';
+import { requireClient, type TesseraProviderContext } from '../../tessera/provider-context';
+import { checkExpirationDays, checkName } from '../shared/token-rules';
+
+export const TYPE_NAME = 'tessera_personal_access_token';
+export const DEFAULT_EXPIRATION_DAYS = 1;
+
+export const personalAccessTokenEphemeralSchema = defineSchema({
+  description:
+    'A short-lived Tessera personal access token for the duration of one Terraform run (Terraform ≥ 1.10, OpenTofu ≥ 1.11). It is created when the run opens it and revoked when the run closes it; the secret is never written to the state or a plan file. Use it, for example, as `api_token` of another provider configuration.',
+  attributes: {
+    name: { type: 'string', required: true, description: 'A label for the token, 1–100 characters.' },
+    expiration_days: {
+      type: 'number',
+      optional: true,
+      computed: true,
+      description: `Lifetime in whole days, within the server's token policy; defaults to ${DEFAULT_EXPIRATION_DAYS}. The token is revoked at the end of the run anyway; this bounds its life if the run is killed.`,
+    },
+    id: { type: 'string', computed: true, description: "The token's API id." },
+    token: { type: 'string', computed: true, sensitive: true, description: 'The secret (`tspat_…`), valid until the run ends.' },
+    token_hint: { type: 'string', computed: true, description: '`tspat_…` followed by the last four characters of the secret.' },
+    created_at: { type: 'string', computed: true, description: 'When the token was created (RFC 3339, UTC).' },
+    expires_at: { type: 'string', computed: true, description: 'When the token would expire if the run did not revoke it (RFC 3339, UTC).' },
+  },
+});
+
+interface EphemeralPrivate {
+  id: string;
+}
+
+export const personalAccessTokenEphemeral = defineEphemeralResource<TesseraProviderContext>({
+  typeName: TYPE_NAME,
+  schema: personalAccessTokenEphemeralSchema,
+
+  validate({ config, diagnostics }) {
+    checkName(config.name, diagnostics);
+    checkExpirationDays(config.expiration_days, diagnostics);
+  },
+
+  async open({ config, provider, signal, log, diagnostics, private: privateState }) {
+    checkName(config.name, diagnostics);
+    checkExpirationDays(config.expiration_days, diagnostics, provider.policy);
+    diagnostics.throwIfErrors();
+    const name = configString(config.name);
+    const days = configNumber(config.expiration_days) ?? DEFAULT_EXPIRATION_DAYS;
+    if (typeof name !== 'string') throw new DiagnosticError(error('Token name not known', 'name must be known when the token is opened.'));
+    const client = requireClient(provider, signal);
+    try {
+      const created = await client.createPersonalAccessToken({ name, expiration_days: days });
+      log.redact(created.token);
+      privateState.setJson({ id: created.id } satisfies EphemeralPrivate);
+      log.info('opened ephemeral personal access token', { id: created.id, token_hint: created.token_hint });
+      return {
+        result: {
+          name,
+          expiration_days: config.expiration_days ?? days,
+          id: created.id,
+          token: created.token,
+          token_hint: created.token_hint,
+          created_at: created.created_at,
+          expires_at: created.expires_at,
+        },
+      };
+    } catch (failure) {
+      throw new DiagnosticError(
+        apiDiagnostics(failure, { summary: 'Could not open the ephemeral personal access token', attributes: ['name', 'expiration_days'] }),
+      );
+    }
+  },
+
+  async close({ provider, signal, log, private: privateState }) {
+    const saved = privateState.getJson<EphemeralPrivate>();
+    if (!saved) return;
+    const client = requireClient(provider, signal);
+    try {
+      const revoked = await client.revokePersonalAccessToken(saved.id);
+      log.info(revoked ? 'revoked ephemeral personal access token' : 'ephemeral token was already gone', { id: saved.id });
+    } catch (failure) {
+      throw new DiagnosticError(apiDiagnostics(failure, { summary: `Could not revoke ephemeral personal access token ${saved.id}` }));
+    }
+  },
+});

@@ -1,0 +1,32 @@
+// What `configure` hands to every resource, data source and ephemeral resource of one
+// provider process.
+import { DiagnosticError, error } from '../protocol/diagnostics';
+import type { TesseraClient } from './client';
+
+/** The server's bounds for `expiration_days`, or the contract's fallback when unknown. */
+export interface ExpirationPolicy {
+  min: number;
+  max: number;
+  source: 'server' | 'fallback';
+}
+
+export const FALLBACK_EXPIRATION_POLICY: ExpirationPolicy = { min: 1, max: 30, source: 'fallback' };
+
+export interface TesseraProviderContext {
+  /** Undefined while the provider configuration holds values not known until apply. */
+  client: TesseraClient | undefined;
+  policy: ExpirationPolicy;
+}
+
+/** The configured client for one call, cancelled by that call's StopProvider signal. */
+export function requireClient(context: TesseraProviderContext, signal: AbortSignal): TesseraClient {
+  if (!context.client) {
+    throw new DiagnosticError(
+      error(
+        'Tessera provider configuration is not known yet',
+        'The provider "tessera" block uses values that are only known after apply (for example another resource\'s attribute), so the provider cannot call the API in this step. Use values known at plan time for "endpoint" and "api_token".',
+      ),
+    );
+  }
+  return context.client.withSignal(signal);
+}

@@ -1,0 +1,133 @@
+// The `tessera` provider: its configuration block, the configure-time checks against the API,
+// and the resources, data sources and ephemeral resources it serves.
+import { defineProvider, type ConfigureRequest } from '../protocol/definition';
+import { DiagnosticError, error, path, type Diagnostic } from '../protocol/diagnostics';
+import { defineSchema } from '../protocol/schema/definition';
+import { currentUserDataSource } from '../resources/current-user/data-source';
+import { personalAccessTokenEphemeral } from '../resources/personal-access-token-ephemeral/ephemeral-resource';
+import { personalAccessTokenResource } from '../resources/personal-access-token/resource';
+import { personalAccessTokensDataSource } from '../resources/personal-access-tokens/data-source';
+import { TesseraClient } from './client';
+import { configString } from './config-values';
+import { TesseraApiError, TesseraConnectionError, TesseraTimeoutError } from './errors';
+import { FALLBACK_EXPIRATION_POLICY, type ExpirationPolicy, type TesseraProviderContext } from './provider-context';
+import { ENDPOINT_VARIABLE, resolveSettings, TOKEN_VARIABLE, validateConfiguredSettings, type ProviderSettings } from './settings';
+import { PROVIDER_VERSION } from './version';
+
+export const providerSchema = defineSchema({
+  description:
+    'The Tessera provider manages personal access tokens of the Tessera token service: long-lived tokens as resources (with rotation), short-lived tokens as ephemeral resources, and read-only views of the caller and their tokens.',
+  attributes: {
+    endpoint: {
+      type: 'string',
+      optional: true,
+      description:
+        'Base URL of the Tessera API, e.g. `http://127.0.0.1:8080`. Defaults to the `TESSERA_ENDPOINT` environment variable.',
+    },
+    api_token: {
+      type: 'string',
+      optional: true,
+      sensitive: true,
+      description:
+        'A Tessera personal access token (`tspat_…`) the provider authenticates with. Defaults to the `TESSERA_API_TOKEN` environment variable. Tokens the provider creates belong to this token\'s user.',
+    },
+  },
+});
+
+export const tesseraProvider = defineProvider<TesseraProviderContext>({
+  typeName: 'tessera',
+  schema: providerSchema,
+
+  validateConfig({ config, diagnostics }) {
+    const problems = validateConfiguredSettings({ endpoint: configString(config.endpoint), api_token: configString(config.api_token) });
+    for (const problem of problems) diagnostics.error(problem.summary, problem.detail, path(problem.attribute));
+  },
+
+  async configure(req: ConfigureRequest): Promise<TesseraProviderContext> {
+    const resolved = resolveSettings(
+      { endpoint: configString(req.config.endpoint), api_token: configString(req.config.api_token) },
+      process.env,
+    );
+    if ('unknown' in resolved) {
+      req.log.info('provider configuration not known yet; API calls wait for apply');
+      return { client: undefined, policy: FALLBACK_EXPIRATION_POLICY };
+    }
+    if ('problems' in resolved) {
+      throw new DiagnosticError(resolved.problems.map((p) => error(p.summary, p.detail, path(p.attribute))));
+    }
+    const { settings } = resolved;
+    req.log.redact(settings.apiToken);
+    const client = new TesseraClient({
+      endpoint: settings.endpoint,
+      token: settings.apiToken,
+      signal: req.signal,
+      userAgent: `terraform-provider-tessera/${PROVIDER_VERSION} terraform/${req.terraformVersion}`,
+      logger: {
+        debug: (message, fields) => req.log.debug(message, fields),
+        warn: (message, fields) => req.log.warn(message, fields),
+      },
+    });
+    const [identity, policy] = await Promise.all([
+      client.getMe().then(
+        () => undefined,
+        (failure: unknown) => failure,
+      ),
+      fetchPolicy(client, req),
+    ]);
+    if (identity !== undefined) throw new DiagnosticError(configureDiagnostics(identity, settings, req));
+    return { client, policy };
+  },
+
+  resources: [personalAccessTokenResource],
+  dataSources: [currentUserDataSource, personalAccessTokensDataSource],
+  ephemeralResources: [personalAccessTokenEphemeral],
+});
+
+async function fetchPolicy(client: TesseraClient, req: ConfigureRequest): Promise<ExpirationPolicy> {
+  try {
+    const policy = await client.getTokenPolicy();
+    const { min_expiration_days: min, max_expiration_days: max } = policy.personal_access_token;
+    return { min, max, source: 'server' };
+  } catch (failure) {
+    // An older API without the endpoint, or a transient failure: plan with the contract's
+    // default bounds; the API still validates on create.
+    req.log.warn('token policy not available; using 1-30 days', { reason: failure instanceof Error ? failure.message : 'unknown' });
+    return FALLBACK_EXPIRATION_POLICY;
+  }
+}
+
+function source(configured: string | null | undefined, variable: string): string {
+  return typeof configured === 'string' ? 'the provider configuration' : `the ${variable} environment variable`;
+}
+
+function configureDiagnostics(failure: unknown, settings: ProviderSettings, req: ConfigureRequest): Diagnostic[] {
+  const tokenSource = source(configString(req.config.api_token), TOKEN_VARIABLE);
+  const endpointSource = source(configString(req.config.endpoint), ENDPOINT_VARIABLE);
+  if (failure instanceof TesseraApiError && failure.status === 401) {
+    return [
+      error(
+        'Tessera API token rejected',
+        `The Tessera API at ${settings.endpoint} rejected the api_token from ${tokenSource}: the token is invalid or expired (or was revoked, or its user was deactivated). Create a new token and set "api_token" in the provider "tessera" block or the ${TOKEN_VARIABLE} environment variable.`,
+        path('api_token'),
+      ),
+    ];
+  }
+  if (failure instanceof TesseraConnectionError || failure instanceof TesseraTimeoutError) {
+    return [
+      error(
+        'Cannot reach the Tessera API',
+        `${failure.message}. The endpoint comes from ${endpointSource}; check "endpoint" in the provider "tessera" block or the ${ENDPOINT_VARIABLE} environment variable, and that the API is running.`,
+        path('endpoint'),
+      ),
+    ];
+  }
+  if (failure instanceof TesseraApiError) {
+    return [
+      error(
+        'Tessera API refused the provider configuration check',
+        `GET /api/v1/me at ${settings.endpoint} answered ${failure.status}: ${failure.detail || failure.title || 'no detail'}.`,
+      ),
+    ];
+  }
+  return [error('Tessera provider configuration failed', failure instanceof Error ? failure.message : 'unexpected failure')];
+}

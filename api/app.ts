@@ -1,0 +1,245 @@
+// Assembles one Tessera API instance: database pool, auth cache with its LISTEN connection,
+// background writers (last_used_at, failed-auth audit events, idempotency sweeper) and the
+// Express app. Migrations are NOT run here: call migrateLatest() (api/db/migrate.ts) first.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express, { type Express, type Request, type Response } from 'express';
+import type { Knex } from 'knex';
+import type pino from 'pino';
+import { AuditBuffer } from './audit/buffer';
+import { auditRoutes } from './audit/routes';
+import { Authenticator } from './auth/authenticator';
+import { AuthCache } from './auth/cache';
+import { FailureLimiter } from './auth/failure-limiter';
+import { InvalidationListener } from './auth/invalidation';
+import { systemClock, type Clock } from './clock';
+import { collectorRoutes } from './collector/routes';
+import { SERVER_KEY_MIN_BYTES } from './config';
+import type { ServiceContext } from './context';
+import { createKnex } from './db/connection';
+import { pendingMigrations } from './db/migrate';
+import { authenticate, principalOf, type SessionAuthenticator } from './http/authenticate';
+import { parseJsonBody, requireJsonMediaType } from './http/body';
+import { errorHandler, unknownRoute } from './http/errors';
+import { createMetrics, type ApiMetrics } from './http/metrics';
+import { HttpProblem, sendProblem, unavailable } from './http/problem';
+import { sweepIdempotencyRecords } from './idempotency/service';
+import { createLogger } from './logger';
+import { openApiDocument } from './openapi/document';
+import { serviceAccountRoutes } from './service-accounts/routes';
+import { teamRoutes } from './teams/routes';
+import { LastUsedTracker } from './tokens/last-used';
+import { DEFAULT_PAT_MAX_DAYS, PAT_MIN_DAYS, tokenPolicy } from './tokens/policy';
+import { personalTokenRoutes } from './tokens/routes';
+import { userRoutes } from './users/routes';
+
+export interface TesseraOptions {
+  /** PostgreSQL connection string; the schema must already be migrated (migrateLatest). */
+  databaseUrl: string;
+  /** HMAC key for stored token hashes and idempotency records; at least 32 bytes. */
+  serverKey: Buffer;
+  /** Defaults to a pino logger at info level on stdout. */
+  logger?: pino.Logger;
+  /** Defaults to the system clock; tests pass a ManualClock to reach expiry without sleeping. */
+  clock?: Clock;
+  /** Maximum personal token lifetime in days, 1–30 (TESSERA_PAT_MAX_DAYS); default 30. */
+  patMaxDays?: number;
+  /** Upper bound on how long a verified credential is reused from memory; default 500 ms, < 1000. */
+  authCacheMaxAgeMs?: number;
+  /** How often batched last_used_at values are written; default 5000 ms. */
+  lastUsedFlushIntervalMs?: number;
+  /** Failed authentications per address within the window before 429; default 20 per 60 s. */
+  authFailureLimit?: number;
+  authFailureWindowMs?: number;
+  /** Express "trust proxy" setting, for deployments behind a reverse proxy; default false. */
+  trustProxy?: boolean | number | string;
+  /** Database pool size; default 10. */
+  poolSize?: number;
+  /** Consulted when a request carries no token header (the web page's session cookie). */
+  sessionAuthenticator?: SessionAuthenticator;
+  /** Mounts more routes (e.g. the web page) before the 404 handler. */
+  extraRoutes?: (app: Express, services: TesseraServices) => void;
+}
+
+/** What extraRoutes and operational tooling may use. */
+export interface TesseraServices {
+  db: Knex;
+  clock: Clock;
+  logger: pino.Logger;
+  context: ServiceContext;
+  authenticator: Authenticator;
+  /** Middleware that authenticates (token or session) and sets the principal; see principalOf. */
+  authenticate: express.RequestHandler;
+  metrics: ApiMetrics;
+}
+
+export interface ListeningAddress {
+  server: http.Server;
+  port: number;
+  /** e.g. http://127.0.0.1:8080 */
+  url: string;
+}
+
+export interface Tessera extends TesseraServices {
+  app: Express;
+  /** Starts serving; port 0 picks a free port (see the returned address). */
+  listen(port?: number, host?: string): Promise<ListeningAddress>;
+  /** Stops the server (if listening), flushes pending writes, closes every connection. */
+  close(): Promise<void>;
+}
+
+const IDEMPOTENCY_SWEEP_INTERVAL_MS = 60_000;
+
+/**
+ * Builds an instance and opens its LISTEN connection (so the auth cache is active once this
+ * resolves). Does not listen on a port and does not run migrations.
+ */
+export async function createTessera(options: TesseraOptions): Promise<Tessera> {
+  if (options.serverKey.length < SERVER_KEY_MIN_BYTES) throw new Error(`serverKey must be at least ${SERVER_KEY_MIN_BYTES} bytes`);
+  const patMaxDays = options.patMaxDays ?? DEFAULT_PAT_MAX_DAYS;
+  if (!Number.isInteger(patMaxDays) || patMaxDays < PAT_MIN_DAYS || patMaxDays > DEFAULT_PAT_MAX_DAYS) {
+    throw new Error(`patMaxDays must be an integer between ${PAT_MIN_DAYS} and ${DEFAULT_PAT_MAX_DAYS}`);
+  }
+  const logger = options.logger ?? createLogger();
+  const clock = options.clock ?? systemClock;
+  const db = createKnex(options.databaseUrl, { poolMax: options.poolSize ?? 10 });
+  const metrics = createMetrics();
+  const cache = new AuthCache({ maxAgeMs: options.authCacheMaxAgeMs ?? 500 });
+  const listener = new InvalidationListener({ databaseUrl: options.databaseUrl, cache, logger });
+  const lastUsed = new LastUsedTracker(db, logger, options.lastUsedFlushIntervalMs ?? 5_000);
+  const audit = new AuditBuffer(db, logger);
+  const limiter = new FailureLimiter({ maxFailures: options.authFailureLimit ?? 20, windowMs: options.authFailureWindowMs ?? 60_000 });
+  const context: ServiceContext = { db, clock, serverKey: options.serverKey, patMaxDays, cache, lastUsed };
+  const authenticator = new Authenticator({ db, serverKey: options.serverKey, clock, cache, limiter, audit, lastUsed, metrics });
+  const auth = authenticate(authenticator, options.sessionAuthenticator);
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('trust proxy', options.trustProxy ?? false);
+  app.set('query parser', 'simple');
+
+  app.use((req: Request, res: Response, next) => {
+    const started = performance.now();
+    res.once('finish', () => {
+      const route = (req.route as { path?: string } | undefined)?.path;
+      const label = route === undefined ? 'unmatched' : `${req.baseUrl}${route}`;
+      metrics.httpRequests.inc({ method: req.method, route: label, status: String(res.statusCode) });
+      metrics.httpDuration.observe({ method: req.method, route: label }, (performance.now() - started) / 1000);
+    });
+    next();
+  });
+  app.use(requireJsonMediaType, parseJsonBody);
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    try {
+      await db.raw('SELECT 1');
+      const pending = await pendingMigrations(db);
+      if (pending.length > 0) return sendProblem(res, unavailable(`${pending.length} database migration(s) not applied.`));
+      res.json({ status: 'ready' });
+    } catch {
+      sendProblem(res, unavailable('The database is not reachable.'));
+    }
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.setHeader('Content-Type', metrics.registry.contentType);
+    res.end(await metrics.registry.metrics());
+  });
+
+  const api = express.Router();
+  const policy = tokenPolicy(patMaxDays);
+  const document = openApiDocument({ patMaxDays });
+  api.get('/token-policy', (_req, res) => {
+    res.json(policy);
+  });
+  api.get('/openapi.json', (_req, res) => {
+    res.json(document);
+  });
+  api.use(auth);
+  api.get('/me', (_req, res) => {
+    const principal = principalOf(res);
+    const authenticatedBy = {
+      type: principal.credentialType,
+      token_id: principal.tokenId,
+      expires_at: principal.expiresAt ? principal.expiresAt.toISOString() : null,
+    };
+    if (principal.user) {
+      const { id, email, name, teams } = principal.user;
+      res.json({ id, email, name, teams, authenticated_by: authenticatedBy });
+    } else {
+      const account = principal.serviceAccount as { id: string; name: string };
+      res.json({ id: account.id, email: null, name: account.name, teams: [], service_account: account, authenticated_by: authenticatedBy });
+    }
+  });
+  api.use(personalTokenRoutes(context));
+  api.use(userRoutes(context));
+  api.use(teamRoutes(context));
+  api.use(serviceAccountRoutes(context));
+  api.use(auditRoutes(context));
+  api.use(collectorRoutes(context));
+
+  const services: TesseraServices = { db, clock, logger, context, authenticator, authenticate: auth, metrics };
+  // Routes contributed by other parts (sessions, web page) come before the API's catch-all.
+  options.extraRoutes?.(app, services);
+  app.use('/api/v1', api);
+  app.use(unknownRoute);
+  app.use(errorHandler(logger));
+
+  await listener.start();
+  lastUsed.start();
+  const sweeper = setInterval(() => {
+    sweepIdempotencyRecords(db, clock.now()).catch((error: unknown) =>
+      logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'idempotency sweep failed'),
+    );
+  }, IDEMPOTENCY_SWEEP_INTERVAL_MS);
+  sweeper.unref();
+
+  let server: http.Server | null = null;
+  let closed: Promise<void> | null = null;
+
+  async function listen(port = 0, host = '127.0.0.1'): Promise<ListeningAddress> {
+    if (server) throw new Error('already listening');
+    const created = http.createServer(app);
+    // Keep-alive longer than typical load balancer idle timeouts, so they close first.
+    created.keepAliveTimeout = 65_000;
+    await new Promise<void>((resolve, reject) => {
+      created.once('error', reject);
+      created.listen(port, host, () => {
+        created.off('error', reject);
+        resolve();
+      });
+    });
+    server = created;
+    const address = created.address() as AddressInfo;
+    const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    return { server: created, port: address.port, url: `http://${shownHost}:${address.port}` };
+  }
+
+  async function close(): Promise<void> {
+    if (closed) return closed;
+    closed = (async () => {
+      clearInterval(sweeper);
+      if (server) {
+        const current = server;
+        await new Promise<void>((resolve) => {
+          current.close(() => resolve());
+          current.closeIdleConnections();
+          // In-flight requests get a moment; then the rest are cut.
+          setTimeout(() => current.closeAllConnections(), 2_000).unref();
+        });
+      }
+      await listener.stop();
+      await lastUsed.stop();
+      await audit.flush();
+      await db.destroy();
+    })();
+    return closed;
+  }
+
+  return { app, listen, close, ...services };
+}
+
+export { HttpProblem };

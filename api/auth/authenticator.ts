@@ -1,0 +1,126 @@
+// Turns a presented secret into a Principal, or refuses it with the one 401. Order matters:
+// rate limit, offline format check (no database), cache, then one indexed lookup.
+import type { Knex } from 'knex';
+import type { Clock } from '../clock';
+import type { AuditBuffer } from '../audit/buffer';
+import type { ApiMetrics } from '../http/metrics';
+import { tooManyFailures, unauthorized } from '../http/problem';
+import type { LastUsedTracker } from '../tokens/last-used';
+import { findCredentialByHash } from '../tokens/repository';
+import { checkSecretFormat, hashSecret, hashesEqual } from '../tokens/secret';
+import type { AuthCache, StoredCredential } from './cache';
+import type { FailureLimiter } from './failure-limiter';
+import type { Principal } from './principal';
+
+export type FailureReason = 'malformed' | 'unknown' | 'expired' | 'revoked' | 'inactive';
+
+export interface AuthenticatorDependencies {
+  db: Knex;
+  serverKey: Buffer;
+  clock: Clock;
+  cache: AuthCache;
+  limiter: FailureLimiter;
+  audit: AuditBuffer;
+  lastUsed: LastUsedTracker;
+  metrics: ApiMetrics;
+}
+
+/** Reads the secret from `Authorization: Bearer` or `API-Token`; undefined when neither is sent. */
+export function presentedSecret(headers: { authorization?: string | undefined; 'api-token'?: string | string[] | undefined }): string | undefined {
+  const authorization = headers.authorization;
+  if (authorization !== undefined) {
+    const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(authorization);
+    // A malformed Authorization header is presented-but-invalid, not absent.
+    return match ? (match[1] as string) : authorization.length > 0 ? '' : undefined;
+  }
+  const apiToken = headers['api-token'];
+  if (typeof apiToken === 'string') return apiToken.trim();
+  if (Array.isArray(apiToken)) return '';
+  return undefined;
+}
+
+export class Authenticator {
+  constructor(private readonly deps: AuthenticatorDependencies) {}
+
+  /** Throws the 429 when the address is blocked; used before looking at any credential. */
+  checkRateLimit(address: string): void {
+    const wait = this.deps.limiter.retryAfterSeconds(address);
+    if (wait > 0) throw tooManyFailures(wait);
+  }
+
+  async authenticate(secret: string, address: string): Promise<Principal> {
+    const kind = checkSecretFormat(secret);
+    if (kind === null) throw this.fail('malformed', address, null);
+    const hash = hashSecret(this.deps.serverKey, secret);
+    const credential = await this.credentialFor(hash);
+    if (!credential || !hashesEqual(credential.secretHash, hash)) throw this.fail('unknown', address, null);
+    const now = this.deps.clock.now();
+    if (credential.revoked) throw this.fail('revoked', address, credential.tokenId);
+    if (credential.expiresAt !== null && now.getTime() >= credential.expiresAt.getTime()) {
+      throw this.fail('expired', address, credential.tokenId);
+    }
+    if (credential.kind === 'personal_access_token' && !credential.userActive) throw this.fail('inactive', address, credential.tokenId);
+    this.deps.lastUsed.record(credential.tokenId, now);
+    return toPrincipal(credential);
+  }
+
+  /** The uncached verification path (what a cache miss costs); exposed for the benchmark. */
+  async lookup(secret: string): Promise<StoredCredential | null> {
+    if (checkSecretFormat(secret) === null) return null;
+    const hash = hashSecret(this.deps.serverKey, secret);
+    const credential = await findCredentialByHash(this.deps.db, hash);
+    return credential && hashesEqual(credential.secretHash, hash) ? credential : null;
+  }
+
+  private async credentialFor(hash: Buffer): Promise<StoredCredential | null> {
+    const key = hash.toString('base64');
+    const cached = this.deps.cache.get(key);
+    if (cached) {
+      this.deps.metrics.authCacheHits.inc();
+      return cached;
+    }
+    const generation = this.deps.cache.generation;
+    this.deps.metrics.tokenLookups.inc();
+    const credential = await findCredentialByHash(this.deps.db, hash);
+    if (credential) this.deps.cache.set(key, credential, generation);
+    return credential;
+  }
+
+  private fail(reason: FailureReason, address: string, tokenId: string | null): Error {
+    this.deps.limiter.recordFailure(address);
+    this.deps.metrics.authFailures.inc({ reason });
+    this.deps.audit.push({
+      occurredAt: this.deps.clock.now(),
+      action: 'authentication.failed',
+      outcome: 'failure',
+      tokenId,
+      sourceIp: address,
+      details: { reason },
+    });
+    return unauthorized();
+  }
+}
+
+function toPrincipal(credential: StoredCredential): Principal {
+  if (credential.kind === 'service_account') {
+    return {
+      credentialType: 'service_account',
+      tokenId: credential.tokenId,
+      expiresAt: credential.expiresAt,
+      user: null,
+      serviceAccount: { id: credential.serviceAccountId as string, name: credential.serviceAccountName ?? '' },
+    };
+  }
+  return {
+    credentialType: 'personal_access_token',
+    tokenId: credential.tokenId,
+    expiresAt: credential.expiresAt,
+    user: {
+      id: credential.userId as string,
+      email: credential.email ?? '',
+      name: credential.userName ?? '',
+      teams: credential.teams,
+    },
+    serviceAccount: null,
+  };
+}

@@ -1,0 +1,51 @@
+// Counts failed authentications per client address in a sliding window. Once an address is over
+// the limit, every authenticated request from it is refused with 429 until the window frees up,
+// valid tokens included: otherwise the difference between 401 and 200 would keep answering a
+// guesser's questions.
+export interface FailureLimiterOptions {
+  maxFailures: number;
+  windowMs: number;
+  maxAddresses?: number;
+  now?: () => number;
+}
+
+export class FailureLimiter {
+  private readonly failures = new Map<string, number[]>();
+  private readonly now: () => number;
+
+  constructor(private readonly options: FailureLimiterOptions) {
+    this.now = options.now ?? (() => Date.now());
+  }
+
+  /** Seconds to wait if the address is blocked, else 0. */
+  retryAfterSeconds(address: string): number {
+    const times = this.failures.get(address);
+    if (!times || times.length < this.options.maxFailures) return 0;
+    const now = this.now();
+    this.prune(times, now);
+    if (times.length < this.options.maxFailures) return 0;
+    const freeAt = (times[times.length - this.options.maxFailures] as number) + this.options.windowMs;
+    return Math.max(1, Math.ceil((freeAt - now) / 1000));
+  }
+
+  recordFailure(address: string): void {
+    const now = this.now();
+    let times = this.failures.get(address);
+    if (!times) {
+      if (this.failures.size >= (this.options.maxAddresses ?? 100_000)) {
+        const oldest = this.failures.keys().next();
+        if (!oldest.done) this.failures.delete(oldest.value);
+      }
+      times = [];
+      this.failures.set(address, times);
+    }
+    this.prune(times, now);
+    times.push(now);
+    // Only the most recent maxFailures timestamps matter for the decision.
+    if (times.length > this.options.maxFailures) times.splice(0, times.length - this.options.maxFailures);
+  }
+
+  private prune(times: number[], now: number): void {
+    while (times.length > 0 && (times[0] as number) <= now - this.options.windowMs) times.shift();
+  }
+}

@@ -1,0 +1,88 @@
+// Process configuration from the environment, validated once at start so a typo fails loudly
+// with the variable's name instead of surfacing later as odd behaviour.
+import { z } from 'zod';
+import { DEFAULT_PAT_MAX_DAYS, PAT_MIN_DAYS } from './tokens/policy';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface TesseraConfig {
+  /** Unset means "run the embedded PostgreSQL" (decided by api/main.ts). */
+  databaseUrl: string | undefined;
+  port: number;
+  host: string;
+  patMaxDays: number;
+  /** Unset means "use (or create) the key file under .tessera/" (decided by api/main.ts). */
+  serverKey: Buffer | undefined;
+  logLevel: LogLevel;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Minimum server key size: HMAC-SHA-256 gains nothing from more, and less would weaken it. */
+export const SERVER_KEY_MIN_BYTES = 32;
+
+/**
+ * Accepts a server key as hex (64+ hex digits) or base64/base64url (decoding to 32+ bytes).
+ * Hex is tried first because every hex string is also valid base64.
+ */
+export function parseServerKey(text: string): Buffer {
+  const trimmed = text.trim();
+  let key: Buffer | undefined;
+  if (/^(?:[0-9a-fA-F]{2})+$/.test(trimmed)) {
+    key = Buffer.from(trimmed, 'hex');
+  } else if (/^[A-Za-z0-9+/_-]+={0,2}$/.test(trimmed)) {
+    key = Buffer.from(trimmed.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+  }
+  if (!key || key.length < SERVER_KEY_MIN_BYTES) {
+    throw new ConfigError(
+      `TESSERA_SERVER_KEY must be at least ${SERVER_KEY_MIN_BYTES} bytes, written as hex or base64`,
+    );
+  }
+  return key;
+}
+
+// An empty variable (FOO=) means "not set", as most shells and .env files intend.
+const optionalText = z.preprocess((v) => (v === '' ? undefined : v), z.string().optional());
+
+const environmentSchema = z.object({
+  DATABASE_URL: optionalText,
+  PORT: z.preprocess(
+    (v) => (v === '' || v === undefined ? undefined : Number(v)),
+    z.number({ error: 'must be an integer port number' }).int().min(0).max(65535).default(8080),
+  ),
+  HOST: z.preprocess((v) => (v === '' ? undefined : v), z.string().default('127.0.0.1')),
+  TESSERA_PAT_MAX_DAYS: z.preprocess(
+    (v) => (v === '' || v === undefined ? undefined : Number(v)),
+    z
+      .number({ error: `must be an integer between ${PAT_MIN_DAYS} and ${DEFAULT_PAT_MAX_DAYS}` })
+      .int({ error: `must be an integer between ${PAT_MIN_DAYS} and ${DEFAULT_PAT_MAX_DAYS}` })
+      .min(PAT_MIN_DAYS, { error: `must be an integer between ${PAT_MIN_DAYS} and ${DEFAULT_PAT_MAX_DAYS}` })
+      .max(DEFAULT_PAT_MAX_DAYS, {
+        error: `must be an integer between ${PAT_MIN_DAYS} and ${DEFAULT_PAT_MAX_DAYS} (operators may only lower the maximum)`,
+      })
+      .default(DEFAULT_PAT_MAX_DAYS),
+  ),
+  TESSERA_SERVER_KEY: optionalText,
+  LOG_LEVEL: z.preprocess((v) => (v === '' ? undefined : v), z.enum(LOG_LEVELS).default('info')),
+});
+
+/** Reads and validates the environment; throws ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): TesseraConfig {
+  const parsed = environmentSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
+  }
+  const values = parsed.data;
+  return {
+    databaseUrl: values.DATABASE_URL,
+    port: values.PORT,
+    host: values.HOST,
+    patMaxDays: values.TESSERA_PAT_MAX_DAYS,
+    serverKey: values.TESSERA_SERVER_KEY === undefined ? undefined : parseServerKey(values.TESSERA_SERVER_KEY),
+    logLevel: values.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,67 @@
+// Authentication middleware and the permission checks handlers use.
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Actor } from '../context';
+import { type Authenticator, presentedSecret } from '../auth/authenticator';
+import { canReadDirectory, isSysAdmin, type Principal, type UserIdentity } from '../auth/principal';
+import { forbidden, unauthorized } from './problem';
+
+/**
+ * A hook for other credential kinds (the web page's session cookie). It is consulted only when
+ * no token header is present; it returns null when it has nothing to say.
+ */
+export type SessionAuthenticator = (req: Request, res: Response) => Promise<Principal | null>;
+
+export function clientAddress(req: Request): string {
+  return req.ip ?? req.socket.remoteAddress ?? 'unknown';
+}
+
+export function authenticate(authenticator: Authenticator, sessions?: SessionAuthenticator): RequestHandler {
+  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+    const address = clientAddress(req);
+    authenticator.checkRateLimit(address);
+    const secret = presentedSecret(req.headers as { authorization?: string; 'api-token'?: string | string[] });
+    if (secret === undefined) {
+      const principal = sessions ? await sessions(req, res) : null;
+      if (!principal) throw unauthorized();
+      res.locals['principal'] = principal;
+      return next();
+    }
+    res.locals['principal'] = await authenticator.authenticate(secret, address);
+    next();
+  };
+}
+
+export function principalOf(res: Response): Principal {
+  const principal = res.locals['principal'] as Principal | undefined;
+  if (!principal) throw unauthorized();
+  return principal;
+}
+
+export function actorOf(req: Request, res: Response): Actor {
+  const principal = principalOf(res);
+  return {
+    userId: principal.user?.id ?? null,
+    serviceAccountId: principal.serviceAccount?.id ?? null,
+    tokenId: principal.tokenId,
+    sourceIp: clientAddress(req),
+  };
+}
+
+/** The calling user; service accounts own no personal tokens and manage nothing. */
+export function requireUser(res: Response): UserIdentity {
+  const user = principalOf(res).user;
+  if (!user) throw forbidden('Service accounts cannot use this endpoint; use a personal access token.');
+  return user;
+}
+
+export function requireSysAdmin(res: Response): UserIdentity {
+  const user = requireUser(res);
+  if (!isSysAdmin(principalOf(res))) throw forbidden('This needs the SysAdmin role.');
+  return user;
+}
+
+export function requireDirectoryRead(res: Response): UserIdentity {
+  const user = requireUser(res);
+  if (!canReadDirectory(principalOf(res))) throw forbidden('Reading users and teams needs a team role (SysAdmin, Member or ReadOnly).');
+  return user;
+}

@@ -1,0 +1,46 @@
+// The last two handlers: unknown routes become a 404 problem, and anything thrown becomes a
+// problem. Unexpected errors are logged by name and message only (no stack, no request data)
+// and answered with a generic 500 that says nothing about the cause.
+import type { NextFunction, Request, Response } from 'express';
+import type pino from 'pino';
+import { bodyParserProblem } from './body';
+import { HttpProblem, internalError, sendProblem } from './problem';
+
+export function unknownRoute(req: Request, res: Response): void {
+  sendProblem(res, new HttpProblem(404, 'not-found', 'Not Found', `No route ${req.method} ${req.path}.`.slice(0, 300)));
+}
+
+function clientErrorStatus(error: unknown): number | null {
+  if (typeof error !== 'object' || error === null) return null;
+  const status = (error as { status?: unknown; statusCode?: unknown }).status ?? (error as { statusCode?: unknown }).statusCode;
+  return typeof status === 'number' && status >= 400 && status < 500 ? status : null;
+}
+
+export function errorHandler(logger: pino.Logger) {
+  return (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
+    let problem: HttpProblem;
+    if (error instanceof HttpProblem) problem = error;
+    else {
+      const fromBody = bodyParserProblem(error);
+      const clientStatus = clientErrorStatus(error);
+      if (fromBody) problem = fromBody;
+      else if (clientStatus !== null) problem = new HttpProblem(clientStatus, 'bad-request', 'Bad Request', 'The request could not be processed.');
+      else {
+        logger.error(
+          {
+            err: { name: error instanceof Error ? error.name : typeof error, message: error instanceof Error ? error.message.slice(0, 500) : undefined, code: (error as { code?: unknown } | null)?.code },
+            method: req.method,
+            route: (req.route as { path?: string } | undefined)?.path,
+          },
+          'unexpected error while handling a request',
+        );
+        problem = internalError();
+      }
+    }
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    sendProblem(res, problem);
+  };
+}

@@ -1,0 +1,125 @@
+// Teams and memberships. Every change that can alter someone's permissions invalidates their
+// cached credentials, so it applies to their existing tokens on the next request.
+import { recordAudit } from '../audit/record';
+import { changeAuthState, type Actor, type ServiceContext } from '../context';
+import { conflict, notFound } from '../http/problem';
+import { toPage, type Page, type PageRequest } from '../http/pagination';
+import type { Role } from '../http/validation';
+import { findUserById } from '../users/repository';
+import {
+  addMember as addMemberRow,
+  deleteTeam as deleteTeamRow,
+  findTeamById,
+  insertTeam,
+  listMembers,
+  listTeams as listTeamRows,
+  memberIds,
+  removeMember as removeMemberRow,
+  updateTeam as updateTeamRow,
+  type MemberRow,
+  type TeamRow,
+} from './repository';
+
+export interface TeamView {
+  id: string;
+  name: string;
+  role: Role;
+  member_count: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface TeamDetailView extends TeamView {
+  members: MemberRow[];
+}
+
+function toTeamView(row: TeamRow): TeamView {
+  return {
+    id: row.id,
+    name: row.name,
+    role: row.role,
+    member_count: row.member_count,
+    created_at: row.created_at.toISOString(),
+    updated_at: row.updated_at.toISOString(),
+  };
+}
+
+export async function createTeam(ctx: ServiceContext, actor: Actor, input: { name: string; role: Role }): Promise<TeamDetailView> {
+  const id = await ctx.db.transaction(async (trx) => {
+    const now = ctx.clock.now();
+    const created = await insertTeam(trx, { name: input.name, role: input.role, now });
+    if (!created) throw conflict(`A team named ${input.name} already exists.`);
+    await recordAudit(trx, actor, now, 'team.created', { type: 'team', id: created }, { name: input.name, role: input.role });
+    return created;
+  });
+  return getTeam(ctx, id);
+}
+
+export async function getTeam(ctx: ServiceContext, id: string): Promise<TeamDetailView> {
+  const row = await findTeamById(ctx.db, id);
+  if (!row) throw notFound('team');
+  return { ...toTeamView(row), members: await listMembers(ctx.db, id) };
+}
+
+export async function listTeams(ctx: ServiceContext, page: PageRequest): Promise<Page<TeamView>> {
+  const rows = await listTeamRows(ctx.db, page);
+  const result = toPage(rows, page.pageSize, (r) => [r.created_at.toISOString(), r.id]);
+  return { items: result.items.map(toTeamView), nextPageToken: result.nextPageToken };
+}
+
+export async function updateTeam(ctx: ServiceContext, actor: Actor, id: string, changes: { name?: string; role?: Role }): Promise<TeamDetailView> {
+  await changeAuthState(ctx, async (trx, invalidate) => {
+    const before = await findTeamById(trx, id);
+    if (!before) throw notFound('team');
+    const now = ctx.clock.now();
+    if (changes.name !== undefined && changes.name.toLowerCase() !== before.name.toLowerCase()) {
+      const taken = (await trx('teams').whereRaw('lower(name) = lower(?)', [changes.name]).whereNot({ id }).first()) as unknown;
+      if (taken) throw conflict(`A team named ${changes.name} already exists.`);
+    }
+    await updateTeamRow(trx, id, { ...changes, now });
+    for (const userId of await memberIds(trx, id)) invalidate({ scope: 'user', id: userId });
+    if (changes.role !== undefined && changes.role !== before.role) {
+      await recordAudit(trx, actor, now, 'team.role_changed', { type: 'team', id }, { from: before.role, to: changes.role });
+    }
+    if (changes.name !== undefined && changes.name !== before.name) {
+      await recordAudit(trx, actor, now, 'team.renamed', { type: 'team', id }, { from: before.name, to: changes.name });
+    }
+  });
+  return getTeam(ctx, id);
+}
+
+export async function deleteTeam(ctx: ServiceContext, actor: Actor, id: string): Promise<void> {
+  await changeAuthState(ctx, async (trx, invalidate) => {
+    const before = await findTeamById(trx, id);
+    if (!before) throw notFound('team');
+    for (const userId of await memberIds(trx, id)) invalidate({ scope: 'user', id: userId });
+    await deleteTeamRow(trx, id);
+    await recordAudit(trx, actor, ctx.clock.now(), 'team.deleted', { type: 'team', id }, { name: before.name, role: before.role });
+  });
+}
+
+/** PUT membership: idempotent; returns whether it was new. */
+export async function addMember(ctx: ServiceContext, actor: Actor, teamId: string, userId: string): Promise<boolean> {
+  return changeAuthState(ctx, async (trx, invalidate) => {
+    const team = await findTeamById(trx, teamId);
+    if (!team) throw notFound('team');
+    if (!(await findUserById(trx, userId))) throw notFound('user');
+    const now = ctx.clock.now();
+    const added = await addMemberRow(trx, teamId, userId, now);
+    if (added) {
+      invalidate({ scope: 'user', id: userId });
+      await recordAudit(trx, actor, now, 'team.member_added', { type: 'team', id: teamId }, { user_id: userId, role: team.role });
+    }
+    return added;
+  });
+}
+
+export async function removeMember(ctx: ServiceContext, actor: Actor, teamId: string, userId: string): Promise<void> {
+  await changeAuthState(ctx, async (trx, invalidate) => {
+    const team = await findTeamById(trx, teamId);
+    if (!team) throw notFound('team');
+    if (!(await removeMemberRow(trx, teamId, userId))) throw notFound('team member');
+    invalidate({ scope: 'user', id: userId });
+    await recordAudit(trx, actor, ctx.clock.now(), 'team.member_removed', { type: 'team', id: teamId }, { user_id: userId, role: team.role });
+  });
+}

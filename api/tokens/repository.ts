@@ -1,0 +1,181 @@
+// SQL for tokens (personal and service-account). The verification query is the hot one: it is
+// a single lookup through the unique index on secret_hash, with the owner's teams aggregated in
+// the same round trip.
+import type { Queryable } from '../db/connection';
+import { keyPair, type PageRequest } from '../http/pagination';
+import type { StoredCredential } from '../auth/cache';
+import type { SecretKind } from './secret';
+
+interface CredentialRow {
+  id: string;
+  kind: SecretKind;
+  secret_hash: Buffer;
+  expires_at: Date | null;
+  revoked_at: Date | null;
+  user_id: string | null;
+  service_account_id: string | null;
+  email: string | null;
+  user_name: string | null;
+  active: boolean | null;
+  service_account_name: string | null;
+  service_account_deleted_at: Date | null;
+  teams: StoredCredential['teams'] | null;
+}
+
+const CREDENTIAL_BY_HASH = `
+  SELECT t.id, t.kind, t.secret_hash, t.expires_at, t.revoked_at, t.user_id, t.service_account_id,
+         u.email, u.name AS user_name, u.active,
+         sa.name AS service_account_name, sa.deleted_at AS service_account_deleted_at,
+         (SELECT json_agg(json_build_object('id', tm.id, 'name', tm.name, 'role', tm.role) ORDER BY tm.name)
+            FROM team_members m JOIN teams tm ON tm.id = m.team_id
+           WHERE m.user_id = t.user_id) AS teams
+    FROM tokens t
+    LEFT JOIN users u ON u.id = t.user_id
+    LEFT JOIN service_accounts sa ON sa.id = t.service_account_id
+   WHERE t.secret_hash = ?`;
+
+export async function findCredentialByHash(db: Queryable, secretHash: Buffer): Promise<StoredCredential | null> {
+  const result = (await db.raw(CREDENTIAL_BY_HASH, [secretHash])) as { rows: CredentialRow[] };
+  const row = result.rows[0];
+  if (!row) return null;
+  return {
+    tokenId: row.id,
+    kind: row.kind,
+    secretHash: row.secret_hash,
+    expiresAt: row.expires_at,
+    revoked: row.revoked_at !== null || row.service_account_deleted_at !== null,
+    userId: row.user_id,
+    userActive: row.active === true,
+    email: row.email,
+    userName: row.user_name,
+    teams: row.teams ?? [],
+    serviceAccountId: row.service_account_id,
+    serviceAccountName: row.service_account_name,
+  };
+}
+
+export interface TokenRow {
+  id: string;
+  kind: SecretKind;
+  user_id: string | null;
+  service_account_id: string | null;
+  name: string;
+  token_hint: string;
+  expiration_days: number | null;
+  created_at: Date;
+  expires_at: Date | null;
+  revoked_at: Date | null;
+  last_used_at: Date | null;
+}
+
+const METADATA_COLUMNS = [
+  'id', 'kind', 'user_id', 'service_account_id', 'name', 'token_hint', 'expiration_days',
+  'created_at', 'expires_at', 'revoked_at', 'last_used_at',
+] as const;
+
+export interface NewToken {
+  kind: SecretKind;
+  userId: string | null;
+  serviceAccountId: string | null;
+  name: string;
+  secretHash: Buffer;
+  tokenHint: string;
+  expirationDays: number | null;
+  createdAt: Date;
+  expiresAt: Date | null;
+}
+
+export async function insertToken(db: Queryable, token: NewToken): Promise<TokenRow> {
+  const [row] = (await db('tokens')
+    .insert({
+      kind: token.kind,
+      user_id: token.userId,
+      service_account_id: token.serviceAccountId,
+      name: token.name,
+      secret_hash: token.secretHash,
+      token_hint: token.tokenHint,
+      expiration_days: token.expirationDays,
+      created_at: token.createdAt,
+      expires_at: token.expiresAt,
+    })
+    .returning(METADATA_COLUMNS)) as TokenRow[];
+  return row as TokenRow;
+}
+
+/** A user's live personal tokens (not revoked, not expired at `now`), oldest first. */
+export async function listLiveUserTokens(db: Queryable, userId: string, now: Date, page: PageRequest): Promise<TokenRow[]> {
+  const query = db<TokenRow>('tokens')
+    .select(METADATA_COLUMNS)
+    .where({ user_id: userId, kind: 'personal_access_token' })
+    .whereNull('revoked_at')
+    .where('expires_at', '>', now)
+    .orderBy([{ column: 'created_at' }, { column: 'id' }])
+    .limit(page.pageSize + 1);
+  if (page.after) query.whereRaw('(created_at, id) > (?::timestamptz, ?::uuid)', keyPair(page.after));
+  return (await query) as unknown as TokenRow[];
+}
+
+export async function findLiveUserToken(db: Queryable, userId: string, tokenId: string, now: Date): Promise<TokenRow | null> {
+  const row = (await db<TokenRow>('tokens')
+    .select(METADATA_COLUMNS)
+    .where({ id: tokenId, user_id: userId, kind: 'personal_access_token' })
+    .whereNull('revoked_at')
+    .where('expires_at', '>', now)
+    .first()) as TokenRow | undefined;
+  return row ?? null;
+}
+
+export async function findPersonalToken(db: Queryable, tokenId: string): Promise<TokenRow | null> {
+  const row = (await db<TokenRow>('tokens').select(METADATA_COLUMNS).where({ id: tokenId, kind: 'personal_access_token' }).first()) as
+    | TokenRow
+    | undefined;
+  return row ?? null;
+}
+
+/** Revokes one token if it is not revoked yet; returns whether it did. */
+export async function revokeToken(db: Queryable, tokenId: string, now: Date): Promise<boolean> {
+  const count = await db('tokens').where({ id: tokenId }).whereNull('revoked_at').update({ revoked_at: now });
+  return count > 0;
+}
+
+/** Revokes every unrevoked personal token of a user; returns the ids revoked. */
+export async function revokeAllUserTokens(db: Queryable, userId: string, now: Date): Promise<string[]> {
+  const rows = (await db('tokens')
+    .where({ user_id: userId, kind: 'personal_access_token' })
+    .whereNull('revoked_at')
+    .update({ revoked_at: now })
+    .returning(['id'])) as Array<{ id: string }>;
+  return rows.map((r) => r.id);
+}
+
+export async function revokeServiceAccountTokens(db: Queryable, serviceAccountId: string, now: Date): Promise<string[]> {
+  const rows = (await db('tokens')
+    .where({ service_account_id: serviceAccountId })
+    .whereNull('revoked_at')
+    .update({ revoked_at: now })
+    .returning(['id'])) as Array<{ id: string }>;
+  return rows.map((r) => r.id);
+}
+
+export async function findServiceAccountToken(db: Queryable, serviceAccountId: string): Promise<TokenRow | null> {
+  const row = (await db<TokenRow>('tokens')
+    .select(METADATA_COLUMNS)
+    .where({ service_account_id: serviceAccountId })
+    .orderBy('created_at', 'desc')
+    .first()) as TokenRow | undefined;
+  return row ?? null;
+}
+
+/**
+ * Writes batched last-use times. The WHERE keeps "at most once a minute" true even when several
+ * API processes report the same token.
+ */
+export async function writeLastUsed(db: Queryable, uses: Array<{ tokenId: string; at: Date }>): Promise<void> {
+  if (uses.length === 0) return;
+  await db.raw(
+    `UPDATE tokens t SET last_used_at = u.at
+       FROM unnest(?::uuid[], ?::timestamptz[]) AS u(id, at)
+      WHERE t.id = u.id AND (t.last_used_at IS NULL OR t.last_used_at <= u.at - interval '60 seconds')`,
+    [uses.map((u) => u.tokenId), uses.map((u) => u.at.toISOString())],
+  );
+}

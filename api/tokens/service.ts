@@ -1,0 +1,171 @@
+// Personal access tokens: create, list, show, revoke, revoke all. Handlers stay thin; rules,
+// audit events and cache invalidation live here.
+import type { Knex } from 'knex';
+import { insertAuditEvents } from '../audit/repository';
+import { changeAuthState, type Actor, type ServiceContext } from '../context';
+import { notFound } from '../http/problem';
+import { toPage, type Page, type PageRequest } from '../http/pagination';
+import { expiryFor } from './policy';
+import {
+  findLiveUserToken,
+  findPersonalToken,
+  insertToken,
+  listLiveUserTokens,
+  revokeAllUserTokens,
+  revokeToken,
+  type TokenRow,
+} from './repository';
+import { generateSecret, hashSecret, tokenHint } from './secret';
+
+export interface CreatedPersonalToken {
+  id: string;
+  name: string;
+  token: string;
+  token_hint: string;
+  expiration_days: number;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface PersonalTokenMetadata {
+  id: string;
+  name: string;
+  token_hint: string;
+  expiration_days: number;
+  created_at: string;
+  expires_at: string;
+  last_used_at: string | null;
+}
+
+function lastUsed(ctx: ServiceContext, row: TokenRow): Date | null {
+  const pending = ctx.lastUsed?.pendingUse(row.id);
+  if (pending && (!row.last_used_at || pending > row.last_used_at)) return pending;
+  return row.last_used_at;
+}
+
+export function toMetadata(ctx: ServiceContext, row: TokenRow): PersonalTokenMetadata {
+  const used = lastUsed(ctx, row);
+  return {
+    id: row.id,
+    name: row.name,
+    token_hint: row.token_hint,
+    expiration_days: row.expiration_days ?? 0,
+    created_at: row.created_at.toISOString(),
+    expires_at: (row.expires_at as Date).toISOString(),
+    last_used_at: used ? used.toISOString() : null,
+  };
+}
+
+/** Inserts the token and its audit event in `trx`; the caller owns the transaction. */
+export async function insertPersonalToken(
+  ctx: ServiceContext,
+  trx: Knex.Transaction,
+  actor: Actor,
+  userId: string,
+  input: { name: string; expirationDays: number },
+): Promise<CreatedPersonalToken> {
+  const secret = generateSecret('personal_access_token');
+  const createdAt = ctx.clock.now();
+  const row = await insertToken(trx, {
+    kind: 'personal_access_token',
+    userId,
+    serviceAccountId: null,
+    name: input.name,
+    secretHash: hashSecret(ctx.serverKey, secret),
+    tokenHint: tokenHint(secret),
+    expirationDays: input.expirationDays,
+    createdAt,
+    expiresAt: expiryFor(createdAt, input.expirationDays),
+  });
+  await insertAuditEvents(trx, [
+    {
+      occurredAt: createdAt,
+      action: 'personal_access_token.created',
+      outcome: 'success',
+      actorUserId: actor.userId,
+      actorServiceAccountId: actor.serviceAccountId,
+      tokenId: actor.tokenId,
+      targetType: 'personal_access_token',
+      targetId: row.id,
+      sourceIp: actor.sourceIp,
+      details: { user_id: userId, name: row.name, expiration_days: input.expirationDays, token_hint: row.token_hint },
+    },
+  ]);
+  return {
+    id: row.id,
+    name: row.name,
+    token: secret,
+    token_hint: row.token_hint,
+    expiration_days: input.expirationDays,
+    created_at: row.created_at.toISOString(),
+    expires_at: (row.expires_at as Date).toISOString(),
+  };
+}
+
+export async function listPersonalTokens(ctx: ServiceContext, userId: string, page: PageRequest): Promise<Page<PersonalTokenMetadata>> {
+  const rows = await listLiveUserTokens(ctx.db, userId, ctx.clock.now(), page);
+  const result = toPage(rows, page.pageSize, (r) => [r.created_at.toISOString(), r.id]);
+  return { items: result.items.map((r) => toMetadata(ctx, r)), nextPageToken: result.nextPageToken };
+}
+
+export async function getPersonalToken(ctx: ServiceContext, userId: string, tokenId: string): Promise<PersonalTokenMetadata> {
+  const row = await findLiveUserToken(ctx.db, userId, tokenId, ctx.clock.now());
+  if (!row) throw notFound('personal access token');
+  return toMetadata(ctx, row);
+}
+
+/**
+ * Revokes one personal token. `mayRevokeOthers` is the SysAdmin case; anyone else sees other
+ * people's tokens as nonexistent (404).
+ */
+export async function revokePersonalToken(
+  ctx: ServiceContext,
+  actor: Actor,
+  tokenId: string,
+  options: { ownerId: string | null; mayRevokeOthers: boolean },
+): Promise<void> {
+  await changeAuthState(ctx, async (trx, invalidate) => {
+    const row = await findPersonalToken(trx, tokenId);
+    const visible = row !== null && (options.mayRevokeOthers || row.user_id === options.ownerId);
+    const now = ctx.clock.now();
+    if (!row || !visible || !(await revokeToken(trx, tokenId, now))) throw notFound('personal access token');
+    invalidate({ scope: 'token', id: tokenId });
+    await insertAuditEvents(trx, [
+      {
+        occurredAt: now,
+        action: 'personal_access_token.revoked',
+        outcome: 'success',
+        actorUserId: actor.userId,
+        actorServiceAccountId: actor.serviceAccountId,
+        tokenId: actor.tokenId,
+        targetType: 'personal_access_token',
+        targetId: tokenId,
+        sourceIp: actor.sourceIp,
+        details: { user_id: row.user_id, token_hint: row.token_hint },
+      },
+    ]);
+  });
+}
+
+export async function revokeAllPersonalTokens(ctx: ServiceContext, actor: Actor, userId: string): Promise<number> {
+  return changeAuthState(ctx, async (trx, invalidate) => {
+    const now = ctx.clock.now();
+    const ids = await revokeAllUserTokens(trx, userId, now);
+    invalidate({ scope: 'user', id: userId });
+    await insertAuditEvents(trx, [
+      {
+        occurredAt: now,
+        action: 'personal_access_token.revoked_all',
+        outcome: 'success',
+        actorUserId: actor.userId,
+        actorServiceAccountId: actor.serviceAccountId,
+        tokenId: actor.tokenId,
+        targetType: 'user',
+        targetId: userId,
+        sourceIp: actor.sourceIp,
+        details: { revoked_count: ids.length, token_ids: ids },
+      },
+    ]);
+    return ids.length;
+  });
+}

@@ -1,8 +1,9 @@
 /**
  * The default plan for a managed resource, built from the CLI's proposed new state:
  * - create: computed attributes that config leaves null become unknown ("known after apply");
- * - update: proposed state already carries prior values of unset computed attributes, which we
- *   keep, except attributes flagged `unknownOnUpdate`;
+ * - update (only when something changed): proposed state already carries prior values of unset
+ *   computed attributes, which we keep, except attributes flagged `unknownOnUpdate` and those
+ *   that are null (nothing to keep: new list elements, values never set);
  * - write-only attributes are planned null (they live in config only);
  * - `requiresReplace` attributes whose value changed are reported for replacement, and so is
  *   every changed attribute of a resource that has no `update` method.
@@ -77,7 +78,8 @@ function markComputedUnknown(block: BlockSpec, planned: CtyObject, config: CtyOb
   for (const [name, attribute] of Object.entries(block.attributes ?? {})) {
     const configValue = config === null ? null : (config[name] ?? null);
     if (attribute.computed && configValue === null) {
-      if (mode === 'create' || attribute.unknownOnUpdate) planned[name] = UNKNOWN;
+      // On update a computed value with nothing to keep (null in prior) may now be set.
+      if (mode === 'create' || attribute.unknownOnUpdate || planned[name] === null) planned[name] = UNKNOWN;
       continue;
     }
     if (attribute.nested && attribute.nested.nesting !== 'set') {

@@ -20,7 +20,7 @@ import type { ProtoClientCapabilities, ProtoDiagnostic, ProtoRequest, ProtoTimes
 import type { BlockSpec, Schema } from '../schema/definition';
 import { blockType } from '../schema/implied-type';
 import { schemaToProto } from '../schema/to-proto';
-import { completeObject, forEachAttributeValue, leafStrings, unknownPaths } from '../values/complete';
+import { completeObject, forEachAttributeValue, leafStrings, unknownPaths, unknownsToNull } from '../values/complete';
 import { PrivateState } from '../values/private-state';
 import { decodeObject, diagnosticToProto, encodeDynamic, errorToDiagnostics, pathToProto } from './wire';
 import { decodeJsonValue } from '../cty';
@@ -362,23 +362,42 @@ export class ProviderService<P> {
       const priv = new PrivateState(request.planned_private);
       const provider = await this.provider();
       const ctx = { ...this.context(log, diagnostics), provider, private: priv };
+      // On failure the object keeps its prior state (none for a create, the old one for a
+      // delete or update), so Terraform neither forgets nor invents it.
+      const failed = (err: unknown): Response => {
+        diagnostics.add(...errorToDiagnostics(err, 'ApplyResourceChange', type));
+        return { new_state: encodeDynamic(prior, type), private: request.prior_private ?? request.planned_private ?? Buffer.alloc(0) };
+      };
       if (planned === null) {
-        if (prior !== null) await resource.delete({ ...ctx, prior });
+        try {
+          if (prior !== null) await resource.delete({ ...ctx, prior });
+        } catch (err) {
+          return failed(err);
+        }
         return { new_state: encodeDynamic(null, type), private: Buffer.alloc(0) };
       }
       const effectiveConfig = config ?? planned;
       let result: Partial<CtyObject>;
-      if (prior === null) {
-        result = await resource.create({ ...ctx, config: effectiveConfig, planned });
-      } else if (resource.update) {
-        result = await resource.update({ ...ctx, config: effectiveConfig, prior, planned });
-      } else {
-        throw new DiagnosticError(error('Update not supported', `Resource type "${resource.typeName}" cannot be updated in place; the provider should have planned a replacement.`));
+      try {
+        if (prior === null) {
+          result = await resource.create({ ...ctx, config: effectiveConfig, planned });
+        } else if (resource.update) {
+          result = await resource.update({ ...ctx, config: effectiveConfig, prior, planned });
+        } else {
+          throw new DiagnosticError(error('Update not supported', `Resource type "${resource.typeName}" cannot be updated in place; the provider should have planned a replacement.`));
+        }
+      } catch (err) {
+        if (err instanceof Error && err.stack && err.name !== 'DiagnosticError') {
+          log.debug('Apply failed', { error_type: err.name, stack: err.stack.split('\n').slice(1).join('\n') });
+        }
+        return failed(err);
       }
-      const newState = completeObject(schema.block, result, planned);
+      // Attributes the resource left out keep their planned value; planned unknowns it did
+      // not resolve become null (an unknown may turn into any value, null included).
+      const newState = completeObject(schema.block, result, unknownsToNull(planned) as CtyObject);
       this.redactSecrets(log, schema.block, newState);
       if (diagnostics.hasErrors() && !isWhollyKnown(newState)) {
-        // A failed create/update: save what is known so the object is not orphaned.
+        // A failed create/update: keep the prior state (null on create) rather than unknowns.
         return { new_state: encodeDynamic(prior, type), private: priv.toWire() };
       }
       assertKnown(newState, 'apply');

@@ -88,3 +88,12 @@ export function leafStrings(value: CtyValue, out: string[] = []): string[] {
   else if (isPlainObject(value)) for (const k of Object.keys(value)) leafStrings(value[k] as CtyValue, out);
   return out;
 }
+
+/** Replaces every unknown inside a value with null: the plan's leftovers after apply. */
+export function unknownsToNull(value: CtyValue): CtyValue {
+  if (value instanceof Unknown) return null;
+  if (Array.isArray(value)) return value.map(unknownsToNull);
+  if (value instanceof Map) return new Map([...value].map(([k, v]) => [k, unknownsToNull(v)]));
+  if (isPlainObject(value)) return ctyObject(Object.keys(value).map((k) => [k, unknownsToNull(value[k] as CtyValue)] as const));
+  return value;
+}

@@ -1,0 +1,79 @@
+/**
+ * Builds the test provider bundle and its filesystem mirror once per source version and shares
+ * it between test files and jest workers (a cache directory keyed by a hash of the sources,
+ * published with an atomic rename so concurrent builders never see half a mirror).
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { bundleProvider, computeH1Hash, writeMirrorPackage, type Launcher } from '../../../provider/protocol';
+
+export const REPO_ROOT = resolve(__dirname, '../../..');
+export const TPT_NAMESPACE = 'test';
+export const TPT_TYPE = 'tpt';
+export const TPT_VERSION = '0.1.0';
+export const TPT_SOURCE = `registry.terraform.io/${TPT_NAMESPACE}/${TPT_TYPE}`;
+
+export interface TestProviderMirror {
+  mirrorDir: string;
+  bundlePath: string;
+  /** The executable inside the registry.terraform.io package (what the CLI would run). */
+  executablePath: string;
+  h1: string;
+}
+
+function sourceFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir)) {
+    const full = join(dir, entry);
+    if (statSync(full).isDirectory()) {
+      if (entry !== 'fixtures') out.push(...sourceFiles(full));
+    } else if (/\.(ts|json|proto)$/.test(entry) && !entry.endsWith('.test.ts')) out.push(full);
+  }
+  return out.sort();
+}
+
+function sourceHash(launcher: Launcher): string {
+  const hash = createHash('sha256').update(launcher).update(process.execPath);
+  for (const file of [...sourceFiles(join(REPO_ROOT, 'provider/protocol')), ...sourceFiles(join(REPO_ROOT, 'test/protocol/test-provider'))]) {
+    hash.update(relative(REPO_ROOT, file)).update('\0').update(readFileSync(file)).update('\0');
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
+export async function testProviderMirror(launcher: Launcher = 'sh-exec'): Promise<TestProviderMirror> {
+  const root = join(tmpdir(), 'tessera-protocol-tests');
+  const key = sourceHash(launcher);
+  const finalDir = join(root, key);
+  const describe = async (dir: string): Promise<TestProviderMirror> => {
+    const packageDir = join(dir, 'mirror', 'registry.terraform.io', TPT_NAMESPACE, TPT_TYPE, TPT_VERSION, 'linux_amd64');
+    return {
+      mirrorDir: join(dir, 'mirror'),
+      bundlePath: join(dir, 'bundle', 'provider.js'),
+      executablePath: join(packageDir, `terraform-provider-${TPT_TYPE}_v${TPT_VERSION}`),
+      h1: await computeH1Hash(packageDir),
+    };
+  };
+  if (existsSync(join(finalDir, 'complete'))) return describe(finalDir);
+  const workDir = join(root, `${key}.tmp-${process.pid}-${Date.now()}`);
+  const { bundlePath } = await bundleProvider({ entry: join(REPO_ROOT, 'test/protocol/test-provider/main.ts'), outDir: join(workDir, 'bundle') });
+  await writeMirrorPackage({
+    mirrorDir: join(workDir, 'mirror'),
+    namespace: TPT_NAMESPACE,
+    type: TPT_TYPE,
+    version: TPT_VERSION,
+    platforms: ['linux_amd64'],
+    bundlePath,
+    launcher,
+  });
+  const { writeFileSync } = await import('node:fs');
+  writeFileSync(join(workDir, 'complete'), '');
+  try {
+    renameSync(workDir, finalDir);
+  } catch {
+    // Another worker published the same build first; use theirs.
+    rmSync(workDir, { recursive: true, force: true });
+  }
+  return describe(finalDir);
+}

@@ -1,0 +1,182 @@
+// Renders the provider's registry docs (docs/index.md, docs/resources/…, docs/data-sources/…,
+// docs/ephemeral-resources/…) from the schema descriptions and the example configurations that
+// the end-to-end tests run, in the layout and style of HashiCorp's tfplugindocs.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CtyType } from '../provider/protocol/cty/types';
+import type { AttributeSpec, Schema } from '../provider/protocol/schema/definition';
+import { tesseraProvider } from '../provider/tessera/provider';
+import { REPO_ROOT } from './provider-packaging';
+
+type Kind = 'resource' | 'data-source' | 'ephemeral-resource';
+
+interface DocPage {
+  /** Path under docs/. */
+  file: string;
+  content: string;
+}
+
+/** Where each type's example lives (the directory the e2e tests apply). */
+export const EXAMPLE_DIRS: Record<string, string> = {
+  provider: 'provider/tessera/example',
+  'resource:tessera_personal_access_token': 'provider/resources/personal-access-token/example',
+  'ephemeral-resource:tessera_personal_access_token': 'provider/resources/personal-access-token-ephemeral/example',
+  'data-source:tessera_current_user': 'provider/resources/current-user/example',
+  'data-source:tessera_personal_access_tokens': 'provider/resources/personal-access-tokens/example',
+};
+
+const IMPORT_SECTIONS: Record<string, string> = {
+  'resource:tessera_personal_access_token': [
+    '## Import',
+    '',
+    'Import an existing token by its id. The secret cannot be read back, so `token` stays null after import.',
+    '',
+    '```terraform',
+    'import {',
+    '  to = tessera_personal_access_token.deploy',
+    '  id = "TOKEN_ID"',
+    '}',
+    '```',
+    '',
+    'or',
+    '',
+    '```shell',
+    'terraform import tessera_personal_access_token.deploy TOKEN_ID',
+    '```',
+    '',
+  ].join('\n'),
+};
+
+const KIND_TITLE: Record<Kind, string> = { resource: 'Resource', 'data-source': 'Data Source', 'ephemeral-resource': 'Ephemeral Resource' };
+const KIND_DIR: Record<Kind, string> = { resource: 'resources', 'data-source': 'data-sources', 'ephemeral-resource': 'ephemeral-resources' };
+
+export function renderDocs(): DocPage[] {
+  const pages: DocPage[] = [renderIndex()];
+  for (const r of tesseraProvider.resources ?? []) pages.push(renderType('resource', r.typeName, r.schema));
+  for (const d of tesseraProvider.dataSources ?? []) pages.push(renderType('data-source', d.typeName, d.schema));
+  for (const e of tesseraProvider.ephemeralResources ?? []) pages.push(renderType('ephemeral-resource', e.typeName, e.schema));
+  return pages;
+}
+
+function example(key: string): string {
+  const dir = EXAMPLE_DIRS[key];
+  if (!dir) throw new Error(`no example directory for ${key}`);
+  return readFileSync(join(REPO_ROOT, dir, 'main.tf'), 'utf8').trimEnd();
+}
+
+function renderIndex(): DocPage {
+  const description = tesseraProvider.schema.block.description ?? '';
+  const content = [
+    '---',
+    'page_title: "tessera Provider"',
+    'description: |-',
+    `  ${description}`,
+    '---',
+    '',
+    '# tessera Provider',
+    '',
+    description,
+    '',
+    'Both settings may come from the environment (`TESSERA_ENDPOINT`, `TESSERA_API_TOKEN`). At configure time the provider checks the token with `GET /api/v1/me` and reads the server\'s token policy, so a wrong endpoint or an invalid, expired or revoked token fails early with an error that names the attribute and the variable. Requests are retried on connection errors, 429 and 502/503/504 with capped exponential backoff, honouring `Retry-After`. Secrets never appear in diagnostics or logs, including `TF_LOG=trace`.',
+    '',
+    '## Example Usage',
+    '',
+    '```terraform',
+    example('provider'),
+    '```',
+    '',
+    renderSchema(tesseraProvider.schema).trimEnd(),
+    '',
+  ].join('\n');
+  return { file: 'index.md', content };
+}
+
+function renderType(kind: Kind, typeName: string, schema: Schema): DocPage {
+  const short = typeName.replace(/^tessera_/, '');
+  const key = `${kind}:${typeName}`;
+  const description = schema.block.description ?? '';
+  const parts = [
+    '---',
+    `page_title: "${typeName} ${KIND_TITLE[kind]} - tessera"`,
+    'subcategory: ""',
+    'description: |-',
+    `  ${description}`,
+    '---',
+    '',
+    `# ${typeName} (${KIND_TITLE[kind]})`,
+    '',
+    description,
+    '',
+    '## Example Usage',
+    '',
+    '```terraform',
+    example(key),
+    '```',
+    '',
+    renderSchema(schema).trimEnd(),
+    '',
+  ];
+  const importSection = IMPORT_SECTIONS[key];
+  if (importSection) parts.push(importSection);
+  return { file: `${KIND_DIR[kind]}/${short}.md`, content: parts.join('\n') };
+}
+
+function renderSchema(schema: Schema): string {
+  const attributes = Object.entries(schema.block.attributes ?? {}).sort(([a], [b]) => a.localeCompare(b));
+  const required = attributes.filter(([, a]) => a.required);
+  const optional = attributes.filter(([, a]) => a.optional);
+  const readOnly = attributes.filter(([, a]) => a.computed && !a.optional && !a.required);
+  const out: string[] = ['## Schema', ''];
+  const nested: string[] = [];
+  for (const [title, group] of [
+    ['Required', required],
+    ['Optional', optional],
+    ['Read-Only', readOnly],
+  ] as const) {
+    if (group.length === 0) continue;
+    out.push(`### ${title}`, '');
+    for (const [name, attribute] of group) {
+      out.push(`- \`${name}\` (${typeLabel(attribute)}) ${attribute.description ?? ''}${objectElementAttributes(attribute.type) ? ` (see [below for nested schema](#nestedatt--${name}))` : ''}`.trimEnd());
+      const objectAttributes = objectElementAttributes(attribute.type);
+      if (objectAttributes) {
+        nested.push(`<a id="nestedatt--${name}"></a>`, `### Nested Schema for \`${name}\``, '', 'Read-Only:', '');
+        for (const [inner, innerType] of objectAttributes) nested.push(`- \`${inner}\` (${ctyLabel(innerType)})`);
+        nested.push('');
+      }
+    }
+    out.push('');
+  }
+  return [...out, ...nested].join('\n');
+}
+
+function typeLabel(attribute: AttributeSpec): string {
+  const label = attribute.type === undefined ? 'Object' : ctyLabel(attribute.type);
+  return attribute.sensitive ? `${label}, Sensitive` : label;
+}
+
+function ctyLabel(type: CtyType): string {
+  if (typeof type === 'string') return type === 'bool' ? 'Boolean' : type.charAt(0).toUpperCase() + type.slice(1);
+  switch (type[0]) {
+    case 'list':
+      return `List of ${ctyLabel(type[1])}`;
+    case 'set':
+      return `Set of ${ctyLabel(type[1])}`;
+    case 'map':
+      return `Map of ${ctyLabel(type[1])}`;
+    case 'object':
+      return 'Object';
+    case 'tuple':
+      return 'Tuple';
+  }
+}
+
+/** The attribute names of a list/set of objects, for the nested-schema section. */
+function objectElementAttributes(type: CtyType | undefined): Array<[string, CtyType]> | undefined {
+  if (!Array.isArray(type) || (type[0] !== 'list' && type[0] !== 'set')) return undefined;
+  const element = type[1];
+  if (!Array.isArray(element) || element[0] !== 'object') return undefined;
+  const attributes = element[1];
+  return Object.keys(attributes)
+    .sort()
+    .map((name) => [name, attributes[name] as CtyType]);
+}

@@ -8,14 +8,24 @@ import type { CodeMaker } from 'codemaker';
 import type * as Commons from '@cdktf/commons';
 import type { TerraformProviderGenerator } from '@cdktf/provider-generator/lib/get/generator/provider-generator';
 
+export const REPO_ROOT = path.resolve(__dirname, '..');
+
 /** Which construct library the bindings are written for. */
 export interface BindingsTarget {
   /** Short name used on the command line and in messages. */
   readonly name: 'cdktf' | 'cdktn';
+  /** Deep import of the generator class (the package root would load jsii-pacmak). */
   readonly generatorModule: string;
   readonly commonsModule: string;
   /** The package folder (relative to the repository root) that holds the generated `src/`. */
   readonly packageDir: string;
+  /**
+   * Folder (relative to the repository root) whose node_modules hold this generator. cdktn
+   * lives in its package's own install: it needs constructs < 10.8, the root has 10.8.1 for cdktf.
+   */
+  readonly toolchainDir: string;
+  /** How to install the toolchain, for the error message when it is missing. */
+  readonly installHint: string;
 }
 
 export const CDKTF_TARGET: BindingsTarget = {
@@ -23,13 +33,17 @@ export const CDKTF_TARGET: BindingsTarget = {
   generatorModule: '@cdktf/provider-generator/lib/get/generator/provider-generator',
   commonsModule: '@cdktf/commons',
   packageDir: 'provider/cdktf',
+  toolchainDir: '.',
+  installHint: 'npm ci',
 };
 
 export const CDKTN_TARGET: BindingsTarget = {
   name: 'cdktn',
-  generatorModule: '@cdktn/provider-generator/lib/get/generator/provider-generator',
+  generatorModule: '@cdktn/provider-generator/build/get/generator/provider-generator',
   commonsModule: '@cdktn/commons',
   packageDir: 'provider/cdktn',
+  toolchainDir: 'provider/cdktn',
+  installHint: 'npm ci --prefix provider/cdktn',
 };
 
 export const BINDINGS_TARGETS: readonly BindingsTarget[] = [CDKTF_TARGET, CDKTN_TARGET];
@@ -67,17 +81,18 @@ function loadGenerator(target: BindingsTarget): {
   const userCliConfig = process.env.TF_CLI_CONFIG_FILE;
   process.env.TF_CLI_CONFIG_FILE = '/dev/null';
   try {
-    // Dynamic requires: the target library is chosen at run time, and the deep import avoids the
-    // package root, which drags in jsii-pacmak.
+    const generatorPath = require.resolve(target.generatorModule, { paths: [path.join(REPO_ROOT, target.toolchainDir)] });
+    // commons and codemaker must be the generator's own copies (cdktn pins newer ones).
+    const besideGenerator = { paths: [path.dirname(generatorPath)] };
     /* eslint-disable @typescript-eslint/no-require-imports */
-    const commons = require(target.commonsModule) as typeof Commons;
-    const generatorModule = require(target.generatorModule) as GeneratorModule;
-    const codemaker = require('codemaker') as CodeMakerModule;
+    const commons = require(require.resolve(target.commonsModule, besideGenerator)) as typeof Commons;
+    const generatorModule = require(generatorPath) as GeneratorModule;
+    const codemaker = require(require.resolve('codemaker', besideGenerator)) as CodeMakerModule;
     /* eslint-enable @typescript-eslint/no-require-imports */
     return { generatorModule, commons, codemaker };
   } catch (error) {
     throw new Error(
-      `the ${target.name} provider generator is not installed (${target.generatorModule}): ${(error as Error).message}`,
+      `the ${target.name} provider generator is not installed (run \`${target.installHint}\`): ${(error as Error).message}`,
       { cause: error },
     );
   } finally {

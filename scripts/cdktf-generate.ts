@@ -2,8 +2,8 @@
 // Regenerates the construct bindings from the built provider's own schema (see
 // cdktf-provider-schema.ts) into the bindings package's `src/`.
 import path from 'node:path';
-import { BINDINGS_TARGETS, CDKTF_TARGET, generateBindings, type BindingsTarget, type ProviderIdentity } from './cdktf-bindings';
-import { REPO_ROOT, readInstalledProviderSchema } from './cdktf-provider-schema';
+import { BINDINGS_TARGETS, CDKTF_TARGET, REPO_ROOT, generateBindings, type BindingsTarget, type ProviderIdentity } from './cdktf-bindings';
+import { readInstalledProviderSchema } from './cdktf-provider-schema';
 
 /** `~> MAJOR.MINOR` of the selected version: later patch and minor releases stay compatible. */
 export function versionConstraintFor(version: string): string {

@@ -5,10 +5,8 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { ProviderSchemaDocument } from './cdktf-bindings';
+import { REPO_ROOT, type ProviderSchemaDocument } from './cdktf-bindings';
 import { TESSERA_PROVIDER_ADDRESS, requireTerraformBinary, runTerraform, writeMirrorCliConfig } from './cdktf-terraform';
-
-export const REPO_ROOT = path.resolve(__dirname, '..');
 
 export interface InstalledProviderSchema {
   readonly schema: ProviderSchemaDocument;

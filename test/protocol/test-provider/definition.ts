@@ -106,7 +106,7 @@ const thing = defineResource<TptClient>({
       diagnostics.warning('Note asks for replacement', 'The note "replace-me" forces a new thing.', path('note'));
     }
   },
-  create({ planned, provider, private: priv }) {
+  create({ planned, config, provider, private: priv }) {
     const id = provider.store.update((d) => `thing-${d.nextId++}`);
     const state: Partial<CtyObject> = {
       ...fillNestedDefaults(planned),
@@ -116,7 +116,7 @@ const thing = defineResource<TptClient>({
       updated_at: nowText(),
     };
     priv.setJson({ generation: 1 });
-    return save(provider, id, { ...planned, ...state } as CtyObject, 1, stringOrNull(read(planned).raw('password')));
+    return save(provider, id, { ...planned, ...state } as CtyObject, 1, stringOrNull(read(config).raw('password')));
   },
   update({ planned, config, provider, private: priv }) {
     const previous = priv.getJson<{ generation: number }>();

@@ -84,6 +84,8 @@ export interface Tessera extends TesseraServices {
   app: Express;
   /** Starts serving; port 0 picks a free port (see the returned address). */
   listen(port?: number, host?: string): Promise<ListeningAddress>;
+  /** Writes what is batched in memory now (last_used_at, failed-authentication audit events). */
+  flush(): Promise<void>;
   /** Stops the server (if listening), flushes pending writes, closes every connection. */
   close(): Promise<void>;
 }
@@ -102,7 +104,7 @@ export async function createTessera(options: TesseraOptions): Promise<Tessera> {
   }
   const logger = options.logger ?? createLogger();
   const clock = options.clock ?? systemClock;
-  const db = createKnex(options.databaseUrl, { poolMax: options.poolSize ?? 10 });
+  const db = createKnex(options.databaseUrl, { poolMax: options.poolSize ?? 10, logger });
   const metrics = createMetrics();
   const cache = new AuthCache({ maxAgeMs: options.authCacheMaxAgeMs ?? 500 });
   const listener = new InvalidationListener({ databaseUrl: options.databaseUrl, cache, logger });
@@ -239,7 +241,11 @@ export async function createTessera(options: TesseraOptions): Promise<Tessera> {
     return closed;
   }
 
-  return { app, listen, close, ...services };
+  async function flush(): Promise<void> {
+    await Promise.all([lastUsed.flush(), audit.flush()]);
+  }
+
+  return { app, listen, flush, close, ...services };
 }
 
 export { HttpProblem };

@@ -4,10 +4,20 @@
 import type { NextFunction, Request, Response } from 'express';
 import type pino from 'pino';
 import { bodyParserProblem } from './body';
-import { HttpProblem, internalError, sendProblem } from './problem';
+import { HttpProblem, internalError, sendProblem, unavailable } from './problem';
 
 export function unknownRoute(req: Request, res: Response): void {
   sendProblem(res, new HttpProblem(404, 'not-found', 'Not Found', `No route ${req.method} ${req.path}.`.slice(0, 300)));
+}
+
+// The database being down or saturated is the server's problem and temporary: 503, not 500.
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', '57P01', '57P02', '57P03', '53300', '08006', '08001', '08003']);
+
+function isDatabaseUnavailable(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  if ((error as { name?: unknown }).name === 'KnexTimeoutError') return true;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && UNAVAILABLE_CODES.has(code);
 }
 
 function clientErrorStatus(error: unknown): number | null {
@@ -24,6 +34,10 @@ export function errorHandler(logger: pino.Logger) {
       const fromBody = bodyParserProblem(error);
       const clientStatus = clientErrorStatus(error);
       if (fromBody) problem = fromBody;
+      else if (isDatabaseUnavailable(error)) {
+        logger.warn({ err: { name: (error as Error).name, code: (error as { code?: unknown }).code } }, 'database unavailable');
+        problem = unavailable('The service is temporarily unavailable; retry shortly.');
+      }
       else if (clientStatus !== null) problem = new HttpProblem(clientStatus, 'bad-request', 'Bad Request', 'The request could not be processed.');
       else {
         logger.error(

@@ -1,18 +1,18 @@
-// The session layer as the app uses it. Wiring (api/app.ts):
-//   const sessions = createSessions({ db, clock, limiter, audit, logger, settings: sessionSettingsFromEnv() });
-//   app.use('/api/v1/sessions', sessions.router);        // before the bearer-token middleware
-//   ... and in that middleware, when no Authorization / API-Token header was sent:
-//   const principal = await sessions.authenticate(req); // Principal | null (null → the usual 401)
-import type { Request, Router } from 'express';
+// The session layer as the app uses it: a router for /api/v1/sessions and the hook that turns a
+// session cookie into a Principal for createTessera's `sessionAuthenticator` option. The usual
+// wiring is api/web/web-options.ts, which adds the page as well.
+import type { Express, Request, Router } from 'express';
 import type { Principal } from '../auth/principal';
 import { checkCsrf } from './csrf';
 import { readSessionCookie } from './session-cookie';
 import { SessionService, type ActiveSession, type SessionDependencies } from './session-service';
 import { sessionRouter } from './routes';
 
+export const SESSIONS_PATH = '/api/v1/sessions';
+
 export interface Sessions {
   service: SessionService;
-  /** Mount at /api/v1/sessions. */
+  /** Mount at SESSIONS_PATH. */
   router: Router;
   /**
    * The principal of the request's session cookie, or null when it has none that is live.
@@ -42,7 +42,16 @@ export function createSessions(deps: SessionDependencies): Sessions {
   };
 }
 
+/** Creates the session layer and mounts its router on the app. */
+export function installSessions(app: Express, deps: SessionDependencies): Sessions {
+  const sessions = createSessions(deps);
+  app.use(SESSIONS_PATH, sessions.router);
+  return sessions;
+}
+
 export { SessionService, signInRefused, type ActiveSession, type SessionDependencies } from './session-service';
 export { DEFAULT_SESSION_SETTINGS, sessionSettingsFromEnv, type SessionSettings } from './settings';
 export { CSRF_HEADER } from './csrf';
 export { SESSION_COOKIE, SECURE_SESSION_COOKIE } from './session-cookie';
+export { ensureAdminPassword, ADMIN_PASSWORD_FILE, type AdminPasswordResult } from './admin-password';
+export { setPasswordCommand, SET_PASSWORD_USAGE } from './set-password-command';

@@ -1,8 +1,11 @@
 // /api/v1/sessions: sign in (POST), read the current session with its CSRF token (GET current),
-// sign out (DELETE current). These endpoints authenticate by cookie only.
+// sign out (DELETE current). These endpoints authenticate by cookie only. Bodies arrive parsed
+// (415/413/400 already handled by the app) and thrown problems go to the app's error handler.
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
-import { HttpProblem, sendProblem } from '../http/problem';
+import { clientAddress } from '../http/authenticate';
+import { bodyOf } from '../http/body';
+import { HttpProblem } from '../http/problem';
 import { parseOrProblem } from '../http/validation';
 import { checkCsrf, checkRequestSource } from './csrf';
 import { PASSWORD_MAX_LENGTH } from './password-hash';
@@ -28,11 +31,6 @@ export const noSession = (): HttpProblem =>
     'WWW-Authenticate': 'Bearer realm="tessera"',
   });
 
-/** The client address used for rate limiting and the audit trail, as Express resolves it. */
-export function clientAddress(req: Request): string {
-  return req.ip ?? req.socket.remoteAddress ?? 'unknown';
-}
-
 export function sessionBody(session: ActiveSession): Record<string, unknown> {
   return {
     id: session.id,
@@ -53,10 +51,6 @@ export function sessionRouter(service: SessionService): Router {
   const router = express.Router();
   const trusted = service.settings.trustedOrigins;
 
-  // Parses JSON itself so the router is correct wherever it is mounted; a no-op when the app
-  // has parsed the body already.
-  router.use(express.json({ limit: '16kb' }));
-
   const current = async (req: Request, res: Response): Promise<ActiveSession> => {
     const secret = readSessionCookie(req);
     const session = secret === undefined ? null : await service.resume(secret);
@@ -71,10 +65,7 @@ export function sessionRouter(service: SessionService): Router {
     '/',
     handle(async (req, res) => {
       checkRequestSource(req, trusted);
-      if (!req.is('application/json')) {
-        throw new HttpProblem(415, 'unsupported-media-type', 'Unsupported Media Type', 'Send the request body as application/json.');
-      }
-      const body = parseOrProblem(signInSchema, req.body);
+      const body = parseOrProblem(signInSchema, bodyOf(req));
       const { secret, session } = await service.signIn(body.email, body.password, clientAddress(req));
       setSessionCookie(req, res, secret);
       res.status(201).setHeader('Cache-Control', 'no-store').json(sessionBody(session));
@@ -100,22 +91,5 @@ export function sessionRouter(service: SessionService): Router {
     }),
   );
 
-  router.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
-    const problem = toProblem(error);
-    if (problem) sendProblem(res, problem);
-    else next(error);
-  });
   return router;
-}
-
-/** Known client mistakes become problem+json here; anything else goes on to the app's handler. */
-function toProblem(error: unknown): HttpProblem | null {
-  if (error instanceof HttpProblem) return error;
-  const type = (error as { type?: unknown } | null)?.type;
-  if (type === 'entity.parse.failed') return new HttpProblem(400, 'malformed-json', 'Bad Request', 'The request body is not valid JSON.');
-  if (type === 'entity.too.large') return new HttpProblem(413, 'payload-too-large', 'Content Too Large', 'The request body is larger than 16 KiB.');
-  if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
-    return new HttpProblem(415, 'unsupported-media-type', 'Unsupported Media Type', 'Send the request body as UTF-8 JSON.');
-  }
-  return null;
 }

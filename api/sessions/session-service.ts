@@ -2,8 +2,8 @@
 // PostgreSQL and are checked on every request (idle and absolute limits, user still active).
 import type { Knex } from 'knex';
 import type pino from 'pino';
-import type { AuditBuffer } from '../audit/buffer';
-import type { FailureLimiter } from '../auth/failure-limiter';
+import { insertAuditEvents, type AuditEventInput } from '../audit/repository';
+import { FailureLimiter } from '../auth/failure-limiter';
 import type { Principal } from '../auth/principal';
 import type { Clock } from '../clock';
 import { HttpProblem, tooManyFailures } from '../http/problem';
@@ -24,10 +24,9 @@ import { DEFAULT_SESSION_SETTINGS, type SessionSettings } from './settings';
 export interface SessionDependencies {
   db: Knex;
   clock: Clock;
-  /** Shared with token authentication, so guessing passwords and guessing tokens count together. */
-  limiter: FailureLimiter;
-  audit: AuditBuffer;
   logger: pino.Logger;
+  /** Failed sign-ins per address; defaults to SIGN_IN_FAILURE_LIMIT per SIGN_IN_FAILURE_WINDOW_MS. */
+  limiter?: FailureLimiter;
   settings?: Partial<SessionSettings>;
 }
 
@@ -52,16 +51,34 @@ export const signInRefused = (): HttpProblem =>
     'WWW-Authenticate': 'Bearer realm="tessera"',
   });
 
+// Tighter than the token limit: each attempt costs an argon2 hash, and people retype slowly.
+export const SIGN_IN_FAILURE_LIMIT = 10;
+export const SIGN_IN_FAILURE_WINDOW_MS = 5 * 60 * 1000;
+
 export class SessionService {
   readonly settings: SessionSettings;
+  private readonly limiter: FailureLimiter;
 
   constructor(private readonly deps: SessionDependencies) {
     this.settings = { ...DEFAULT_SESSION_SETTINGS, ...deps.settings };
+    this.limiter =
+      deps.limiter ??
+      new FailureLimiter({ maxFailures: SIGN_IN_FAILURE_LIMIT, windowMs: SIGN_IN_FAILURE_WINDOW_MS, now: () => deps.clock.now().getTime() });
+  }
+
+  // Sign-ins and sign-outs are rare and rate limited, so they are written at once rather than
+  // batched: the trail then never depends on a buffer being flushed at shutdown.
+  private async audit(event: AuditEventInput): Promise<void> {
+    try {
+      await insertAuditEvents(this.deps.db, [event]);
+    } catch (error) {
+      this.deps.logger.error({ err: error instanceof Error ? error.message : String(error), action: event.action }, 'could not write audit event');
+    }
   }
 
   /** Checks the password; on success stores a new session and returns it with the cookie secret. */
   async signIn(email: string, password: string, address: string): Promise<{ secret: string; session: ActiveSession }> {
-    const wait = this.deps.limiter.retryAfterSeconds(address);
+    const wait = this.limiter.retryAfterSeconds(address);
     if (wait > 0) throw tooManyFailures(wait);
 
     const account = await findAccountByEmail(this.deps.db, email);
@@ -78,8 +95,8 @@ export class SessionService {
             : null;
     const now = this.deps.clock.now();
     if (failure !== null || !account) {
-      this.deps.limiter.recordFailure(address);
-      this.deps.audit.push({
+      this.limiter.recordFailure(address);
+      await this.audit({
         occurredAt: now,
         action: 'session.sign_in',
         outcome: 'failure',
@@ -104,7 +121,7 @@ export class SessionService {
       createdAt: now,
       expiresAt,
     });
-    this.deps.audit.push({
+    await this.audit({
       occurredAt: now,
       action: 'session.sign_in',
       outcome: 'success',
@@ -142,7 +159,7 @@ export class SessionService {
 
   async signOut(session: ActiveSession, address: string): Promise<void> {
     await deleteSession(this.deps.db, session.id);
-    this.deps.audit.push({
+    await this.audit({
       occurredAt: this.deps.clock.now(),
       action: 'session.sign_out',
       outcome: 'success',

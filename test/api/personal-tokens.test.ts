@@ -200,11 +200,11 @@ describe('personal access tokens', () => {
       expect((await row()).last_used_at).toBeNull();
       api().clock.advance(30_000);
       await api().request('GET', '/api/v1/me', { token: user.token });
-      await (fixture.api.tessera.context.lastUsed as { flush(): Promise<void> }).flush();
+      await fixture.api.tessera.flush();
       expect((await row()).last_used_at?.toISOString()).toBe(start.toISOString());
       api().clock.advance(31_000);
       await api().request('GET', '/api/v1/me', { token: user.token });
-      await (fixture.api.tessera.context.lastUsed as { flush(): Promise<void> }).flush();
+      await fixture.api.tessera.flush();
       expect((await row()).last_used_at?.toISOString()).toBe(new Date(start.getTime() + 61_000).toISOString());
     } finally {
       api().clock.set(start);

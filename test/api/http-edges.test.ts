@@ -1,0 +1,197 @@
+// What any client can send: bodies, media types, broken JSON, unknown routes, bad credentials.
+// Every answer is a problem+json 4xx, never a 5xx or a stack trace.
+import fc from 'fast-check';
+import { randomBytes } from 'node:crypto';
+import { generateSecret } from '../../api/tokens/secret';
+import { createUserWithToken, request, startApi, startFixture, type Fixture } from './support/harness';
+
+let fixture: Fixture;
+
+beforeAll(async () => {
+  fixture = await startFixture();
+});
+
+afterAll(async () => {
+  await fixture?.close();
+});
+
+const api = () => fixture.api;
+
+function expectProblem(response: { status: number; headers: Headers; json: Record<string, unknown>; text: string }, status: number): void {
+  expect(response.status).toBe(status);
+  expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  expect(response.json).toMatchObject({ type: expect.any(String), title: expect.any(String), status, detail: expect.any(String) });
+  expect(response.text).not.toMatch(/\bat .+\.(ts|js):\d+/);
+}
+
+describe('request edges', () => {
+  it('answers 413 for a 17 KiB body', async () => {
+    const response = await api().request('POST', '/api/v1/personal-access-tokens', {
+      token: fixture.adminToken,
+      body: { name: 'x'.repeat(17 * 1024), expiration_days: 1 },
+    });
+    expectProblem(response, 413);
+  });
+
+  it('answers 400 for malformed JSON', async () => {
+    const response = await api().request('POST', '/api/v1/personal-access-tokens', {
+      token: fixture.adminToken,
+      rawBody: '{"name": "x", "expiration_days": ',
+      headers: { 'content-type': 'application/json' },
+    });
+    expectProblem(response, 400);
+  });
+
+  it('answers 415 for a body that is not JSON', async () => {
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'application/xml']) {
+      const response = await api().request('POST', '/api/v1/personal-access-tokens', {
+        token: fixture.adminToken,
+        rawBody: 'name=x&expiration_days=1',
+        headers: { 'content-type': type },
+      });
+      expectProblem(response, 415);
+    }
+    const latin1 = await api().request('POST', '/api/v1/personal-access-tokens', {
+      token: fixture.adminToken,
+      rawBody: '{"name":"x","expiration_days":1}',
+      headers: { 'content-type': 'application/json; charset=iso-8859-1' },
+    });
+    expectProblem(latin1, 415);
+  });
+
+  it('answers 422 (not 500) for JSON that is not an object', async () => {
+    for (const rawBody of ['[]', '"text"', '42', 'null']) {
+      const response = await api().request('POST', '/api/v1/personal-access-tokens', {
+        token: fixture.adminToken,
+        rawBody,
+        headers: { 'content-type': 'application/json' },
+      });
+      expectProblem(response, 422);
+    }
+  });
+
+  it('answers unknown routes with a 404 problem', async () => {
+    expectProblem(await api().request('GET', '/api/v1/nope', { token: fixture.adminToken }), 404);
+    expectProblem(await api().request('GET', '/nope'), 404);
+    const badEscape = await api().request('GET', '/api/v1/personal-access-tokens/%E0%A4%A', { token: fixture.adminToken });
+    expect(badEscape.status).toBeGreaterThanOrEqual(400);
+    expect(badEscape.status).toBeLessThan(500);
+  });
+
+  it('never answers 5xx to random bodies on every writing endpoint', async () => {
+    const targets = [
+      ['POST', '/api/v1/personal-access-tokens'],
+      ['POST', '/api/v1/service-accounts'],
+      ['POST', '/api/v1/users'],
+      ['POST', '/api/v1/teams'],
+      ['PATCH', `/api/v1/users/${randomBytes(16).toString('hex').replace(/(.{8})(.{4})(.{4})(.{4})(.{12})/, '$1-$2-$3-$4-$5')}`],
+      ['POST', '/api/v1/collector/handshake'],
+    ] as const;
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...targets), fc.jsonValue(), async ([method, path], value) => {
+        const response = await api().request(method, path, { token: fixture.adminToken, rawBody: JSON.stringify(value), headers: { 'content-type': 'application/json' } });
+        expect(response.status).toBeLessThan(500);
+      }),
+      { numRuns: 120 },
+    );
+  });
+});
+
+describe('authentication failures', () => {
+  it('answers every kind of bad credential with the same 401 body and WWW-Authenticate', async () => {
+    const user = await createUserWithToken(fixture, { days: 1 });
+    const revoked = await createUserWithToken(fixture);
+    await api().request('DELETE', `/api/v1/personal-access-tokens/${revoked.tokenId}`, { token: revoked.token });
+    const deactivated = await createUserWithToken(fixture);
+    expect((await api().request('PATCH', `/api/v1/users/${deactivated.id}`, { token: fixture.adminToken, body: { active: false } })).status).toBe(200);
+
+    const cases: Array<[string, Record<string, string>]> = [
+      ['missing', {}],
+      ['malformed scheme', { authorization: `Token ${user.token}` }],
+      ['malformed secret', { authorization: 'Bearer hello' }],
+      ['bad checksum', { authorization: `Bearer ${user.token.slice(0, -1)}${user.token.endsWith('a') ? 'b' : 'a'}` }],
+      ['unknown', { authorization: `Bearer ${generateSecret('personal_access_token')}` }],
+      ['revoked', { authorization: `Bearer ${revoked.token}` }],
+      ['deactivated', { 'api-token': deactivated.token }],
+    ];
+    const bodies = new Set<string>();
+    for (const [, headers] of cases) {
+      const response = await api().request('GET', '/api/v1/me', { headers });
+      expectProblem(response, 401);
+      expect(response.headers.get('www-authenticate')).toMatch(/^Bearer/);
+      bodies.add(response.text);
+    }
+    const start = api().clock.now();
+    api().clock.advance(24 * 60 * 60 * 1000);
+    try {
+      const expired = await api().request('GET', '/api/v1/me', { token: user.token });
+      expectProblem(expired, 401);
+      bodies.add(expired.text);
+    } finally {
+      api().clock.set(start);
+    }
+    expect(bodies.size).toBe(1);
+  });
+
+  it('refuses a bad checksum without a database lookup', async () => {
+    const lookups = async () => (await fixture.api.tessera.metrics.tokenLookups.get()).values[0]?.value ?? 0;
+    const before = await lookups();
+    const secret = generateSecret('personal_access_token');
+    const broken = `${secret.slice(0, -1)}${secret.endsWith('0') ? '1' : '0'}`;
+    expect((await api().request('GET', '/api/v1/me', { token: broken })).status).toBe(401);
+    expect(await lookups()).toBe(before);
+    // A well-formed unknown secret does cost one lookup, which shows the counter counts.
+    expect((await api().request('GET', '/api/v1/me', { token: secret })).status).toBe(401);
+    expect(await lookups()).toBe(before + 1);
+  });
+
+  it('refuses a bad checksum even when the database is unreachable', async () => {
+    const offline = await startApi(
+      { ...fixture.database, url: 'postgres://nobody@127.0.0.1:1/none' },
+      { authFailureLimit: 1000 },
+    );
+    try {
+      const secret = generateSecret('personal_access_token');
+      const broken = `${secret.slice(0, -1)}${secret.endsWith('0') ? '1' : '0'}`;
+      expectProblem(await offline.request('GET', '/api/v1/me', { token: broken }), 401);
+      // With the database gone, a well-formed secret cannot be checked: 503, not 500.
+      expectProblem(await offline.request('GET', '/api/v1/me', { token: secret }), 503);
+      expect((await offline.request('GET', '/readyz')).status).toBe(503);
+      expect((await offline.request('GET', '/healthz')).status).toBe(200);
+    } finally {
+      await offline.close();
+    }
+  });
+
+  it('records failed authentications as audit events', async () => {
+    const unknown = generateSecret('personal_access_token');
+    await api().request('GET', '/api/v1/me', { token: unknown });
+    await fixture.api.tessera.flush();
+    const events = await api().request('GET', '/api/v1/audit-events?action=authentication.failed', { token: fixture.adminToken });
+    expect(events.status).toBe(200);
+    const list = events.json['audit_events'] as Array<Record<string, unknown>>;
+    expect(list.length).toBeGreaterThan(0);
+    expect(list[0]).toMatchObject({ action: 'authentication.failed', outcome: 'failure', source_ip: expect.any(String), details: { reason: expect.any(String) } });
+    expect(JSON.stringify(list)).not.toContain(unknown);
+  });
+
+  it('rate limits repeated failures from one address with 429 and Retry-After, valid tokens included', async () => {
+    const limited = await startApi(fixture.database, { authFailureLimit: 5, authFailureWindowMs: 60_000 });
+    try {
+      for (let i = 0; i < 5; i++) {
+        expect((await limited.request('GET', '/api/v1/me', { token: generateSecret('personal_access_token') })).status).toBe(401);
+      }
+      const blocked = await limited.request('GET', '/api/v1/me', { token: fixture.adminToken });
+      expectProblem(blocked, 429);
+      const retryAfter = Number(blocked.headers.get('retry-after'));
+      expect(retryAfter).toBeGreaterThan(0);
+      expect(retryAfter).toBeLessThanOrEqual(60);
+      // Public endpoints stay reachable.
+      expect((await limited.request('GET', '/api/v1/token-policy')).status).toBe(200);
+      // Another instance (another limiter) is unaffected.
+      expect((await request(fixture.api.url, 'GET', '/api/v1/me', { token: fixture.adminToken })).status).toBe(200);
+    } finally {
+      await limited.close();
+    }
+  });
+});

@@ -1,0 +1,41 @@
+import { BigDecimal, ctyEquals, ctyObject, DynamicValue, isNullOrUnknown, objectType, Unknown } from './index';
+
+describe('ctyEquals', () => {
+  it('compares sets without regard to order, lists with it', () => {
+    expect(ctyEquals(['a', 'b'], ['b', 'a'], ['set', 'string'])).toBe(true);
+    expect(ctyEquals(['a', 'b'], ['b', 'a'], ['list', 'string'])).toBe(false);
+    expect(ctyEquals(['a'], ['a', 'b'], ['set', 'string'])).toBe(false);
+  });
+
+  it('compares numbers by value across representations', () => {
+    expect(ctyEquals(1, 1n, 'number')).toBe(true);
+    expect(ctyEquals(0.5, new BigDecimal('0.50'), 'number')).toBe(true);
+    expect(ctyEquals(new BigDecimal('0.1'), 0.1, 'number')).toBe(false); // the double 0.1 is not exactly 0.1
+    expect(ctyEquals(-0, 0, 'number')).toBe(true);
+  });
+
+  it('compares maps and objects by content, not key order', () => {
+    expect(ctyEquals(new Map([['a', 1], ['b', 2]]), new Map([['b', 2], ['a', 1]]), ['map', 'number'])).toBe(true);
+    const t = objectType({ a: 'string', b: 'bool' });
+    expect(ctyEquals(ctyObject({ a: 'x', b: true }), ctyObject({ b: true, a: 'x' }), t)).toBe(true);
+    expect(ctyEquals(ctyObject({ a: 'x', b: true }), ctyObject({ a: 'x', b: false }), t)).toBe(false);
+  });
+
+  it('tells null, unknown and refined unknown apart', () => {
+    expect(ctyEquals(null, null, 'string')).toBe(true);
+    expect(ctyEquals(null, new Unknown(), 'string')).toBe(false);
+    expect(ctyEquals(new Unknown(), new Unknown(), 'string')).toBe(true);
+    expect(ctyEquals(new Unknown({ notNull: true }), new Unknown(), 'string')).toBe(false);
+    expect(isNullOrUnknown(null) && isNullOrUnknown(new Unknown()) && !isNullOrUnknown('')).toBe(true);
+  });
+
+  it('compares dynamic values by type and value', () => {
+    expect(ctyEquals(new DynamicValue('number', 1), new DynamicValue('number', 1n), 'dynamic')).toBe(true);
+    expect(ctyEquals(new DynamicValue('number', 1), new DynamicValue('string', '1'), 'dynamic')).toBe(false);
+  });
+
+  it('treats values that do not conform to the type as unequal instead of throwing', () => {
+    expect(ctyEquals('a', 'a', 'number')).toBe(false);
+    expect(ctyEquals(ctyObject({ a: 'x' }), ctyObject({ a: 'x' }), objectType({ a: 'string', b: 'string' }))).toBe(false);
+  });
+});

@@ -20,6 +20,13 @@ export interface Logger {
   redact(secret: string): void;
   /** A logger that adds these fields to every line (e.g. the RPC name). */
   with(fields: LogFields): Logger;
+  /**
+   * A logger that never prints the values of fields with these names (and remembers those
+   * values as secrets). The server applies it with the names of sensitive and write-only
+   * attributes, so `log.debug('created', { token })` stays safe even for values that the
+   * resource itself just created.
+   */
+  withSecretFields(names: Iterable<string>): Logger;
 }
 
 /** Level from TF_LOG_PROVIDER, else TF_LOG; unset or unrecognised means off. */
@@ -57,10 +64,10 @@ export interface LoggerOptions {
 export function createLogger(options: LoggerOptions = {}): Logger {
   const level = options.level ?? levelFromEnv();
   const write = options.write ?? ((line: string) => process.stderr.write(line));
-  return build(ORDER[level], options.module ?? 'provider', new Redactor(), write, {});
+  return build(ORDER[level], options.module ?? 'provider', new Redactor(), write, {}, new Set());
 }
 
-function build(min: number, module: string, redactor: Redactor, write: (line: string) => void, base: LogFields): Logger {
+function build(min: number, module: string, redactor: Redactor, write: (line: string) => void, base: LogFields, secretFields: ReadonlySet<string>): Logger {
   const emit = (lvl: LogLevel, message: string, fields?: LogFields): void => {
     if (ORDER[lvl] < min) return;
     const record: Record<string, unknown> = {
@@ -70,7 +77,13 @@ function build(min: number, module: string, redactor: Redactor, write: (line: st
       '@timestamp': hclogTimestamp(),
     };
     for (const [k, v] of Object.entries({ ...base, ...fields })) {
-      if (v !== undefined) record[k] = typeof v === 'string' ? redactor.apply(v) : v;
+      if (v === undefined) continue;
+      if (secretFields.has(k) && v !== null) {
+        redactor.add(String(v));
+        record[k] = REDACTED;
+      } else {
+        record[k] = typeof v === 'string' ? redactor.apply(v) : v;
+      }
     }
     // Redact again after encoding: a secret may straddle a field boundary only in theory,
     // but escaping could hide one from the first pass (quotes, backslashes).
@@ -83,6 +96,7 @@ function build(min: number, module: string, redactor: Redactor, write: (line: st
     warn: (m, f) => emit('warn', m, f),
     error: (m, f) => emit('error', m, f),
     redact: (secret) => redactor.add(secret),
-    with: (fields) => build(min, module, redactor, write, { ...base, ...fields }),
+    with: (fields) => build(min, module, redactor, write, { ...base, ...fields }, secretFields),
+    withSecretFields: (names) => build(min, module, redactor, write, base, new Set([...secretFields, ...names])),
   };
 }

@@ -31,10 +31,21 @@ type Handler = (request: ProtoRequest, log: Logger) => Promise<Response>;
 interface Compiled {
   schema: Schema;
   type: CtyType;
+  /** Names of sensitive and write-only attributes (any depth): log fields never printed. */
+  secretNames: string[];
 }
 
 function compile(schema: Schema): Compiled {
-  return { schema, type: blockType(schema.block) };
+  return { schema, type: blockType(schema.block), secretNames: secretAttributeNames(schema.block) };
+}
+
+function secretAttributeNames(block: BlockSpec, out: string[] = []): string[] {
+  for (const [name, a] of Object.entries(block.attributes ?? {})) {
+    if (a.sensitive || a.writeOnly) out.push(name);
+    if (a.nested) secretAttributeNames({ attributes: a.nested.attributes }, out);
+  }
+  for (const nested of Object.values(block.blocks ?? {})) secretAttributeNames(nested.block, out);
+  return out;
 }
 
 function capabilities(c: ProtoClientCapabilities | null | undefined): ClientCapabilities {
@@ -110,7 +121,9 @@ export class ProviderService<P> {
     const impl: grpc.UntypedServiceImplementation = {};
     for (const [name, handler] of Object.entries(handlers)) {
       impl[name] = (call: grpc.ServerUnaryCall<ProtoRequest, Response>, callback: grpc.sendUnaryData<Response>) => {
-        const log = this.options.log.with({ tf_rpc: name, tf_resource_type: call.request.type_name || undefined });
+        const log = this.options.log
+          .with({ tf_rpc: name, tf_resource_type: call.request.type_name || undefined })
+          .withSecretFields(this.secretNamesFor(name, call.request.type_name));
         const started = Date.now();
         log.trace('Received request');
         handler(call.request, log).then(
@@ -127,6 +140,16 @@ export class ProviderService<P> {
       };
     }
     return impl;
+  }
+
+  private secretNamesFor(rpc: string, typeName: string | undefined): string[] {
+    if (rpc === 'ValidateProviderConfig' || rpc === 'ConfigureProvider') return this.providerSchema.secretNames;
+    const found = rpc.includes('Ephemeral')
+      ? this.ephemerals.get(typeName ?? '')
+      : rpc.includes('Data')
+        ? this.dataSources.get(typeName ?? '')
+        : this.resources.get(typeName ?? '');
+    return found?.compiled.secretNames ?? [];
   }
 
   private context(log: Logger, diagnostics: Diagnostics): CallContext {

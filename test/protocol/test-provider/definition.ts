@@ -106,7 +106,7 @@ const thing = defineResource<TptClient>({
       diagnostics.warning('Note asks for replacement', 'The note "replace-me" forces a new thing.', path('note'));
     }
   },
-  create({ planned, config, provider, private: priv }) {
+  create({ planned, config, provider, private: priv, log }) {
     const id = provider.store.update((d) => `thing-${d.nextId++}`);
     const state: Partial<CtyObject> = {
       ...fillNestedDefaults(planned),
@@ -116,6 +116,7 @@ const thing = defineResource<TptClient>({
       updated_at: nowText(),
     };
     priv.setJson({ generation: 1 });
+    log.debug('Created thing', { id, secret: state.secret as string });
     return save(provider, id, { ...planned, ...state } as CtyObject, 1, stringOrNull(read(config).raw('password')));
   },
   update({ planned, config, provider, private: priv }) {
@@ -252,7 +253,9 @@ export const tptProvider = defineProvider<TptClient>({
     const key = config.api_key;
     if (typeof key === 'string' && key.length < 8) diagnostics.error('api_key too short', 'Use at least 8 characters.', path('api_key'));
   },
-  configure({ config, diagnostics }) {
+  configure({ config, diagnostics, log }) {
+    // Deliberately careless: the layer's redaction must hide the sensitive value.
+    log.info(`Configuring with api_key=${String(config.api_key)}`);
     const storePath = (typeof config.store_path === 'string' ? config.store_path : undefined) ?? process.env.TPT_STORE;
     if (!storePath) {
       diagnostics.error('No store', 'Set store_path or TPT_STORE.', path('store_path'));

@@ -24,16 +24,19 @@ function run(file: string, args: readonly string[], cwd: string, env: NodeJS.Pro
   });
 }
 
-/** `tsc -p <project>`, with the repository's TypeScript, failing with the compiler's messages. */
-export async function compileProject(projectDir: string): Promise<void> {
-  const tsc = require.resolve('typescript/bin/tsc');
-  await run(process.execPath, [tsc, '-p', projectDir], REPO_ROOT, process.env);
-}
+/** Test files compiling the same projects in parallel workers would overwrite each other's output. */
+const COMPILE_LOCK = '/tmp/tessera-cdktf-compile.lock';
 
-/** Compiles the bindings package (src → lib) and then every example stack (main.ts → dist). */
+/**
+ * Compiles the bindings package (src → lib) and then every example stack (main.ts → dist) with
+ * the repository's TypeScript, each with its own tsconfig, under one lock.
+ */
 export async function compileBindingsAndExamples(): Promise<void> {
-  await compileProject(BINDINGS_PACKAGE_DIR);
-  for (const stack of EXAMPLE_STACKS) await compileProject(path.join(EXAMPLES_DIR, stack));
+  const tsc = require.resolve('typescript/bin/tsc');
+  const projects = [BINDINGS_PACKAGE_DIR, ...EXAMPLE_STACKS.map((stack) => path.join(EXAMPLES_DIR, stack))];
+  // sh runs `node tsc -p <project>` for each project ($1 = node, $2 = tsc, the rest = projects).
+  const script = 'node="$1"; tsc="$2"; shift 2; for p in "$@"; do "$node" "$tsc" -p "$p" || exit 1; done';
+  await run('flock', [COMPILE_LOCK, 'sh', '-c', script, 'sh', process.execPath, tsc, ...projects], REPO_ROOT, process.env);
 }
 
 export interface SynthesizedStack {

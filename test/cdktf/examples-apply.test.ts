@@ -1,0 +1,169 @@
+// End to end: both example stacks are synthesized, then the real terraform CLI installs the built
+// provider from a filesystem mirror and applies them against a real API on a real PostgreSQL.
+// The tokens must work, a second plan must be empty, and destroy must revoke them.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { installProviderMirror } from '../../scripts/cdktf-provider-schema';
+import {
+  TerraformCommandError,
+  requireTerraformBinary,
+  runTerraform,
+  writeMirrorCliConfig,
+  type TerraformResult,
+} from '../../scripts/cdktf-terraform';
+import { startTestApi, type TestApi } from './support/api';
+import { buildProvider } from './support/provider-build';
+import { compileBindingsAndExamples, synthExample, type ExampleStack, type SynthesizedStack } from './support/stacks';
+
+jest.setTimeout(240_000);
+
+let scratch: string;
+let cliConfigFile: string;
+let api: TestApi;
+
+beforeAll(async () => {
+  requireTerraformBinary();
+  scratch = mkdtempSync(path.join(tmpdir(), 'tessera-cdktf-apply-'));
+  const mirrorDir = path.join(scratch, 'mirror');
+  cliConfigFile = path.join(scratch, 'terraform.rc');
+  await Promise.all([compileBindingsAndExamples(), buildProvider().then(() => installProviderMirror(mirrorDir))]);
+  writeMirrorCliConfig(cliConfigFile, mirrorDir);
+  api = await startTestApi();
+});
+
+afterAll(async () => {
+  await api?.stop();
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+});
+
+interface Me {
+  readonly email: string;
+  readonly authenticated_by: { readonly type: string; readonly token_id: string; readonly expires_at: string | null };
+}
+
+async function getMe(secret: string): Promise<{ status: number; body: Me | undefined }> {
+  const response = await fetch(new URL('/api/v1/me', api.url), { headers: { Authorization: `Bearer ${secret}` } });
+  return { status: response.status, body: response.ok ? ((await response.json()) as Me) : undefined };
+}
+
+/** A synthesized stack and the terraform commands run on it, with the given credentials. */
+class StackRun {
+  constructor(
+    readonly stack: SynthesizedStack,
+    private readonly env: Readonly<Record<string, string>>,
+  ) {}
+
+  terraform(args: readonly string[]): Promise<TerraformResult> {
+    return runTerraform(args, { dir: this.stack.stackDir, cliConfigFile, env: this.env, timeoutMs: 180_000 });
+  }
+
+  async output<T>(name: string): Promise<T> {
+    return JSON.parse((await this.terraform(['output', '-json', name])).stdout) as T;
+  }
+
+  /** `plan -detailed-exitcode`: 0 means no changes, 2 means changes. */
+  async planExitCode(): Promise<number> {
+    try {
+      return (await this.terraform(['plan', '-detailed-exitcode'])).code;
+    } catch (error) {
+      if (error instanceof TerraformCommandError && error.result.code === 2) return 2;
+      throw error;
+    }
+  }
+}
+
+async function synth(stack: ExampleStack, env: Readonly<Record<string, string>>): Promise<StackRun> {
+  const workDir = mkdtempSync(path.join(scratch, `${stack}-`));
+  return new StackRun(await synthExample(stack, workDir), env);
+}
+
+describe('ci-token stack', () => {
+  let run: StackRun;
+  let secret: string;
+  const applyOutput: string[] = [];
+
+  it('initialises from the mirror and applies with credentials from the environment', async () => {
+    run = await synth('ci-token', { TESSERA_ENDPOINT: api.url, TESSERA_API_TOKEN: api.adminToken });
+    const init = await run.terraform(['init']);
+    expect(init.stdout).toMatch(/Installing tessera\/tessera v\d+\.\d+\.\d+/);
+    const apply = await run.terraform(['apply', '-auto-approve']);
+    applyOutput.push(apply.stdout, apply.stderr);
+    expect(apply.stdout).toMatch(/Apply complete! Resources: 1 added, 0 changed, 0 destroyed/);
+  });
+
+  it('outputs a working token that expires when expires_at says', async () => {
+    secret = await run.output<string>('token');
+    expect(secret).toMatch(/^tspat_[0-9A-Za-z]{36}$/);
+    const expiresAt = await run.output<string>('expires_at');
+    const me = await getMe(secret);
+    expect(me.status).toBe(200);
+    expect(me.body?.authenticated_by.type).toBe('personal_access_token');
+    expect(new Date(me.body?.authenticated_by.expires_at ?? 0).toISOString()).toBe(new Date(expiresAt).toISOString());
+    // 30 days after creation, give or take the test's own run time.
+    expect(Date.parse(expiresAt) - Date.now()).toBeGreaterThan(29.9 * 24 * 3600_000);
+  });
+
+  it('never shows a secret in the apply output or the API log', () => {
+    for (const text of [applyOutput.join('\n'), api.logs.join('')]) {
+      expect(text).not.toContain(secret);
+      expect(text).not.toContain(api.adminToken);
+    }
+  });
+
+  it('plans no changes right after apply', async () => {
+    expect(await run.planExitCode()).toBe(0);
+  });
+
+  it('revokes the token on destroy', async () => {
+    const destroy = await run.terraform(['destroy', '-auto-approve']);
+    expect(destroy.stdout).toMatch(/Destroy complete! Resources: 1 destroyed/);
+    expect((await getMe(secret)).status).toBe(401);
+  });
+});
+
+describe('team-tokens stack', () => {
+  let run: StackRun;
+  let secrets: Record<string, string>;
+
+  it('applies with the API token from a sensitive variable', async () => {
+    // No TESSERA_API_TOKEN here: the provider must get it from var.tessera_api_token.
+    run = await synth('team-tokens', { TESSERA_ENDPOINT: api.url, TF_VAR_tessera_api_token: api.adminToken });
+    await run.terraform(['init']);
+    const apply = await run.terraform(['apply', '-auto-approve']);
+    expect(apply.stdout).toMatch(/Apply complete! Resources: 3 added, 0 changed, 0 destroyed/);
+    expect(apply.stdout).not.toContain(api.adminToken);
+  });
+
+  it('reads the current user through the data source', async () => {
+    const me = await getMe(api.adminToken);
+    expect(await run.output<string>('user_email')).toBe(me.body?.email);
+    const teams = await run.output<Array<{ name: string; role: string }>>('teams');
+    expect(teams.length).toBeGreaterThan(0);
+  });
+
+  it('creates one working token per purpose, named after it', async () => {
+    secrets = await run.output<Record<string, string>>('tokens');
+    expect(Object.keys(secrets).sort()).toEqual(['build', 'deploy', 'metrics']);
+    for (const secret of Object.values(secrets)) expect((await getMe(secret)).status).toBe(200);
+
+    const listed = await fetch(new URL('/api/v1/personal-access-tokens?page_size=200', api.url), {
+      headers: { Authorization: `Bearer ${api.adminToken}` },
+    });
+    const names = ((await listed.json()) as { personal_access_tokens: Array<{ name: string }> }).personal_access_tokens.map(
+      (token) => token.name,
+    );
+    const email = await run.output<string>('user_email');
+    expect(names).toEqual(expect.arrayContaining([`build (${email})`, `deploy (${email})`, `metrics (${email})`]));
+  });
+
+  it('plans no changes right after apply', async () => {
+    expect(await run.planExitCode()).toBe(0);
+  });
+
+  it('revokes every token on destroy', async () => {
+    const destroy = await run.terraform(['destroy', '-auto-approve']);
+    expect(destroy.stdout).toMatch(/Destroy complete! Resources: 3 destroyed/);
+    for (const secret of Object.values(secrets)) expect((await getMe(secret)).status).toBe(401);
+  });
+});

@@ -1,4 +1,4 @@
-import { BigDecimal, ctyEquals, ctyObject, DynamicValue, isNullOrUnknown, objectType, Unknown } from './index';
+import { BigDecimal, ctyEquals, ctyObject, DynamicValue, isNullOrUnknown, objectType, resolveCtyPath, Unknown } from './index';
 
 describe('ctyEquals', () => {
   it('compares sets without regard to order, lists with it', () => {
@@ -37,5 +37,13 @@ describe('ctyEquals', () => {
   it('treats values that do not conform to the type as unequal instead of throwing', () => {
     expect(ctyEquals('a', 'a', 'number')).toBe(false);
     expect(ctyEquals(ctyObject({ a: 'x' }), ctyObject({ a: 'x' }), objectType({ a: 'string', b: 'string' }))).toBe(false);
+  });
+});
+
+describe('resolveCtyPath', () => {
+  it('tells attribute names from map keys and indexes by walking the type', () => {
+    const t = objectType({ rules: ['list', objectType({ tags: ['map', 'string'] })], pair: ['tuple', ['string', ['map', 'bool']]] });
+    expect(resolveCtyPath(['rules', 0, 'tags', 'env'], t)).toEqual([{ attribute: 'rules' }, { index: 0 }, { attribute: 'tags' }, { key: 'env' }]);
+    expect(resolveCtyPath(['pair', 1, 'k'], t)).toEqual([{ attribute: 'pair' }, { index: 1 }, { key: 'k' }]);
   });
 });

@@ -1,6 +1,7 @@
 // The cty value model and codecs of the plugin-protocol layer: type constraints, values (with unknowns and exact
 // numbers), Terraform's msgpack and JSON wire forms. Knows nothing about any particular provider.
 export { CtyError, formatCtyPath, type CtyPath, type CtyPathStep } from './errors';
+export { resolveCtyPath, type TypedPathStep } from './path';
 export {
   compareCodePoints,
   ctyTypeEquals,

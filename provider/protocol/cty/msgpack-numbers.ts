@@ -1,15 +1,15 @@
 import { CtyError, type CtyPath } from './errors';
 import { canonicalizeNumber, numberWireForm, parseCtyNumber, type CtyNumber } from './numbers';
-import type { WireNode } from './msgpack-wire';
+import { utf8Text, type WireNode } from './msgpack-wire';
 
 /** A number as cty reads it from msgpack: any int width, float32/64, or decimal text. */
 export function numberFromWire(node: WireNode, path: CtyPath): CtyNumber {
   try {
     if (typeof node === 'number' || typeof node === 'bigint') return canonicalizeNumber(node);
-    if (typeof node === 'string') return parseCtyNumber(node);
+    if (node instanceof Uint8Array) return parseCtyNumber(utf8Text(node));
   } catch (err) {
     if (err instanceof CtyError) throw new CtyError(path, err.detail);
-    throw err;
+    throw new CtyError(path, 'a number is required');
   }
   throw new CtyError(path, 'a number is required');
 }

@@ -6,7 +6,9 @@ import { Decoder, Encoder, ExtData, ExtensionCodec } from '@msgpack/msgpack';
  * - every string map key is tagged with KEY_TAG, so a key such as `__proto__` (which the library otherwise refuses)
  *   is an ordinary property and a string key can be told from an integer key (refinement maps use integer keys);
  * - no extension type is interpreted (not even the built-in timestamp, -1): each arrives as ExtData, because cty
- *   reads any extension as an unknown value.
+ *   reads any extension as an unknown value;
+ * - string values arrive as raw bytes (like bin, which cty reads interchangeably with str) and are decoded by
+ *   `utf8Text`, which refuses invalid UTF-8 where the library would silently produce garbage characters.
  */
 export const KEY_TAG = '\u0000';
 
@@ -16,14 +18,20 @@ export type WireNode = null | boolean | number | bigint | string | Uint8Array | 
 const extensionCodec = new ExtensionCodec();
 extensionCodec.register({ type: -1, encode: () => null, decode: (data, type) => new ExtData(type, data) });
 
-const textDecoder = new TextDecoder();
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** Decodes UTF-8 strictly; throws a TypeError on invalid bytes. */
+export function utf8Text(bytes: Uint8Array): string {
+  return strictUtf8.decode(bytes);
+}
 
 const decoderOptions = {
   extensionCodec,
   useBigInt64: true,
+  rawStrings: true,
   keyDecoder: {
     canBeCached: () => true,
-    decode: (bytes: Uint8Array, offset: number, length: number) => KEY_TAG + textDecoder.decode(bytes.subarray(offset, offset + length)),
+    decode: (bytes: Uint8Array, offset: number, length: number) => KEY_TAG + utf8Text(bytes.subarray(offset, offset + length)),
   },
 } as const;
 

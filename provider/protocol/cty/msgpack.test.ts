@@ -241,6 +241,13 @@ describe('collections', () => {
     expect(decodeMsgpack(fromHex('c4 02 6869'), 'string')).toBe('hi');
   });
 
+  it('refuses invalid UTF-8 instead of decoding it into garbage characters', () => {
+    const err = ctyErrorOf(() => decodeMsgpack(fromHex('92 a1 61 a2 fffe'), ['list', 'string']));
+    expect(err.path).toEqual([1]);
+    expect(err.detail).toBe('string is not valid UTF-8');
+    expect(ctyErrorOf(() => decodeMsgpack(fromHex('81 a1 ff c0'), ['map', 'string'])).message).toMatch(/malformed msgpack/);
+  });
+
   it('keeps unicode strings intact', () => {
     const s = 'naïve 🦀 \u0000 東京';
     expect(decodeMsgpack(encodeMsgpack(s, 'string'), 'string')).toBe(s);

@@ -2,7 +2,7 @@ import { dedupeSetElements } from './equality';
 import { CtyError, type CtyPath } from './errors';
 import { encodeValue, type EncodeTarget } from './encode-walk';
 import { numberFromWire, numberToWire } from './msgpack-numbers';
-import { decodeWire, encodeWire, ExtData, isWireMap, KEY_TAG, type WireMap, type WireNode } from './msgpack-wire';
+import { decodeWire, encodeWire, ExtData, isWireMap, KEY_TAG, utf8Text, type WireMap, type WireNode } from './msgpack-wire';
 import { ctyTypeToJson, objectAttributeNames, parseCtyType, type CtyObjectType, type CtyType } from './types';
 import { unknownFromExt, unknownToExt } from './unknown-ext';
 import { ctyObject, DynamicValue, type CtyValue } from './values';
@@ -31,9 +31,8 @@ function fromWire(node: WireNode, type: CtyType, path: CtyPath): CtyValue {
   };
   switch (type) {
     case 'string':
-      if (typeof node === 'string') return node;
-      // cty's decoder reads bin as string too.
-      return node instanceof Uint8Array ? Buffer.from(node).toString('utf8') : required('a string');
+      // str and bin both arrive as bytes; cty reads either as a string.
+      return node instanceof Uint8Array ? stringFromWire(node, path) : required('a string');
     case 'bool':
       return typeof node === 'boolean' ? node : required('a bool');
     case 'number':
@@ -61,6 +60,14 @@ function fromWire(node: WireNode, type: CtyType, path: CtyPath): CtyValue {
     case 'object':
       if (!isWireMap(node)) return required('an object');
       return objectFromWire(node, type, path);
+  }
+}
+
+function stringFromWire(bytes: Uint8Array, path: CtyPath): string {
+  try {
+    return utf8Text(bytes);
+  } catch {
+    throw new CtyError(path, 'string is not valid UTF-8');
   }
 }
 
@@ -95,7 +102,7 @@ function dynamicFromWire(node: WireNode, path: CtyPath): CtyValue {
   if (node === null) return null;
   if (!Array.isArray(node) || node.length !== 2) throw new CtyError(path, 'dynamic value array must have exactly two elements');
   const [typeJson, inner] = node as [WireNode, WireNode];
-  if (!(typeJson instanceof Uint8Array) && typeof typeJson !== 'string') throw new CtyError(path, 'dynamic value type must be JSON bytes');
+  if (!(typeJson instanceof Uint8Array)) throw new CtyError(path, 'dynamic value type must be JSON bytes');
   let type: CtyType;
   try {
     type = parseCtyType(typeJson);

@@ -1,6 +1,6 @@
 import { CtyError, type CtyPath } from './errors';
 import { numberFromWire, numberToWire } from './msgpack-numbers';
-import { decodeWirePrefix, encodeWire, ExtData, isWireMap, KEY_TAG, type WireNode } from './msgpack-wire';
+import { decodeWirePrefix, encodeWire, ExtData, isWireMap, KEY_TAG, utf8Text, type WireNode } from './msgpack-wire';
 import { isCollectionType, type CtyType } from './types';
 import { UNKNOWN, Unknown, type Refinements } from './values';
 
@@ -47,8 +47,12 @@ export function unknownFromExt(ext: ExtData, type: CtyType, path: CtyPath): Unkn
         break;
       case RefinementKey.StringPrefix:
         if (type !== 'string') fail('string prefix refinement for non-string type');
-        if (typeof value !== 'string') fail('string prefix refinement is not a string');
-        refinements.stringPrefix = value as string;
+        if (!(value instanceof Uint8Array)) return fail('string prefix refinement is not a string');
+        try {
+          refinements.stringPrefix = utf8Text(value);
+        } catch {
+          fail('string prefix refinement is not valid UTF-8');
+        }
         break;
       case RefinementKey.NumberMin:
       case RefinementKey.NumberMax: {

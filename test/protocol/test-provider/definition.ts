@@ -187,6 +187,27 @@ const fault = defineResource<TptClient>({
   delete() {},
 });
 
+/** Waits `delay_ms` unless StopProvider aborts it first: the Ctrl-C path. */
+const slow = defineResource<TptClient>({
+  typeName: 'tpt_slow',
+  schema: defineSchema({ attributes: { delay_ms: { type: 'number', required: true }, id: { type: 'string', computed: true } } }),
+  async create({ planned, signal }) {
+    const delay = read(planned).integer('delay_ms');
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(resolve, delay);
+      signal.addEventListener('abort', () => {
+        clearTimeout(timer);
+        reject(new DiagnosticError(error('Creation interrupted', 'Terraform asked the provider to stop.')));
+      }, { once: true });
+    });
+    return { id: 'slow-done' };
+  },
+  read({ state }) {
+    return state;
+  },
+  delete() {},
+});
+
 const lookup = defineDataSource<TptClient>({
   typeName: 'tpt_lookup',
   schema: defineSchema({
@@ -263,7 +284,7 @@ export const tptProvider = defineProvider<TptClient>({
     }
     return { store: new Store(storePath) };
   },
-  resources: [thing, fault],
+  resources: [thing, fault, slow],
   dataSources: [lookup],
   ephemeralResources: [ticket],
 });

@@ -32,6 +32,7 @@ import { LastUsedTracker } from './tokens/last-used';
 import { DEFAULT_PAT_MAX_DAYS, PAT_MIN_DAYS, tokenPolicy } from './tokens/policy';
 import { personalTokenRoutes } from './tokens/routes';
 import { userRoutes } from './users/routes';
+import { scrubSecrets } from './tokens/secret';
 
 export interface TesseraOptions {
   /** PostgreSQL connection string; the schema must already be migrated (migrateLatest). */
@@ -112,7 +113,7 @@ export async function createTessera(options: TesseraOptions): Promise<Tessera> {
   const audit = new AuditBuffer(db, logger);
   const limiter = new FailureLimiter({ maxFailures: options.authFailureLimit ?? 20, windowMs: options.authFailureWindowMs ?? 60_000 });
   const context: ServiceContext = { db, clock, serverKey: options.serverKey, patMaxDays, cache, lastUsed };
-  const authenticator = new Authenticator({ db, serverKey: options.serverKey, clock, cache, limiter, audit, lastUsed, metrics });
+  const authenticator = new Authenticator({ db, serverKey: options.serverKey, clock, cache, limiter, audit, lastUsed, metrics, logger });
   const auth = authenticate(authenticator, options.sessionAuthenticator);
 
   const app = express();
@@ -126,8 +127,22 @@ export async function createTessera(options: TesseraOptions): Promise<Tessera> {
     res.once('finish', () => {
       const route = (req.route as { path?: string } | undefined)?.path;
       const label = route === undefined ? 'unmatched' : `${req.baseUrl}${route}`;
+      const seconds = (performance.now() - started) / 1000;
       metrics.httpRequests.inc({ method: req.method, route: label, status: String(res.statusCode) });
-      metrics.httpDuration.observe({ method: req.method, route: label }, (performance.now() - started) / 1000);
+      metrics.httpDuration.observe({ method: req.method, route: label }, seconds);
+      // Access logs only at debug: a log line per request would cost more than the request.
+      // The path is logged without its query string, which a client might fill with anything.
+      if (logger.isLevelEnabled('debug')) {
+        logger.debug(
+          {
+            req: { method: req.method, path: scrubSecrets(req.originalUrl.split('?')[0] ?? ''), headers: req.headers, ip: req.ip },
+            route: label,
+            status: res.statusCode,
+            ms: Math.round(seconds * 1e4) / 10,
+          },
+          'request',
+        );
+      }
     });
     next();
   });

@@ -7,6 +7,8 @@ export const REDACTED_PATHS = [
   'req.headers.authorization',
   'req.headers["api-token"]',
   'req.headers.cookie',
+  'req.headers["idempotency-key"]',
+  'req.headers["x-csrf-token"]',
   'headers.authorization',
   'headers["api-token"]',
   'headers.cookie',

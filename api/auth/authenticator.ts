@@ -1,6 +1,7 @@
 // Turns a presented secret into a Principal, or refuses it with the one 401. Order matters:
 // rate limit, offline format check (no database), cache, then one indexed lookup.
 import type { Knex } from 'knex';
+import type pino from 'pino';
 import type { Clock } from '../clock';
 import type { AuditBuffer } from '../audit/buffer';
 import type { ApiMetrics } from '../http/metrics';
@@ -21,6 +22,7 @@ export interface AuthenticatorDependencies {
   cache: AuthCache;
   limiter: FailureLimiter;
   audit: AuditBuffer;
+  logger: pino.Logger;
   lastUsed: LastUsedTracker;
   metrics: ApiMetrics;
 }
@@ -89,6 +91,7 @@ export class Authenticator {
   private fail(reason: FailureReason, address: string, tokenId: string | null): Error {
     this.deps.limiter.recordFailure(address);
     this.deps.metrics.authFailures.inc({ reason });
+    this.deps.logger.info({ reason, ip: address, token_id: tokenId }, 'authentication failed');
     this.deps.audit.push({
       occurredAt: this.deps.clock.now(),
       action: 'authentication.failed',

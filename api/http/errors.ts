@@ -4,10 +4,11 @@
 import type { NextFunction, Request, Response } from 'express';
 import type pino from 'pino';
 import { bodyParserProblem } from './body';
+import { scrubSecrets } from '../tokens/secret';
 import { HttpProblem, internalError, sendProblem, unavailable } from './problem';
 
 export function unknownRoute(req: Request, res: Response): void {
-  sendProblem(res, new HttpProblem(404, 'not-found', 'Not Found', `No route ${req.method} ${req.path}.`.slice(0, 300)));
+  sendProblem(res, new HttpProblem(404, 'not-found', 'Not Found', scrubSecrets(`No route ${req.method} ${req.path}.`).slice(0, 300)));
 }
 
 // The database being down or saturated is the server's problem and temporary: 503, not 500.

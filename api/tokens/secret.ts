@@ -97,3 +97,10 @@ export function hashSecret(serverKey: Buffer, secret: string): Buffer {
 export function hashesEqual(a: Buffer, b: Buffer): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
+
+const SECRET_LIKE = /ts(?:pat|svc)_[0-9A-Za-z]+/g;
+
+/** Replaces anything shaped like a Tessera secret, for text that will be logged or echoed. */
+export function scrubSecrets(text: string): string {
+  return text.replace(SECRET_LIKE, (match) => `${match.slice(0, 6)}[redacted]`);
+}

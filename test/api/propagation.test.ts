@@ -1,0 +1,179 @@
+// Revocation across API processes sharing one database: each process caches verified tokens, and
+// PostgreSQL LISTEN/NOTIFY must tell the others within 100 ms. Two real OS processes, measured.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createPersonalTokenForEmail } from '../../api/bootstrap';
+import { ManualClock } from '../../api/clock';
+import { migratedDatabase, request, startApi, type MigratedDatabase } from './support/harness';
+import { ensureBootstrapAdmin } from '../../api/bootstrap';
+import { AuthCache, type StoredCredential } from '../../api/auth/cache';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+
+interface ChildApi {
+  url: string;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+async function startChild(database: MigratedDatabase): Promise<ChildApi> {
+  if (!fs.existsSync(TSX)) throw new Error(`tsx is missing at ${TSX}: run npm ci`);
+  const child = spawn(TSX, [path.join(__dirname, 'support', 'api-process.ts')], {
+    env: { ...process.env, TESSERA_CHILD_DATABASE_URL: database.url, TESSERA_CHILD_SERVER_KEY: database.serverKey.toString('hex') },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`API process did not start in 20 s: ${stderr}`)), 20_000);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const line = out.split('\n')[0];
+      if (out.includes('\n') && line) {
+        clearTimeout(timer);
+        resolve((JSON.parse(line) as { url: string }).url);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`API process exited with ${code}: ${stderr}`));
+    });
+  });
+  return {
+    url,
+    process: child,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.stdin?.end();
+        setTimeout(() => child.kill('SIGKILL'), 5_000).unref();
+      }),
+  };
+}
+
+async function cacheHits(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const match = /^tessera_auth_cache_hits_total (\d+)/m.exec(text);
+  return match ? Number(match[1]) : 0;
+}
+
+/** Polls until the token is refused; returns the milliseconds from `since`. */
+async function msUntilRefused(url: string, token: string, since: number, limitMs = 2_000): Promise<number> {
+  for (;;) {
+    const response = await fetch(`${url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
+    await response.arrayBuffer();
+    const elapsed = performance.now() - since;
+    if (response.status === 401) return elapsed;
+    if (response.status !== 200) throw new Error(`unexpected ${response.status}`);
+    if (elapsed > limitMs) return elapsed;
+  }
+}
+
+let database: MigratedDatabase;
+let adminToken: string;
+let a: ChildApi;
+let b: ChildApi;
+
+beforeAll(async () => {
+  database = await migratedDatabase();
+  adminToken = (await ensureBootstrapAdmin({ database: database.url, serverKey: database.serverKey })) as string;
+  [a, b] = await Promise.all([startChild(database), startChild(database)]);
+}, 60_000);
+
+afterAll(async () => {
+  await Promise.all([a?.stop(), b?.stop()]);
+  await database?.drop();
+});
+
+describe('revocation across two API processes', () => {
+  it('reaches the other process within 100 ms (measured over 10 revocations)', async () => {
+    const created = await request(a.url, 'POST', '/api/v1/users', { token: adminToken, body: { email: 'prop@example.test', name: 'Prop' } });
+    expect(created.status).toBe(201);
+    const samples: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const token = await createPersonalTokenForEmail({ database: database.url, serverKey: database.serverKey }, { email: 'prop@example.test', days: 1 });
+      // Warm process B's cache and prove it answers from memory (so the test measures invalidation).
+      const hitsBefore = await cacheHits(b.url);
+      for (let j = 0; j < 5; j++) expect((await request(b.url, 'GET', '/api/v1/me', { token: token.token })).status).toBe(200);
+      expect(await cacheHits(b.url)).toBeGreaterThan(hitsBefore);
+      const revoke = await request(a.url, 'DELETE', `/api/v1/personal-access-tokens/${token.id}`, { token: adminToken });
+      expect(revoke.status).toBe(204);
+      const since = performance.now();
+      samples.push(await msUntilRefused(b.url, token.token, since));
+      // Process A itself refused it on the very next request.
+      expect((await request(a.url, 'GET', '/api/v1/me', { token: token.token })).status).toBe(401);
+    }
+    const sorted = [...samples].sort((x, y) => x - y);
+    const report = `revocation reached the other process in: median ${sorted[5]?.toFixed(1)} ms, max ${sorted[9]?.toFixed(1)} ms (n=10; end to end over HTTP, an upper bound)`;
+    console.log(report);
+    // The median is the propagation the design delivers; single samples on a loaded shared
+    // machine include scheduling delays, so the hard assertion on each is the contract's 1 s.
+    expect(sorted[5]).toBeLessThan(100);
+    expect(Math.max(...samples)).toBeLessThan(1_000);
+  }, 60_000);
+
+  it('propagates deactivation and role loss across processes too', async () => {
+    const user = await request(a.url, 'POST', '/api/v1/users', { token: adminToken, body: { email: 'deact@example.test', name: 'Deact' } });
+    const team = await request(a.url, 'POST', '/api/v1/teams', { token: adminToken, body: { name: 'prop-admins', role: 'SysAdmin' } });
+    await request(a.url, 'PUT', `/api/v1/teams/${team.json['id']}/members/${user.json['id']}`, { token: adminToken });
+    const token = await createPersonalTokenForEmail({ database: database.url, serverKey: database.serverKey }, { email: 'deact@example.test', days: 1 });
+    expect((await request(b.url, 'GET', '/api/v1/audit-events', { token: token.token })).status).toBe(200);
+    await request(a.url, 'DELETE', `/api/v1/teams/${team.json['id']}/members/${user.json['id']}`, { token: adminToken });
+    const roleSince = performance.now();
+    let status = 200;
+    while (status === 200 && performance.now() - roleSince < 1_000) {
+      status = (await request(b.url, 'GET', '/api/v1/audit-events', { token: token.token })).status;
+    }
+    expect(status).toBe(403);
+    expect(performance.now() - roleSince).toBeLessThan(100);
+    await request(a.url, 'PATCH', `/api/v1/users/${user.json['id']}`, { token: adminToken, body: { active: false } });
+    expect(await msUntilRefused(b.url, token.token, performance.now())).toBeLessThan(100);
+  }, 30_000);
+});
+
+describe('when notifications are lost', () => {
+  it('disables the cache while the LISTEN connection is down and flushes it on reconnect', async () => {
+    const clock = new ManualClock();
+    const local = await startApi(database, { clock });
+    try {
+      const token = await createPersonalTokenForEmail({ database: database.url, serverKey: database.serverKey }, { email: 'prop@example.test', days: 1 });
+      expect((await local.request('GET', '/api/v1/me', { token: token.token })).status).toBe(200);
+      // Kill this instance's LISTEN backend, as a network blip or server restart would.
+      await local.tessera.db.raw(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'tessera-invalidation' AND datname = current_database() AND pid <> pg_backend_pid()",
+      );
+      // Revoke behind everyone's back (no notification at all).
+      await local.tessera.db('tokens').where({ id: token.id }).update({ revoked_at: new Date() });
+      const since = performance.now();
+      expect(await msUntilRefused(local.url, token.token, since)).toBeLessThan(1_000);
+    } finally {
+      await local.close();
+    }
+  }, 30_000);
+
+  it('never serves a cached entry older than the max age, even without any notification', () => {
+    let now = 0;
+    const cache = new AuthCache({ maxAgeMs: 500, now: () => now });
+    cache.setEnabled(true);
+    const credential = { tokenId: 't' } as StoredCredential;
+    cache.set('k', credential, cache.generation);
+    now = 499;
+    expect(cache.get('k')).toBe(credential);
+    now = 500;
+    expect(cache.get('k')).toBeUndefined();
+    expect(() => new AuthCache({ maxAgeMs: 1000 })).toThrow();
+  });
+
+  it('does not store a lookup that raced with an invalidation', () => {
+    const cache = new AuthCache({ maxAgeMs: 500 });
+    cache.setEnabled(true);
+    const generation = cache.generation;
+    cache.apply({ scope: 'token', id: 'x' });
+    cache.set('k', { tokenId: 't' } as StoredCredential, generation);
+    expect(cache.get('k')).toBeUndefined();
+  });
+});

@@ -1,0 +1,102 @@
+// npm run bench:provider (second half) — wall time of `terraform apply -parallelism=10` creating
+// 100 tessera_personal_access_token resources, against the same apply of 100 terraform_data
+// resources (Terraform's built-in no-op), on the same machine with the same API running.
+// Goal: tokens ≤ 1.5 × terraform_data. Real parts throughout: embedded PostgreSQL, the API on a
+// random port, the bundled provider installed from a filesystem mirror, the terraform CLI.
+import globalSetup from '../test/support/global-setup';
+import globalTeardown from '../test/support/global-teardown';
+import { createTerraformWorkdir, type TerraformWorkdir } from '../test/support/terraform';
+import { providerMirror } from '../test/provider/provider-mirror';
+import { startProviderTestApi } from '../test/provider/tessera-api';
+
+const COUNT = 100;
+const PARALLELISM = 10;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const GOAL = 1.5;
+
+const TOKENS_TF = `
+terraform {
+  required_providers {
+    tessera = { source = "tessera/tessera" }
+  }
+}
+resource "tessera_personal_access_token" "bench" {
+  count           = ${COUNT}
+  name            = "bench-\${count.index}"
+  expiration_days = 1
+}
+`;
+
+const DATA_TF = `
+resource "terraform_data" "bench" {
+  count = ${COUNT}
+  input = "bench-\${count.index}"
+}
+`;
+
+async function timed(workdir: TerraformWorkdir, args: string[]): Promise<number> {
+  const started = process.hrtime.bigint();
+  await workdir.runOk(args, { timeoutMs: 600_000 });
+  return Number(process.hrtime.bigint() - started) / 1e6;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
+
+const fmt = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+
+async function main(): Promise<void> {
+  await globalSetup();
+  const api = await startProviderTestApi();
+  const workdirs: TerraformWorkdir[] = [];
+  try {
+    const mirror = await providerMirror();
+    const env = { TESSERA_ENDPOINT: api.url, TESSERA_API_TOKEN: api.adminToken };
+    const tokens = await createTerraformWorkdir({ mirrorDir: mirror.mirrorDir, providerSources: mirror.addresses, files: { 'main.tf': TOKENS_TF }, env });
+    const data = await createTerraformWorkdir({ mirrorDir: mirror.mirrorDir, providerSources: mirror.addresses, files: { 'main.tf': DATA_TF }, env });
+    workdirs.push(tokens, data);
+    await tokens.runOk(['init', '-no-color', '-input=false']);
+    await data.runOk(['init', '-no-color', '-input=false']);
+
+    const apply = ['apply', '-auto-approve', '-no-color', '-input=false', `-parallelism=${PARALLELISM}`];
+    const destroy = ['destroy', '-auto-approve', '-no-color', '-input=false', `-parallelism=${PARALLELISM}`];
+    const results = { tokens: [] as number[], data: [] as number[], tokensDestroy: [] as number[], dataDestroy: [] as number[] };
+    for (let round = 1; round <= ROUNDS; round += 1) {
+      // Alternate the order so neither side always runs on a warmer machine.
+      const order = round % 2 ? (['tokens', 'data'] as const) : (['data', 'tokens'] as const);
+      for (const side of order) {
+        const workdir = side === 'tokens' ? tokens : data;
+        const applyMs = await timed(workdir, apply);
+        const destroyMs = await timed(workdir, destroy);
+        results[side].push(applyMs);
+        results[side === 'tokens' ? 'tokensDestroy' : 'dataDestroy'].push(destroyMs);
+        process.stdout.write(`round ${round}: ${side.padEnd(6)} apply ${fmt(applyMs)}, destroy ${fmt(destroyMs)}\n`);
+      }
+    }
+    const live = await api.sql<{ n: string }>("SELECT count(*)::text AS n FROM tokens WHERE name LIKE 'bench-%' AND revoked_at IS NULL");
+    const ratio = median(results.tokens) / median(results.data);
+    process.stdout.write(
+      [
+        '',
+        `terraform apply, ${COUNT} resources, -parallelism=${PARALLELISM}, median of ${ROUNDS}:`,
+        `  tessera_personal_access_token: ${fmt(median(results.tokens))} (destroy ${fmt(median(results.tokensDestroy))})`,
+        `  terraform_data:                ${fmt(median(results.data))} (destroy ${fmt(median(results.dataDestroy))})`,
+        `  ratio: ${ratio.toFixed(2)}× (goal ≤ ${GOAL}×) ${ratio <= GOAL ? 'MET' : 'NOT MET'}`,
+        `  tokens left active after destroy: ${live[0]?.n ?? '?'}`,
+        '',
+      ].join('\n'),
+    );
+  } finally {
+    for (const w of workdirs) w.cleanup();
+    await api.stop();
+    await globalTeardown();
+  }
+}
+
+main().catch((failure: unknown) => {
+  process.stderr.write(`provider apply bench failed: ${failure instanceof Error ? (failure.stack ?? failure.message) : String(failure)}\n`);
+  process.exit(1);
+});

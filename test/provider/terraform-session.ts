@@ -1,0 +1,75 @@
+/**
+ * One terraform working directory wired to the tessera provider mirror and a test API:
+ * TESSERA_ENDPOINT / TESSERA_API_TOKEN in the environment, the CLI configuration installing
+ * tessera from the mirror only. Adds the assertions every provider scenario needs.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createTerraformWorkdir, type RunResult, type TerraformWorkdir } from '../support/terraform';
+import { providerMirror } from './provider-mirror';
+import type { ProviderTestApi } from './tessera-api';
+
+export interface TerraformSession extends TerraformWorkdir {
+  /** `plan -detailed-exitcode`: 0 = no changes, 2 = changes; anything else throws. */
+  plan(extraArgs?: string[], env?: Record<string, string | undefined>): Promise<RunResult & { changes: boolean }>;
+  apply(extraArgs?: string[], env?: Record<string, string | undefined>): Promise<RunResult>;
+  output(name: string): Promise<string>;
+  /** `terraform show -json` of the state. */
+  state(): Promise<StateJson>;
+}
+
+export interface StateResource {
+  address: string;
+  mode: string;
+  type: string;
+  name: string;
+  values: Record<string, unknown>;
+}
+
+export interface StateJson {
+  values?: { root_module?: { resources?: StateResource[] } };
+}
+
+export const BASE_ARGS = ['-no-color', '-input=false'];
+
+export async function terraformSession(api: ProviderTestApi, files: Record<string, string>, env: Record<string, string> = {}): Promise<TerraformSession> {
+  const mirror = await providerMirror();
+  const workdir = await createTerraformWorkdir({
+    mirrorDir: mirror.mirrorDir,
+    providerSources: mirror.addresses,
+    files,
+    env: { TESSERA_ENDPOINT: api.url, TESSERA_API_TOKEN: api.adminToken, ...env },
+  });
+  const plan: TerraformSession['plan'] = async (extraArgs = [], runEnv) => {
+    const result = await workdir.run(['plan', '-detailed-exitcode', ...BASE_ARGS, ...extraArgs], { env: runEnv });
+    if (result.code !== 0 && result.code !== 2) {
+      throw new Error(`terraform plan failed (${result.code})\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`);
+    }
+    return { ...result, changes: result.code === 2 };
+  };
+  return {
+    ...workdir,
+    plan,
+    apply: (extraArgs = [], runEnv) => workdir.runOk(['apply', '-auto-approve', ...BASE_ARGS, ...extraArgs], { env: runEnv }),
+    output: async (name) => (await workdir.runOk(['output', '-raw', name])).stdout,
+    state: async () => JSON.parse((await workdir.runOk(['show', '-json'])).stdout) as StateJson,
+  };
+}
+
+export function resourceValues(state: StateJson, address: string): Record<string, unknown> {
+  const found = state.values?.root_module?.resources?.find((r) => r.address === address);
+  if (!found) throw new Error(`${address} is not in the state`);
+  return found.values;
+}
+
+/** Text of an example directory's files, for running the documented examples as they are. */
+export function exampleFiles(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of readdirSync(dir)) if (name.endsWith('.tf')) out[name] = readFileSync(join(dir, name), 'utf8');
+  return out;
+}
+
+/** Output fit for matching: Terraform wraps long diagnostic lines. */
+export function unwrap(text: string): string {
+  return text.replace(/\s+/g, ' ');
+}

@@ -26,32 +26,29 @@ export function encodeValue<T>(value: CtyValue, type: CtyType, path: CtyPath, ta
   if (type === 'dynamic') return encodeDynamic(value, path, target);
   if (value === null) return target.null();
   if (value instanceof Unknown) return target.unknown(value, type, path);
-  const required = (what: string): never => {
-    throw new CtyError(path, `${what} is required for a value of type ${friendlyTypeName(type)}`);
-  };
   switch (type) {
     case 'string':
-      if (typeof value !== 'string') return required('a string');
+      if (typeof value !== 'string') return mismatch(path, 'a string', type);
       if (LONE_SURROGATE.test(value)) throw new CtyError(path, 'string is not valid Unicode (lone surrogate)');
       return target.string(value, path);
     case 'bool':
-      return typeof value === 'boolean' ? target.bool(value) : required('a boolean');
+      return typeof value === 'boolean' ? target.bool(value) : mismatch(path, 'a boolean', type);
     case 'number':
-      return isCtyNumber(value) ? target.number(value, path) : required('a number, bigint or BigDecimal');
+      return isCtyNumber(value) ? target.number(value, path) : mismatch(path, 'a number, bigint or BigDecimal', type);
   }
   switch (type[0]) {
     case 'list':
     case 'set':
-      if (!Array.isArray(value)) return required('an array');
+      if (!Array.isArray(value)) return mismatch(path, 'an array', type);
       return target.sequence(value.map((item, i) => encodeValue(item, type[1], [...path, i], target)));
     case 'tuple': {
       const types = type[1];
-      if (!Array.isArray(value)) return required('an array');
+      if (!Array.isArray(value)) return mismatch(path, 'an array', type);
       if (value.length !== types.length) throw new CtyError(path, `a tuple of length ${types.length} is required (${value.length} given)`);
       return target.sequence(value.map((item, i) => encodeValue(item, types[i] as CtyType, [...path, i], target)));
     }
     case 'map': {
-      if (!(value instanceof Map)) return required('a Map');
+      if (!(value instanceof Map)) return mismatch(path, 'a Map', type);
       const entries: [string, T][] = [];
       for (const [key, item] of value) {
         if (typeof key !== 'string') throw new CtyError(path, 'map keys must be strings');
@@ -60,7 +57,7 @@ export function encodeValue<T>(value: CtyValue, type: CtyType, path: CtyPath, ta
       return target.map(entries);
     }
     case 'object':
-      if (!isPlainObject(value)) return required('a plain object');
+      if (!isPlainObject(value)) return mismatch(path, 'a plain object', type);
       return target.object(objectEntries(value, type, path, target));
   }
 }
@@ -81,4 +78,8 @@ function encodeDynamic<T>(value: CtyValue, path: CtyPath, target: EncodeTarget<T
   if (!(value instanceof DynamicValue)) throw new CtyError(path, 'a DynamicValue (value with its type) is required for a value of dynamic type');
   if (value.type === 'dynamic') return encodeDynamic(value.value, path, target);
   return target.dynamic(value.type, encodeValue(value.value, value.type, path, target));
+}
+
+function mismatch(path: CtyPath, what: string, type: CtyType): never {
+  throw new CtyError(path, `${what} is required for a value of type ${friendlyTypeName(type)}`);
 }

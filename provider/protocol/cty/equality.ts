@@ -32,38 +32,35 @@ export function dedupeSetElements(elements: CtyValue[], elementType: CtyType): C
 export function valueKey(value: CtyValue, type: CtyType): string {
   if (value === null) return 'n';
   if (value instanceof Unknown) return `u${refinementKey(value.refinements)}`;
-  const wrong = (): never => {
-    throw new CtyError([], `value does not conform to type ${ctyTypeToJsonString(type)}`);
-  };
   if (type === 'dynamic') {
-    if (!(value instanceof DynamicValue)) return wrong();
+    if (!(value instanceof DynamicValue)) return nonConforming(type);
     return `d${ctyTypeToJsonString(value.type)}:${valueKey(value.value, value.type)}`;
   }
-  if (type === 'string') return typeof value === 'string' ? `s${JSON.stringify(value)}` : wrong();
-  if (type === 'bool') return typeof value === 'boolean' ? (value ? 't' : 'f') : wrong();
-  if (type === 'number') return isCtyNumber(value) ? `#${numberKey(value)}` : wrong();
+  if (type === 'string') return typeof value === 'string' ? `s${JSON.stringify(value)}` : nonConforming(type);
+  if (type === 'bool') return typeof value === 'boolean' ? (value ? 't' : 'f') : nonConforming(type);
+  if (type === 'number') return isCtyNumber(value) ? `#${numberKey(value)}` : nonConforming(type);
   switch (type[0]) {
     case 'list':
-      return Array.isArray(value) ? `[${value.map((v) => valueKey(v, type[1])).join(',')}]` : wrong();
+      return Array.isArray(value) ? `[${value.map((v) => valueKey(v, type[1])).join(',')}]` : nonConforming(type);
     case 'set':
-      return Array.isArray(value) ? `{${value.map((v) => valueKey(v, type[1])).sort().join(',')}}` : wrong();
+      return Array.isArray(value) ? `{${value.map((v) => valueKey(v, type[1])).sort().join(',')}}` : nonConforming(type);
     case 'tuple': {
       const types = type[1];
-      if (!Array.isArray(value) || value.length !== types.length) return wrong();
+      if (!Array.isArray(value) || value.length !== types.length) return nonConforming(type);
       return `[${value.map((v, i) => valueKey(v, types[i] as CtyType)).join(',')}]`;
     }
     case 'map': {
-      if (!(value instanceof Map)) return wrong();
+      if (!(value instanceof Map)) return nonConforming(type);
       const keys = [...value.keys()].sort(compareCodePoints);
       return `<${keys.map((k) => `${JSON.stringify(k)}:${valueKey(value.get(k) as CtyValue, type[1])}`).join(',')}>`;
     }
     case 'object': {
-      if (!isPlainObject(value)) return wrong();
+      if (!isPlainObject(value)) return nonConforming(type);
       const names = objectAttributeNames(type);
-      if (Object.keys(value).length !== names.length) return wrong();
+      if (Object.keys(value).length !== names.length) return nonConforming(type);
       return `(${names
         .map((n) => {
-          if (!Object.hasOwn(value, n)) wrong();
+          if (!Object.hasOwn(value, n)) nonConforming(type);
           return `${JSON.stringify(n)}=${valueKey(value[n] as CtyValue, type[1][n] as CtyType)}`;
         })
         .join(',')})`;
@@ -80,4 +77,8 @@ function refinementKey(r: Readonly<Refinements>): string {
   if (r.lengthLower !== undefined) parts.push(`5${r.lengthLower}`);
   if (r.lengthUpper !== undefined) parts.push(`6${r.lengthUpper}`);
   return parts.join(';');
+}
+
+function nonConforming(type: CtyType): never {
+  throw new CtyError([], `value does not conform to type ${ctyTypeToJsonString(type)}`);
 }

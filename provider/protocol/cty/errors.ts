@@ -25,3 +25,8 @@ export function formatCtyPath(path: CtyPath): string {
     .map((step) => (typeof step === 'number' ? `[${step}]` : /^[A-Za-z_][A-Za-z0-9_-]*$/.test(step) ? `.${step}` : `[${JSON.stringify(step)}]`))
     .join('');
 }
+
+/** Throws the "X is required" error cty gives for a value of the wrong kind. */
+export function required(path: CtyPath, what: string): never {
+  throw new CtyError(path, `${what} is required`);
+}

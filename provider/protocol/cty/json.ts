@@ -1,6 +1,6 @@
 import { dedupeSetElements } from './equality';
 import { encodeValue, type EncodeTarget } from './encode-walk';
-import { CtyError, type CtyPath } from './errors';
+import { CtyError, required, type CtyPath } from './errors';
 import { JsonNumber, JsonObject, jsonNodeFromParsed, parseJsonText, type JsonNode } from './json-text';
 import { numberToDecimalText, parseCtyNumber } from './numbers';
 import { ctyTypeToJsonString, objectAttributeNames, validateCtyType, type CtyObjectType, type CtyType } from './types';
@@ -30,19 +30,16 @@ export function decodeJsonValue(json: string | Uint8Array | unknown, type: CtyTy
 function fromJson(node: JsonNode, type: CtyType, path: CtyPath, drop: boolean): CtyValue {
   if (node === null) return null;
   if (type === 'dynamic') return dynamicFromJson(node, path, drop);
-  const required = (what: string): never => {
-    throw new CtyError(path, `${what} is required`);
-  };
   switch (type) {
     case 'string':
       // cty converts JSON numbers and bools given for a string to their text.
       if (typeof node === 'string') return node;
       if (node instanceof JsonNumber) return node.text;
-      return typeof node === 'boolean' ? String(node) : required('a string');
+      return typeof node === 'boolean' ? String(node) : required(path, 'a string');
     case 'bool':
       if (typeof node === 'boolean') return node;
       if (node === 'true' || node === 'false') return node === 'true';
-      return required('a bool');
+      return required(path, 'a bool');
     case 'number':
       if (node instanceof JsonNumber || typeof node === 'string') {
         try {
@@ -52,29 +49,29 @@ function fromJson(node: JsonNode, type: CtyType, path: CtyPath, drop: boolean): 
           throw err;
         }
       }
-      return required('a number');
+      return required(path, 'a number');
   }
   switch (type[0]) {
     case 'list':
     case 'set': {
-      if (!Array.isArray(node)) return required(`a JSON array for a ${type[0]}`);
+      if (!Array.isArray(node)) return required(path, `a JSON array for a ${type[0]}`);
       const elements = node.map((item, i) => fromJson(item, type[1], [...path, i], drop));
       return type[0] === 'set' ? dedupeSetElements(elements, type[1]) : elements;
     }
     case 'tuple': {
       const types = type[1];
-      if (!Array.isArray(node)) return required('a JSON array for a tuple');
+      if (!Array.isArray(node)) return required(path, 'a JSON array for a tuple');
       if (node.length !== types.length) throw new CtyError(path, `a tuple of length ${types.length} is required (${node.length} given)`);
       return node.map((item, i) => fromJson(item, types[i] as CtyType, [...path, i], drop));
     }
     case 'map': {
-      if (!(node instanceof JsonObject)) return required('a JSON object for a map');
+      if (!(node instanceof JsonObject)) return required(path, 'a JSON object for a map');
       const map = new Map<string, CtyValue>();
       for (const [key, item] of node.entries) map.set(key, fromJson(item, type[1], [...path, key], drop));
       return map;
     }
     case 'object':
-      if (!(node instanceof JsonObject)) return required('a JSON object for an object');
+      if (!(node instanceof JsonObject)) return required(path, 'a JSON object for an object');
       return objectFromJson(node, type, path, drop);
   }
 }

@@ -1,5 +1,5 @@
 import { dedupeSetElements } from './equality';
-import { CtyError, type CtyPath } from './errors';
+import { CtyError, required, type CtyPath } from './errors';
 import { encodeValue, type EncodeTarget } from './encode-walk';
 import { numberFromWire, numberToWire } from './msgpack-numbers';
 import { decodeWire, encodeWire, ExtData, isWireMap, KEY_TAG, utf8Text, type WireMap, type WireNode } from './msgpack-wire';
@@ -26,39 +26,36 @@ function fromWire(node: WireNode, type: CtyType, path: CtyPath): CtyValue {
   if (node instanceof ExtData) return unknownFromExt(node, type, path);
   if (type === 'dynamic') return dynamicFromWire(node, path);
   if (node === null) return null;
-  const required = (what: string): never => {
-    throw new CtyError(path, `${what} is required`);
-  };
   switch (type) {
     case 'string':
       // str and bin both arrive as bytes; cty reads either as a string.
-      return node instanceof Uint8Array ? stringFromWire(node, path) : required('a string');
+      return node instanceof Uint8Array ? stringFromWire(node, path) : required(path, 'a string');
     case 'bool':
-      return typeof node === 'boolean' ? node : required('a bool');
+      return typeof node === 'boolean' ? node : required(path, 'a bool');
     case 'number':
       return numberFromWire(node, path);
   }
   switch (type[0]) {
     case 'list':
     case 'set': {
-      if (!Array.isArray(node)) return required(`a ${type[0]}`);
+      if (!Array.isArray(node)) return required(path, `a ${type[0]}`);
       const elements = node.map((item, i) => fromWire(item, type[1], [...path, i]));
       return type[0] === 'set' ? dedupeSetElements(elements, type[1]) : elements;
     }
     case 'tuple': {
       const types = type[1];
-      if (!Array.isArray(node)) return required('a tuple');
-      if (node.length !== types.length) return required(`a tuple of length ${types.length}`);
+      if (!Array.isArray(node)) return required(path, 'a tuple');
+      if (node.length !== types.length) return required(path, `a tuple of length ${types.length}`);
       return node.map((item, i) => fromWire(item, types[i] as CtyType, [...path, i]));
     }
     case 'map': {
-      if (!isWireMap(node)) return required('a map');
+      if (!isWireMap(node)) return required(path, 'a map');
       const map = new Map<string, CtyValue>();
       for (const [key, item] of wireEntries(node, path)) map.set(key, fromWire(item, type[1], [...path, key]));
       return map;
     }
     case 'object':
-      if (!isWireMap(node)) return required('an object');
+      if (!isWireMap(node)) return required(path, 'an object');
       return objectFromWire(node, type, path);
   }
 }

@@ -166,6 +166,8 @@ export function numberWireForm(n: CtyNumber): NumberWireForm {
     // -0 keeps its sign only as a float; cty itself would send int 0, which equals it.
     if (!Number.isFinite(n) || Object.is(n, -0)) return { kind: 'float', value: n };
     if (Number.isSafeInteger(n)) return { kind: 'int', value: n };
+    // A double that is not an integer is exact as itself.
+    if (!Number.isInteger(n)) return { kind: 'float', value: n };
   }
   const exact = toExact(n);
   if (typeof exact === 'string') return { kind: 'float', value: exact === 'inf' ? Infinity : -Infinity };

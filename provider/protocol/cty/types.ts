@@ -43,9 +43,17 @@ export function isCollectionType(type: CtyType): type is CtyCollectionType {
 }
 
 /** The attribute names of an object type, sorted as cty sorts them (by UTF-8 bytes, which code-point order matches). */
-export function objectAttributeNames(type: CtyObjectType): string[] {
-  return Object.keys(type[1]).sort(compareCodePoints);
+export function objectAttributeNames(type: CtyObjectType): readonly string[] {
+  // Schemas are decoded against many times; types are treated as immutable, so the sorted names are cached.
+  let names = sortedNames.get(type[1]);
+  if (names === undefined) {
+    names = Object.freeze(Object.keys(type[1]).sort(compareCodePoints));
+    sortedNames.set(type[1], names);
+  }
+  return names;
 }
+
+const sortedNames = new WeakMap<object, readonly string[]>();
 
 export function objectAttributeType(type: CtyObjectType, name: string): CtyType | undefined {
   return Object.hasOwn(type[1], name) ? type[1][name] : undefined;

@@ -56,9 +56,8 @@ export type CtyValue = null | Unknown | string | boolean | CtyNumber | CtyValue[
 export function ctyObject(attributes: Iterable<readonly [string, CtyValue]> | Record<string, CtyValue>): CtyObject {
   const obj = nullObject<CtyValue>();
   const entries = Symbol.iterator in attributes ? (attributes as Iterable<readonly [string, CtyValue]>) : ownEntries(attributes as Record<string, CtyValue>);
-  for (const [name, value] of entries) {
-    Object.defineProperty(obj, name, { value, enumerable: true, writable: true, configurable: true });
-  }
+  // On a null-prototype object `__proto__` is an ordinary key (the accessor lives on Object.prototype), so plain assignment is safe.
+  for (const [name, value] of entries) obj[name] = value;
   return obj;
 }
 

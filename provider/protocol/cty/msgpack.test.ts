@@ -175,9 +175,15 @@ describe('unknown values', () => {
     expect(decodeMsgpack(fromHex('c7 03 0c 81 01 c3'), 'string')).toBeNull();
   });
 
-  it('rejects refinements that do not fit the type or are malformed', () => {
-    expect(ctyErrorOf(() => decodeMsgpack(fromHex('c7 04 0c 81 02 a1 61'), 'number')).message).toMatch(/string prefix refinement for non-string/);
-    expect(ctyErrorOf(() => decodeMsgpack(fromHex('c7 03 0c 81 05 01'), 'string')).message).toMatch(/length bound refinement for non-collection/);
+  it('drops refinements that do not apply to the type (ignoring refinements is always safe)', () => {
+    expect(decodeMsgpack(fromHex('c7 06 0c 82 01 c2 02 a1 61'), 'number')).toEqual(new Unknown({ notNull: true }));
+    expect(decodeMsgpack(fromHex('c7 03 0c 81 05 01'), 'string')).toEqual(new Unknown());
+    expect(decodeMsgpack(fromHex('c7 05 0c 81 03 92 01 c3'), ['list', 'number'])).toEqual(new Unknown());
+  });
+
+  it('rejects refinement payloads that are malformed', () => {
+    expect(ctyErrorOf(() => decodeMsgpack(fromHex('c7 04 0c 81 02 91 01'), 'string')).message).toMatch(/prefix refinement is not a string/);
+    expect(ctyErrorOf(() => decodeMsgpack(fromHex('c7 03 0c 81 03 05'), 'number')).message).toMatch(/\[number, bool\]/);
     expect(ctyErrorOf(() => decodeMsgpack(fromHex('c7 02 0c 91 01'), 'string')).message).toMatch(/not a map/);
     expect(ctyErrorOf(() => decodeMsgpack(fromHex('c7 04 0c 81 a1 31 c2'), 'string')).message).toMatch(/non-integer key/);
   });

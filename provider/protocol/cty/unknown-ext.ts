@@ -20,6 +20,9 @@ const enum RefinementKey {
 /**
  * Reads an extension value in a slot of type `type`. Any extension is an unknown (cty has no other); only ext 12
  * with a body carries refinements. Returns null when the refinements say "definitely null", as cty collapses that.
+ * A refinement that does not apply to the type is dropped rather than refused (cty refuses it): the wire-format
+ * doc says ignoring refinements is always safe, and a provider should not fail on what Terraform might send.
+ * A payload that is not a refinement map at all is still an error.
  */
 export function unknownFromExt(ext: ExtData, type: CtyType, path: CtyPath): Unknown | null {
   const data = ext.data as Uint8Array;
@@ -46,7 +49,7 @@ export function unknownFromExt(ext: ExtData, type: CtyType, path: CtyPath): Unkn
         refinements.notNull = true;
         break;
       case RefinementKey.StringPrefix:
-        if (type !== 'string') fail('string prefix refinement for non-string type');
+        if (type !== 'string') break;
         if (!(value instanceof Uint8Array)) return fail('string prefix refinement is not a string');
         try {
           refinements.stringPrefix = utf8Text(value);
@@ -56,7 +59,7 @@ export function unknownFromExt(ext: ExtData, type: CtyType, path: CtyPath): Unkn
         break;
       case RefinementKey.NumberMin:
       case RefinementKey.NumberMax: {
-        if (type !== 'number') fail('numeric bound refinement for non-number type');
+        if (type !== 'number') break;
         if (!Array.isArray(value) || value.length !== 2 || typeof value[1] !== 'boolean') fail('number bound must be a [number, bool] array');
         const [bound, inclusive] = value as [WireNode, boolean];
         const entry: [ReturnType<typeof numberFromWire>, boolean] = [numberFromWire(bound, path), inclusive];
@@ -66,7 +69,7 @@ export function unknownFromExt(ext: ExtData, type: CtyType, path: CtyPath): Unkn
       }
       case RefinementKey.LengthMin:
       case RefinementKey.LengthMax: {
-        if (!isCollectionType(type)) fail('length bound refinement for non-collection type');
+        if (!isCollectionType(type)) break;
         const n = typeof value === 'bigint' ? Number(value) : value;
         if (typeof n !== 'number' || !Number.isInteger(n)) fail('length bound must be an integer');
         if (Number(rawKey) === RefinementKey.LengthMin) refinements.lengthLower = n as number;

@@ -1,0 +1,123 @@
+// `npm start`. Without DATABASE_URL: an embedded PostgreSQL under .tessera/pg (or
+// $TESSERA_HOME/pg), a server key generated once into .tessera/server-key, migrations, and on an
+// empty database the bootstrap admin, whose token goes to .tessera/admin-token (0600). With
+// DATABASE_URL: that database and TESSERA_SERVER_KEY, migrations, no bootstrap.
+// Ctrl-C / SIGTERM stop HTTP first (in-flight requests finish), then PostgreSQL.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type pino from 'pino';
+import { createTessera, type Tessera } from './app';
+import { ensureBootstrapAdmin } from './bootstrap';
+import { systemClock } from './clock';
+import { ConfigError, loadConfig } from './config';
+import { migrateLatest } from './db/migrate';
+import { createKnex } from './db/connection';
+import { createLogger } from './logger';
+import { ensureAdminPassword, sessionSettingsFromEnv } from './sessions';
+import { webPageOptions } from './web/web-options';
+import {
+  ADMIN_TOKEN_FILE,
+  loadOrCreateServerKey,
+  openEmbeddedDatabase,
+  requireConfiguredServerKey,
+  stateDirectory,
+  writePrivateFile,
+  type LocalDatabase,
+} from './admin/local-state';
+
+/** The message other tools (test helpers, scripts) wait for; it carries `url`. */
+export const LISTENING_MESSAGE = 'Tessera API listening';
+
+function postgresLogger(logger: pino.Logger): { debug(m: string): void; info(m: string): void; warn(m: string): void } {
+  const child = logger.child({ component: 'postgres' });
+  return { debug: (m) => child.debug(m), info: (m) => child.info(m), warn: (m) => child.warn(m) };
+}
+
+async function bootstrapEmbedded(database: LocalDatabase, serverKey: Buffer, dir: string, logger: pino.Logger): Promise<void> {
+  const secret = await ensureBootstrapAdmin({ database: database.url, serverKey });
+  const tokenFile = path.join(dir, ADMIN_TOKEN_FILE);
+  if (secret !== null) {
+    writePrivateFile(tokenFile, `${secret}\n`);
+    logger.info({ file: tokenFile, email: 'admin@localhost', expires_in_days: 1 }, 'bootstrap admin created; its personal access token is in this file');
+  } else if (fs.existsSync(tokenFile)) {
+    logger.info({ file: tokenFile }, 'existing database; the bootstrap admin token (1 day) was written to this file at first start');
+  }
+  // The web page's sign-in password for the same admin (issue 6); kept if already set.
+  const db = createKnex(database.url, { poolMax: 1, applicationName: 'tessera-bootstrap', logger });
+  try {
+    await ensureAdminPassword({ db, clock: systemClock, logger, stateDirectory: dir });
+  } finally {
+    await db.destroy();
+  }
+}
+
+async function main(): Promise<void> {
+  const startedAt = Date.now();
+  let logger = createLogger();
+  let database: LocalDatabase | null = null;
+  let tessera: Tessera | null = null;
+  let shuttingDown = false;
+
+  const shutdown = async (reason: string, exitCode: number): Promise<void> => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    logger.info({ reason }, 'shutting down');
+    try {
+      await tessera?.close();
+      await database?.stop();
+      logger.info('stopped');
+    } catch (error) {
+      logger.error({ err: (error as Error).message }, 'error while shutting down');
+      exitCode = 1;
+    }
+    process.exit(exitCode);
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      // A second Ctrl-C while stopping means "now".
+      if (shuttingDown) process.exit(130);
+      void shutdown(signal, 0);
+    });
+  }
+
+  try {
+    const config = loadConfig();
+    logger = createLogger({ level: config.logLevel });
+    const dir = stateDirectory();
+    let serverKey: Buffer;
+    if (config.databaseUrl !== undefined) {
+      serverKey = requireConfiguredServerKey(config);
+      database = { url: config.databaseUrl, origin: 'DATABASE_URL', stop: async () => undefined };
+    } else {
+      const key = loadOrCreateServerKey(config, dir);
+      serverKey = key.key;
+      logger.info({ state: dir, server_key: key.source }, 'no DATABASE_URL: using the embedded PostgreSQL');
+      database = await openEmbeddedDatabase({ dir, logger: postgresLogger(logger), reuseRunning: false });
+    }
+    if (shuttingDown) return;
+    const applied = await migrateLatest(database.url);
+    if (applied.length > 0) logger.info({ migrations: applied }, 'database migrations applied');
+    if (config.databaseUrl === undefined) await bootstrapEmbedded(database, serverKey, dir, logger);
+    if (shuttingDown) return;
+
+    tessera = await createTessera({
+      databaseUrl: database.url,
+      serverKey,
+      logger,
+      patMaxDays: config.patMaxDays,
+      ...webPageOptions({ sessionSettings: sessionSettingsFromEnv() }),
+    });
+    const address = await tessera.listen(config.port, config.host).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRINUSE') throw new ConfigError(`port ${config.port} on ${config.host} is already in use; set PORT to another one`);
+      throw error;
+    });
+    logger.info({ url: address.url, database: database.origin, startup_ms: Date.now() - startedAt }, LISTENING_MESSAGE);
+  } catch (error) {
+    // Configuration and environment problems are the operator's to fix: say what, not where.
+    const message = error instanceof Error ? error.message : String(error);
+    logger.fatal({ err: message }, error instanceof ConfigError ? 'invalid configuration' : 'could not start');
+    await shutdown('startup failed', 1);
+  }
+}
+
+void main();

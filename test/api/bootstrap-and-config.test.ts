@@ -1,0 +1,94 @@
+// The first-start bootstrap, the admin operations and environment configuration.
+import { randomBytes } from 'node:crypto';
+import { AdminInputError, createPersonalTokenForEmail, createUserAccount, ensureBootstrapAdmin } from '../../api/bootstrap';
+import { ConfigError, loadConfig, parseServerKey } from '../../api/config';
+import { migratedDatabase, startApi, type MigratedDatabase } from './support/harness';
+
+let database: MigratedDatabase;
+
+beforeAll(async () => {
+  database = await migratedDatabase();
+});
+
+afterAll(async () => {
+  await database?.drop();
+});
+
+describe('bootstrap and admin operations', () => {
+  it('creates admin@localhost with a working 1-day SysAdmin token once, and only on an empty database', async () => {
+    const options = { database: database.url, serverKey: database.serverKey };
+    const [first, concurrent] = await Promise.all([ensureBootstrapAdmin(options), ensureBootstrapAdmin(options)]);
+    const secret = first ?? concurrent;
+    expect([first, concurrent].filter((s) => s !== null)).toHaveLength(1);
+    expect(secret).toMatch(/^tspat_[0-9A-Za-z]{36}$/);
+    expect(await ensureBootstrapAdmin(options)).toBeNull();
+    const api = await startApi(database);
+    try {
+      const me = await api.request('GET', '/api/v1/me', { token: secret as string });
+      expect(me.json).toMatchObject({ email: 'admin@localhost', teams: [{ name: 'SysAdmin', role: 'SysAdmin' }] });
+      const authenticatedBy = me.json['authenticated_by'] as { expires_at: string };
+      // ManualClock-free here: the token lives 1 day from its creation.
+      const tokens = await api.request('GET', '/api/v1/personal-access-tokens', { token: secret as string });
+      expect((tokens.json['personal_access_tokens'] as Array<{ expiration_days: number }>)[0]?.expiration_days).toBe(1);
+      expect(Date.parse(authenticatedBy.expires_at) - Date.now()).toBeLessThanOrEqual(24 * 3600 * 1000);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('creates users (optionally into a team with a role) and tokens for them', async () => {
+    const options = { database: database.url, serverKey: database.serverKey };
+    const user = await createUserAccount(options, { email: 'Ops@Example.test', name: 'Ops', team: 'operators', role: 'Member' });
+    expect(user).toMatchObject({ email: 'ops@example.test', teams: [{ name: 'operators', role: 'Member' }] });
+    const second = await createUserAccount(options, { email: 'ops2@example.test', name: 'Ops 2', team: 'operators' });
+    expect(second.teams).toEqual([expect.objectContaining({ name: 'operators', role: 'Member' })]);
+    await expect(createUserAccount(options, { email: 'ops@example.test', name: 'again' })).rejects.toThrow(AdminInputError);
+    await expect(createUserAccount(options, { email: 'x@example.test', name: 'X', team: 'new-team' })).rejects.toThrow(/--role/);
+    await expect(createUserAccount(options, { email: 'y@example.test', name: 'Y', team: 'operators', role: 'SysAdmin' })).rejects.toThrow(/role Member/);
+    await expect(createUserAccount(options, { email: 'nope', name: 'X' })).rejects.toThrow(/--email/);
+
+    const token = await createPersonalTokenForEmail(options, { email: 'ops@example.test', days: 30 });
+    expect(token.token).toMatch(/^tspat_/);
+    expect(token.expiration_days).toBe(30);
+    await expect(createPersonalTokenForEmail(options, { email: 'ops@example.test', days: 31 })).rejects.toThrow(/--days/);
+    await expect(createPersonalTokenForEmail(options, { email: 'ops@example.test', days: 1.5 })).rejects.toThrow(/--days/);
+    await expect(createPersonalTokenForEmail(options, { email: 'ghost@example.test', days: 1 })).rejects.toThrow(/no user/);
+    await expect(createPersonalTokenForEmail({ ...options, patMaxDays: 7 }, { email: 'ops@example.test', days: 8 })).rejects.toThrow(/between 1 and 7/);
+  });
+});
+
+describe('configuration', () => {
+  const key = randomBytes(32);
+
+  it('reads the environment with defaults', () => {
+    expect(loadConfig({})).toEqual({ databaseUrl: undefined, port: 8080, host: '127.0.0.1', patMaxDays: 30, serverKey: undefined, logLevel: 'info' });
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://x/y',
+      PORT: '9000',
+      TESSERA_PAT_MAX_DAYS: '7',
+      TESSERA_SERVER_KEY: key.toString('hex'),
+      LOG_LEVEL: 'debug',
+    });
+    expect(config).toMatchObject({ databaseUrl: 'postgres://x/y', port: 9000, patMaxDays: 7, logLevel: 'debug' });
+    expect(config.serverKey?.equals(key)).toBe(true);
+    expect(loadConfig({ DATABASE_URL: '', PORT: '' }).databaseUrl).toBeUndefined();
+  });
+
+  it('accepts the server key as hex or base64 and refuses short keys', () => {
+    expect(parseServerKey(key.toString('base64')).equals(key)).toBe(true);
+    expect(parseServerKey(key.toString('base64url')).equals(key)).toBe(true);
+    expect(() => parseServerKey('abcd')).toThrow(ConfigError);
+  });
+
+  it('names every bad variable', () => {
+    try {
+      loadConfig({ PORT: 'eighty', TESSERA_PAT_MAX_DAYS: '31', LOG_LEVEL: 'loud' });
+      throw new Error('expected a ConfigError');
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as Error).message).toMatch(/PORT/);
+      expect((error as Error).message).toMatch(/TESSERA_PAT_MAX_DAYS/);
+      expect((error as Error).message).toMatch(/LOG_LEVEL/);
+    }
+  });
+});

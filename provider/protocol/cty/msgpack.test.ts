@@ -221,6 +221,14 @@ describe('dynamic values', () => {
     expect(decodeMsgpack(encodeMsgpack(value, t), t)).toEqual(value);
   });
 
+  it('accepts a wrapper naming type dynamic only around null or unknown (no unbounded nesting)', () => {
+    const dyn = Buffer.from('"dynamic"').toString('hex');
+    expect(decodeMsgpack(fromHex(`92 c409${dyn} c0`), 'dynamic')).toBeNull();
+    expect(decodeMsgpack(fromHex(`92 c409${dyn} d40000`), 'dynamic')).toEqual(new Unknown());
+    const nested = `92c409${dyn}`.repeat(50000) + 'c0';
+    expect(ctyErrorOf(() => decodeMsgpack(fromHex(nested), 'dynamic')).message).toMatch(/concrete type/);
+  });
+
   it('reports a bad type JSON and a wrong array length with the path', () => {
     const t = objectType({ d: 'dynamic' });
     expect(ctyErrorOf(() => decodeMsgpack(fromHex(`81${str('d')}92${str('"int"')}05`), t)).path).toEqual(['d']);

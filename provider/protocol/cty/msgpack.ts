@@ -5,7 +5,7 @@ import { numberFromWire, numberToWire } from './msgpack-numbers';
 import { decodeWire, encodeWire, ExtData, isWireMap, KEY_TAG, utf8Text, type WireMap, type WireNode } from './msgpack-wire';
 import { ctyTypeToJson, objectAttributeNames, parseCtyType, type CtyObjectType, type CtyType } from './types';
 import { unknownFromExt, unknownToExt } from './unknown-ext';
-import { ctyObject, DynamicValue, type CtyValue } from './values';
+import { ctyObject, DynamicValue, UNKNOWN, type CtyValue } from './values';
 
 /**
  * Decodes a Terraform DynamicValue.msgpack payload as a value of `type` (go-cty msgpack rules: numbers as int,
@@ -106,8 +106,13 @@ function dynamicFromWire(node: WireNode, path: CtyPath): CtyValue {
   } catch (err) {
     throw err instanceof CtyError ? new CtyError(path, err.detail) : err;
   }
-  const value = fromWire(inner, type, path);
-  return type === 'dynamic' ? value : new DynamicValue(type, value);
+  if (type === 'dynamic') {
+    // Only null or unknown can have type dynamic; refusing a nested wrapper here also bounds the recursion on
+    // hostile input like [dynamic, [dynamic, [...]]].
+    if (inner !== null && !(inner instanceof ExtData)) throw new CtyError(path, 'a dynamic value must name a concrete type');
+    return inner === null ? null : UNKNOWN;
+  }
+  return new DynamicValue(type, fromWire(inner, type, path));
 }
 
 /**

@@ -41,9 +41,9 @@ export const CDKTN_TARGET: BindingsTarget = {
   name: 'cdktn',
   generatorModule: '@cdktn/provider-generator/build/get/generator/provider-generator',
   commonsModule: '@cdktn/commons',
-  packageDir: 'provider/cdktn',
-  toolchainDir: 'provider/cdktn',
-  installHint: 'npm ci --prefix provider/cdktn',
+  packageDir: 'provider/cdktf/cdktn',
+  toolchainDir: 'provider/cdktf/cdktn',
+  installHint: 'npm ci --prefix provider/cdktf/cdktn',
 };
 
 export const BINDINGS_TARGETS: readonly BindingsTarget[] = [CDKTF_TARGET, CDKTN_TARGET];

@@ -1,12 +1,12 @@
 // The committed bindings in provider/cdktf/src are exactly what `cdktf:generate` makes from the
 // schema of the provider as built now: a schema change without regenerating fails here.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { CDKTF_TARGET, REPO_ROOT, listFiles } from '../../scripts/cdktf-bindings';
+import { CDKTF_TARGET, listFiles } from '../../scripts/cdktf-bindings';
 import { bindingsSourceDir } from '../../scripts/cdktf-generate';
 import { buildProvider } from './support/provider-build';
+import { regenerateInto, staleFiles } from './support/regenerate';
 
 const REGENERATE_HINT = 'the committed CDKTF bindings are stale: run `npm run cdktf:generate` and commit provider/cdktf/src';
 
@@ -14,26 +14,11 @@ let scratch: string;
 let regenerated: string;
 const committed = bindingsSourceDir(CDKTF_TARGET);
 
-/**
- * The generator script runs in its own process, as `npm run cdktf:generate` does: the generator's
- * commons package spawns `terraform version` on load and keeps handles open.
- */
-function regenerateInto(outDir: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      process.execPath,
-      [require.resolve('tsx/cli'), 'scripts/cdktf-generate.ts', '--target', CDKTF_TARGET.name, '--out', outDir],
-      { cwd: REPO_ROOT, encoding: 'utf8', timeout: 180_000 },
-      (error, stdout, stderr) => (error ? reject(new Error(`cdktf-generate failed:\n${stdout}${stderr}`)) : resolve()),
-    );
-  });
-}
-
 beforeAll(async () => {
   await buildProvider();
   scratch = mkdtempSync(path.join(tmpdir(), 'tessera-cdktf-drift-'));
   regenerated = path.join(scratch, 'src');
-  await regenerateInto(regenerated);
+  await regenerateInto(CDKTF_TARGET, regenerated);
 }, 240_000);
 
 afterAll(() => {
@@ -60,14 +45,5 @@ it('has committed the same files the generator makes now', () => {
 });
 
 it('has committed the same contents the generator makes now', () => {
-  const stale = listFiles(regenerated).filter((file) => {
-    let current: string;
-    try {
-      current = readFileSync(path.join(committed, file), 'utf8');
-    } catch {
-      return true;
-    }
-    return current !== readFileSync(path.join(regenerated, file), 'utf8');
-  });
-  expect({ stale, hint: REGENERATE_HINT }).toEqual({ stale: [], hint: REGENERATE_HINT });
+  expect({ stale: staleFiles(committed, regenerated), hint: REGENERATE_HINT }).toEqual({ stale: [], hint: REGENERATE_HINT });
 });

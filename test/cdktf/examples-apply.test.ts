@@ -1,81 +1,29 @@
 // End to end: both example stacks are synthesized, then the real terraform CLI installs the built
 // provider from a filesystem mirror and applies them against a real API on a real PostgreSQL.
 // The tokens must work, a second plan must be empty, and destroy must revoke them.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync } from 'node:fs';
 import path from 'node:path';
-import { installProviderMirror } from '../../scripts/cdktf-provider-schema';
-import {
-  TerraformCommandError,
-  requireTerraformBinary,
-  runTerraform,
-  writeMirrorCliConfig,
-  type TerraformResult,
-} from '../../scripts/cdktf-terraform';
-import { startTestApi, type TestApi } from './support/api';
-import { buildProvider } from './support/provider-build';
-import { compileBindingsAndExamples, synthExample, type ExampleStack, type SynthesizedStack } from './support/stacks';
+import { startE2eEnvironment, type E2eEnvironment } from './support/e2e';
+import { StackRun, getMe as getMeAt, listActiveTokens } from './support/stack-run';
+import { compileBindingsAndExamples, synthExample, type ExampleStack } from './support/stacks';
 
 jest.setTimeout(240_000);
 
-let scratch: string;
-let cliConfigFile: string;
-let api: TestApi;
+let e2e: E2eEnvironment;
 
 beforeAll(async () => {
-  requireTerraformBinary();
-  scratch = mkdtempSync(path.join(tmpdir(), 'tessera-cdktf-apply-'));
-  const mirrorDir = path.join(scratch, 'mirror');
-  cliConfigFile = path.join(scratch, 'terraform.rc');
-  await Promise.all([compileBindingsAndExamples(), buildProvider().then(() => installProviderMirror(mirrorDir))]);
-  writeMirrorCliConfig(cliConfigFile, mirrorDir);
-  api = await startTestApi();
+  e2e = await startE2eEnvironment(compileBindingsAndExamples);
 });
 
 afterAll(async () => {
-  await api?.stop();
-  if (scratch) rmSync(scratch, { recursive: true, force: true });
+  await e2e?.close();
 });
 
-interface Me {
-  readonly email: string;
-  readonly authenticated_by: { readonly type: string; readonly token_id: string; readonly expires_at: string | null };
-}
-
-async function getMe(secret: string): Promise<{ status: number; body: Me | undefined }> {
-  const response = await fetch(new URL('/api/v1/me', api.url), { headers: { Authorization: `Bearer ${secret}` } });
-  return { status: response.status, body: response.ok ? ((await response.json()) as Me) : undefined };
-}
-
-/** A synthesized stack and the terraform commands run on it, with the given credentials. */
-class StackRun {
-  constructor(
-    readonly stack: SynthesizedStack,
-    private readonly env: Readonly<Record<string, string>>,
-  ) {}
-
-  terraform(args: readonly string[]): Promise<TerraformResult> {
-    return runTerraform(args, { dir: this.stack.stackDir, cliConfigFile, env: this.env, timeoutMs: 180_000 });
-  }
-
-  async output<T>(name: string): Promise<T> {
-    return JSON.parse((await this.terraform(['output', '-json', name])).stdout) as T;
-  }
-
-  /** `plan -detailed-exitcode`: 0 means no changes, 2 means changes. */
-  async planExitCode(): Promise<number> {
-    try {
-      return (await this.terraform(['plan', '-detailed-exitcode'])).code;
-    } catch (error) {
-      if (error instanceof TerraformCommandError && error.result.code === 2) return 2;
-      throw error;
-    }
-  }
-}
+const getMe = (secret: string) => getMeAt(e2e.api.url, secret);
 
 async function synth(stack: ExampleStack, env: Readonly<Record<string, string>>): Promise<StackRun> {
-  const workDir = mkdtempSync(path.join(scratch, `${stack}-`));
-  return new StackRun(await synthExample(stack, workDir), env);
+  const workDir = mkdtempSync(path.join(e2e.scratch, `${stack}-`));
+  return new StackRun(await synthExample(stack, workDir), e2e.cliConfigFile, env);
 }
 
 describe('ci-token stack', () => {
@@ -84,7 +32,7 @@ describe('ci-token stack', () => {
   const applyOutput: string[] = [];
 
   it('initialises from the mirror and applies with credentials from the environment', async () => {
-    run = await synth('ci-token', { TESSERA_ENDPOINT: api.url, TESSERA_API_TOKEN: api.adminToken });
+    run = await synth('ci-token', { TESSERA_ENDPOINT: e2e.api.url, TESSERA_API_TOKEN: e2e.api.adminToken });
     const init = await run.terraform(['init']);
     expect(init.stdout).toMatch(/Installing tessera\/tessera v\d+\.\d+\.\d+/);
     const apply = await run.terraform(['apply', '-auto-approve']);
@@ -105,9 +53,9 @@ describe('ci-token stack', () => {
   });
 
   it('never shows a secret in the apply output or the API log', () => {
-    for (const text of [applyOutput.join('\n'), api.logs.join('')]) {
+    for (const text of [applyOutput.join('\n'), e2e.api.logs.join('')]) {
       expect(text).not.toContain(secret);
-      expect(text).not.toContain(api.adminToken);
+      expect(text).not.toContain(e2e.api.adminToken);
     }
   });
 
@@ -128,15 +76,15 @@ describe('team-tokens stack', () => {
 
   it('applies with the API token from a sensitive variable', async () => {
     // No TESSERA_API_TOKEN here: the provider must get it from var.tessera_api_token.
-    run = await synth('team-tokens', { TESSERA_ENDPOINT: api.url, TF_VAR_tessera_api_token: api.adminToken });
+    run = await synth('team-tokens', { TESSERA_ENDPOINT: e2e.api.url, TF_VAR_tessera_api_token: e2e.api.adminToken });
     await run.terraform(['init']);
     const apply = await run.terraform(['apply', '-auto-approve']);
     expect(apply.stdout).toMatch(/Apply complete! Resources: 3 added, 0 changed, 0 destroyed/);
-    expect(apply.stdout).not.toContain(api.adminToken);
+    expect(apply.stdout).not.toContain(e2e.api.adminToken);
   });
 
   it('reads the current user through the data source', async () => {
-    const me = await getMe(api.adminToken);
+    const me = await getMe(e2e.api.adminToken);
     expect(await run.output<string>('user_email')).toBe(me.body?.email);
     const teams = await run.output<Array<{ name: string; role: string }>>('teams');
     expect(teams.length).toBeGreaterThan(0);
@@ -147,12 +95,7 @@ describe('team-tokens stack', () => {
     expect(Object.keys(secrets).sort()).toEqual(['build', 'deploy', 'metrics']);
     for (const secret of Object.values(secrets)) expect((await getMe(secret)).status).toBe(200);
 
-    const listed = await fetch(new URL('/api/v1/personal-access-tokens?page_size=200', api.url), {
-      headers: { Authorization: `Bearer ${api.adminToken}` },
-    });
-    const names = ((await listed.json()) as { personal_access_tokens: Array<{ name: string }> }).personal_access_tokens.map(
-      (token) => token.name,
-    );
+    const names = (await listActiveTokens(e2e.api.url, e2e.api.adminToken)).map((token) => token.name);
     const email = await run.output<string>('user_email');
     expect(names).toEqual(expect.arrayContaining([`build (${email})`, `deploy (${email})`, `metrics (${email})`]));
   });

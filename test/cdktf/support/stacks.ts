@@ -27,16 +27,17 @@ function run(file: string, args: readonly string[], cwd: string, env: NodeJS.Pro
 /** Test files compiling the same projects in parallel workers would overwrite each other's output. */
 const COMPILE_LOCK = '/tmp/tessera-cdktf-compile.lock';
 
-/**
- * Compiles the bindings package (src → lib) and then every example stack (main.ts → dist) with
- * the repository's TypeScript, each with its own tsconfig, under one lock.
- */
-export async function compileBindingsAndExamples(): Promise<void> {
+/** `tsc -p` for each project in order, with the repository's TypeScript, under one lock. */
+export async function compileProjects(projects: readonly string[]): Promise<void> {
   const tsc = require.resolve('typescript/bin/tsc');
-  const projects = [BINDINGS_PACKAGE_DIR, ...EXAMPLE_STACKS.map((stack) => path.join(EXAMPLES_DIR, stack))];
   // sh runs `node tsc -p <project>` for each project ($1 = node, $2 = tsc, the rest = projects).
   const script = 'node="$1"; tsc="$2"; shift 2; for p in "$@"; do "$node" "$tsc" -p "$p" || exit 1; done';
   await run('flock', [COMPILE_LOCK, 'sh', '-c', script, 'sh', process.execPath, tsc, ...projects], REPO_ROOT, process.env);
+}
+
+/** The bindings package (src → lib), then every example stack (main.ts → dist), each with its own tsconfig. */
+export function compileBindingsAndExamples(): Promise<void> {
+  return compileProjects([BINDINGS_PACKAGE_DIR, ...EXAMPLE_STACKS.map((stack) => path.join(EXAMPLES_DIR, stack))]);
 }
 
 export interface SynthesizedStack {
@@ -53,6 +54,7 @@ export interface SynthesizedConfig {
   readonly provider?: Record<string, ReadonlyArray<Record<string, unknown>>>;
   readonly resource?: Record<string, Record<string, Record<string, unknown>>>;
   readonly data?: Record<string, Record<string, Record<string, unknown>>>;
+  readonly ephemeral?: Record<string, Record<string, Record<string, unknown>>>;
   readonly output?: Record<string, { value: unknown; sensitive?: boolean; description?: string }>;
   readonly variable?: Record<string, { type?: string; sensitive?: boolean }>;
 }
@@ -62,12 +64,21 @@ export interface SynthesizedConfig {
  * the local state file land there. `env` is added to the environment (to prove that credentials
  * present at synth time do not end up in the output).
  */
-export async function synthExample(
+export function synthExample(
   stack: ExampleStack,
   workDir: string,
   env: Readonly<Record<string, string>> = {},
 ): Promise<SynthesizedStack> {
-  const main = path.join(EXAMPLES_DIR, stack, 'dist', 'main.js');
+  return synthProgram(path.join(EXAMPLES_DIR, stack, 'dist', 'main.js'), stack, workDir, env);
+}
+
+/** Runs a compiled CDK program (`main`) that synthesizes the stack `stack`; see synthExample. */
+export async function synthProgram(
+  main: string,
+  stack: string,
+  workDir: string,
+  env: Readonly<Record<string, string>> = {},
+): Promise<SynthesizedStack> {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
   // An outdir inherited from the caller's shell would send the output elsewhere.
   delete childEnv.CDKTF_OUTDIR;

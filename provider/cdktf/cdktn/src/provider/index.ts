@@ -1,0 +1,168 @@
+// https://registry.terraform.io/providers/tessera/tessera/latest/docs
+// generated from terraform resource schema
+
+import { Construct } from 'constructs';
+import * as cdktn from 'cdktn';
+
+// Configuration
+
+export interface TesseraProviderConfig {
+  /**
+  * A Tessera personal access token (`tspat_…`) the provider authenticates with. Defaults to the `TESSERA_API_TOKEN` environment variable. Tokens the provider creates belong to this token's user.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/tessera/tessera/latest/docs#api_token TesseraProvider#api_token}
+  */
+  readonly apiToken?: string;
+  /**
+  * Base URL of the Tessera API, e.g. `http://127.0.0.1:8080`. Defaults to the `TESSERA_ENDPOINT` environment variable.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/tessera/tessera/latest/docs#endpoint TesseraProvider#endpoint}
+  */
+  readonly endpoint?: string;
+  /**
+  * Alias name
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/tessera/tessera/latest/docs#alias TesseraProvider#alias}
+  */
+  readonly alias?: string;
+}
+
+/**
+* Represents a {@link https://registry.terraform.io/providers/tessera/tessera/latest/docs tessera}
+*/
+export class TesseraProvider extends cdktn.TerraformProvider {
+
+  // =================
+  // STATIC PROPERTIES
+  // =================
+  public static readonly tfResourceType = "tessera";
+
+  // ==============
+  // STATIC Methods
+  // ==============
+  /**
+  * Generates CDKTN code for importing a TesseraProvider resource upon running "cdktn plan <stack-name>"
+  * @param scope The scope in which to define this construct
+  * @param importToId The construct id used in the generated config for the TesseraProvider to import
+  * @param importFromId The id of the existing TesseraProvider that should be imported. Refer to the {@link https://registry.terraform.io/providers/tessera/tessera/latest/docs#import import section} in the documentation of this resource for the id to use
+  * @param provider? Optional instance of the provider where the TesseraProvider to import is found
+  */
+  public static generateConfigForImport(scope: Construct, importToId: string, importFromId: string, provider?: cdktn.TerraformProvider) {
+        return new cdktn.ImportableResource(scope, importToId, { terraformResourceType: "tessera", importId: importFromId, provider });
+      }
+
+  // ===========
+  // INITIALIZER
+  // ===========
+
+  /**
+  * Create a new {@link https://registry.terraform.io/providers/tessera/tessera/latest/docs tessera} Resource
+  *
+  * @param scope The scope in which to define this construct
+  * @param id The scoped construct ID. Must be unique amongst siblings in the same scope
+  * @param options TesseraProviderConfig = {}
+  */
+  public constructor(scope: Construct, id: string, config: TesseraProviderConfig = {}) {
+    super(scope, id, {
+      terraformResourceType: 'tessera',
+      terraformGeneratorMetadata: {
+        providerName: 'tessera',
+        providerVersionConstraint: '~> 0.1'
+      },
+      terraformProviderSource: 'tessera/tessera'
+    });
+    this._apiToken = config.apiToken;
+    this._endpoint = config.endpoint;
+    this._alias = config.alias;
+  }
+
+  // ==========
+  // ATTRIBUTES
+  // ==========
+
+  // api_token - computed: false, optional: true, required: false
+  private _apiToken?: string; 
+  public get apiToken() {
+    return this._apiToken;
+  }
+  public set apiToken(value: string | undefined) {
+    this._apiToken = value;
+  }
+  public resetApiToken() {
+    this._apiToken = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get apiTokenInput() {
+    return this._apiToken;
+  }
+
+  // endpoint - computed: false, optional: true, required: false
+  private _endpoint?: string; 
+  public get endpoint() {
+    return this._endpoint;
+  }
+  public set endpoint(value: string | undefined) {
+    this._endpoint = value;
+  }
+  public resetEndpoint() {
+    this._endpoint = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get endpointInput() {
+    return this._endpoint;
+  }
+
+  // alias - computed: false, optional: true, required: false
+  private _alias?: string; 
+  public get alias() {
+    return this._alias;
+  }
+  public set alias(value: string | undefined) {
+    this._alias = value;
+  }
+  public resetAlias() {
+    this._alias = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get aliasInput() {
+    return this._alias;
+  }
+
+  // =========
+  // SYNTHESIS
+  // =========
+
+  protected synthesizeAttributes(): { [name: string]: any } {
+    return {
+      api_token: cdktn.stringToTerraform(this._apiToken),
+      endpoint: cdktn.stringToTerraform(this._endpoint),
+      alias: cdktn.stringToTerraform(this._alias),
+    };
+  }
+
+  protected synthesizeHclAttributes(): { [name: string]: any } {
+    const attrs = {
+      api_token: {
+        value: cdktn.stringToHclTerraform(this._apiToken),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      endpoint: {
+        value: cdktn.stringToHclTerraform(this._endpoint),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      alias: {
+        value: cdktn.stringToHclTerraform(this._alias),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+    };
+
+    // remove undefined attributes
+    return Object.fromEntries(Object.entries(attrs).filter(([_, value]) => value !== undefined && value.value !== undefined ))
+  }
+}

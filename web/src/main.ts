@@ -11,8 +11,8 @@ if (!root) throw new Error('the page has no #app element');
 const app: HTMLElement = root;
 
 let session: SessionInfo | null = null;
-// Where to go after signing in: the page that was asked for, or My Account.
-let afterSignIn = '/account';
+// Where to go after signing in: the page that was asked for.
+let afterSignIn = '/';
 
 function navigate(path: string, replace = false): void {
   if (replace) history.replaceState(null, '', path);
@@ -24,7 +24,7 @@ function render(notice: string | null = null): void {
   const path = location.pathname;
   if (session === null) {
     if (path !== '/sign-in') {
-      afterSignIn = path === '/' ? '/account' : path;
+      afterSignIn = path === '/account' ? path : '/';
       history.replaceState(null, '', '/sign-in');
     }
     document.title = 'Sign in · Tessera';
@@ -75,7 +75,7 @@ function signOut(): void {
     .finally(() => {
       session = null;
       useSession(null);
-      afterSignIn = '/account';
+      afterSignIn = '/';
       history.pushState(null, '', '/sign-in');
       render('You have signed out.');
     });

@@ -3,6 +3,7 @@
 // resources (Terraform's built-in no-op), on the same machine with the same API running.
 // Goal: tokens ≤ 1.5 × terraform_data. Real parts throughout: embedded PostgreSQL, the API on a
 // random port, the bundled provider installed from a filesystem mirror, the terraform CLI.
+import { randomUUID } from 'node:crypto';
 import globalSetup from '../test/support/global-setup';
 import globalTeardown from '../test/support/global-teardown';
 import { createTerraformWorkdir, type TerraformWorkdir } from '../test/support/terraform';
@@ -37,6 +38,27 @@ resource "terraform_data" "bench" {
 async function timed(workdir: TerraformWorkdir, args: string[]): Promise<number> {
   const started = process.hrtime.bigint();
   await workdir.runOk(args, { timeoutMs: 600_000 });
+  return Number(process.hrtime.bigint() - started) / 1e6;
+}
+
+/** 100 creates with Idempotency-Key, PARALLELISM at a time, like the provider sends them. */
+async function createDirectly(url: string, token: string, prefix: string): Promise<number> {
+  const started = process.hrtime.bigint();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: PARALLELISM }, async () => {
+      while (next < COUNT) {
+        const i = next++;
+        const response = await fetch(`${url}/api/v1/personal-access-tokens`, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'Idempotency-Key': randomUUID() },
+          body: JSON.stringify({ name: `${prefix}-${i}`, expiration_days: 1 }),
+        });
+        await response.text();
+        if (response.status !== 201) throw new Error(`direct create answered ${response.status}`);
+      }
+    }),
+  );
   return Number(process.hrtime.bigint() - started) / 1e6;
 }
 
@@ -76,7 +98,18 @@ async function main(): Promise<void> {
         process.stdout.write(`round ${round}: ${side.padEnd(6)} apply ${fmt(applyMs)}, destroy ${fmt(destroyMs)}\n`);
       }
     }
-    const live = await api.sql<{ n: string }>("SELECT count(*)::text AS n FROM tokens WHERE name LIKE 'bench-%' AND revoked_at IS NULL");
+    // Where the difference comes from: the same 100 creates straight against the API (the
+    // floor for any client), and a plan of both configurations (provider overhead without
+    // API writes: process starts, configure, 100 PlanResourceChange calls).
+    const apiOnly: number[] = [];
+    for (let round = 0; round < ROUNDS; round += 1) apiOnly.push(await createDirectly(api.url, api.adminToken, `bench-direct-${round}`));
+    const plans = { tokens: [] as number[], data: [] as number[] };
+    const plan = ['plan', '-no-color', '-input=false', `-parallelism=${PARALLELISM}`];
+    for (let round = 0; round < ROUNDS; round += 1) {
+      plans.tokens.push(await timed(tokens, plan));
+      plans.data.push(await timed(data, plan));
+    }
+    const live = await api.sql<{ n: string }>("SELECT count(*)::text AS n FROM tokens WHERE name LIKE 'bench-%' AND name NOT LIKE 'bench-direct-%' AND revoked_at IS NULL");
     const ratio = median(results.tokens) / median(results.data);
     process.stdout.write(
       [
@@ -86,6 +119,9 @@ async function main(): Promise<void> {
         `  terraform_data:                ${fmt(median(results.data))} (destroy ${fmt(median(results.dataDestroy))})`,
         `  ratio: ${ratio.toFixed(2)}× (goal ≤ ${GOAL}×) ${ratio <= GOAL ? 'MET' : 'NOT MET'}`,
         `  tokens left active after destroy: ${live[0]?.n ?? '?'}`,
+        `breakdown:`,
+        `  ${COUNT} POST /api/v1/personal-access-tokens straight to the API, ${PARALLELISM} at a time: ${fmt(median(apiOnly))}`,
+        `  terraform plan (no API writes): tokens ${fmt(median(plans.tokens))}, terraform_data ${fmt(median(plans.data))}`,
         '',
       ].join('\n'),
     );

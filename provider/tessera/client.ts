@@ -84,10 +84,10 @@ export class TesseraClient {
     this.logger = options.logger ?? silentLogger;
   }
 
-  /** The same client, cancelled by `signal` as well (one handler's StopProvider signal). */
-  withSignal(signal: AbortSignal): TesseraClient {
+  /** The same client for one handler: also cancelled by its signal, logging to its logger. */
+  forCall(signal: AbortSignal, logger?: ClientLogger): TesseraClient {
     const combined = this.signal ? AbortSignal.any([this.signal, signal]) : signal;
-    return new TesseraClient({ ...this.options, signal: combined });
+    return new TesseraClient({ ...this.options, signal: combined, logger: logger ?? this.options.logger });
   }
 
   async getMe(): Promise<Me> {

@@ -1,6 +1,7 @@
 // What `configure` hands to every resource, data source and ephemeral resource of one
 // provider process.
 import { DiagnosticError, error } from '../protocol/diagnostics';
+import type { Logger } from '../protocol/logging/logger';
 import type { TesseraClient } from './client';
 
 /** The server's bounds for `expiration_days`, or the contract's fallback when unknown. */
@@ -18,8 +19,8 @@ export interface TesseraProviderContext {
   policy: ExpirationPolicy;
 }
 
-/** The configured client for one call, cancelled by that call's StopProvider signal. */
-export function requireClient(context: TesseraProviderContext, signal: AbortSignal): TesseraClient {
+/** The configured client for one call: cancelled by that call's signal, logging with its logger. */
+export function requireClient(context: TesseraProviderContext, call: { signal: AbortSignal; log: Logger }): TesseraClient {
   if (!context.client) {
     throw new DiagnosticError(
       error(
@@ -28,5 +29,5 @@ export function requireClient(context: TesseraProviderContext, signal: AbortSign
       ),
     );
   }
-  return context.client.withSignal(signal);
+  return context.client.forCall(call.signal, call.log);
 }

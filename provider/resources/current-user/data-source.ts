@@ -26,8 +26,8 @@ export const currentUserSchema = defineSchema({
 export const currentUserDataSource = defineDataSource<TesseraProviderContext>({
   typeName: TYPE_NAME,
   schema: currentUserSchema,
-  async read({ provider, signal }) {
-    const client = requireClient(provider, signal);
+  async read({ provider, signal, log }) {
+    const client = requireClient(provider, { signal, log });
     try {
       const me = await client.getMe();
       return {

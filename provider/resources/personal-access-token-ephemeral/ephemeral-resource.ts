@@ -51,7 +51,7 @@ export const personalAccessTokenEphemeral = defineEphemeralResource<TesseraProvi
     const name = configString(config.name);
     const days = configNumber(config.expiration_days) ?? DEFAULT_EXPIRATION_DAYS;
     if (typeof name !== 'string') throw new DiagnosticError(error('Token name not known', 'name must be known when the token is opened.'));
-    const client = requireClient(provider, signal);
+    const client = requireClient(provider, { signal, log });
     try {
       const created = await client.createPersonalAccessToken({ name, expiration_days: days });
       log.redact(created.token);
@@ -78,7 +78,7 @@ export const personalAccessTokenEphemeral = defineEphemeralResource<TesseraProvi
   async close({ provider, signal, log, private: privateState }) {
     const saved = privateState.getJson<EphemeralPrivate>();
     if (!saved) return;
-    const client = requireClient(provider, signal);
+    const client = requireClient(provider, { signal, log });
     try {
       const revoked = await client.revokePersonalAccessToken(saved.id);
       log.info(revoked ? 'revoked ephemeral personal access token' : 'ephemeral token was already gone', { id: saved.id });

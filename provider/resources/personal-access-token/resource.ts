@@ -107,7 +107,7 @@ export const personalAccessTokenResource = defineResource<TesseraProviderContext
     if (typeof name !== 'string' || typeof days !== 'number') {
       throw new DiagnosticError(error('Token settings not known', 'name and expiration_days must be known when the token is created.'));
     }
-    const client = requireClient(provider, signal);
+    const client = requireClient(provider, { signal, log });
     try {
       const created = await client.createPersonalAccessToken({ name, expiration_days: days });
       log.redact(created.token);
@@ -127,10 +127,10 @@ export const personalAccessTokenResource = defineResource<TesseraProviderContext
     }
   },
 
-  async read({ state, provider, signal, diagnostics }) {
+  async read({ state, provider, signal, diagnostics, log }) {
     const id = configString(state.id);
     if (typeof id !== 'string') return null;
-    const client = requireClient(provider, signal);
+    const client = requireClient(provider, { signal, log });
     let metadata;
     try {
       metadata = await client.getPersonalAccessToken(id);
@@ -167,7 +167,7 @@ export const personalAccessTokenResource = defineResource<TesseraProviderContext
   async delete({ prior, provider, signal, log }) {
     const id = configString(prior.id);
     if (typeof id !== 'string') return;
-    const client = requireClient(provider, signal);
+    const client = requireClient(provider, { signal, log });
     try {
       const revoked = await client.revokePersonalAccessToken(id);
       if (!revoked) log.info('token was already revoked or expired', { id });

@@ -28,8 +28,8 @@ export const personalAccessTokensSchema = defineSchema({
 export const personalAccessTokensDataSource = defineDataSource<TesseraProviderContext>({
   typeName: TYPE_NAME,
   schema: personalAccessTokensSchema,
-  async read({ provider, signal }) {
-    const client = requireClient(provider, signal);
+  async read({ provider, signal, log }) {
+    const client = requireClient(provider, { signal, log });
     try {
       const tokens = await client.listPersonalAccessTokens();
       return {

@@ -126,16 +126,17 @@ export function parseJsonText(text: string): JsonNode {
 }
 
 /** Converts an already-parsed JS JSON value (from JSON.parse) into a JsonNode; its numbers are as exact as JSON.parse left them. */
-export function jsonNodeFromParsed(value: unknown): JsonNode {
+export function jsonNodeFromParsed(value: unknown, depth = 0): JsonNode {
+  if (depth > MAX_DEPTH) throw new CtyError([], 'JSON value nested too deeply');
   if (value === null || typeof value === 'boolean' || typeof value === 'string') return value;
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) throw new CtyError([], 'a JSON number must be finite');
     return new JsonNumber(String(value));
   }
   if (typeof value === 'bigint') return new JsonNumber(value.toString());
-  if (Array.isArray(value)) return value.map(jsonNodeFromParsed);
+  if (Array.isArray(value)) return value.map((item: unknown) => jsonNodeFromParsed(item, depth + 1));
   if (typeof value === 'object') {
-    return new JsonObject(Object.keys(value).map((k) => [k, jsonNodeFromParsed((value as Record<string, unknown>)[k])]));
+    return new JsonObject(Object.keys(value).map((k) => [k, jsonNodeFromParsed((value as Record<string, unknown>)[k], depth + 1)]));
   }
   throw new CtyError([], `${typeof value} is not a JSON value`);
 }

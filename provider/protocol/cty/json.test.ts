@@ -1,16 +1,8 @@
-import { BigDecimal, CtyError, ctyObject, decodeJsonValue, DynamicValue, encodeJsonValue, objectType, Unknown, type CtyType, type CtyValue } from './index';
+import { BigDecimal, ctyObject, decodeJsonValue, DynamicValue, encodeJsonValue, objectType, Unknown, type CtyType, type CtyValue } from './index';
+import { ctyErrorOf } from './testing/expect-cty-error';
 
 const state = objectType({ id: 'string', name: 'string', size: 'number', tags: ['map', 'string'], rules: ['list', objectType({ port: 'number' })] });
 
-function ctyErrorOf(fn: () => unknown): CtyError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(CtyError);
-    return err as CtyError;
-  }
-  throw new Error('expected a CtyError');
-}
 
 describe('JSON values (RawState.json)', () => {
   it('reads compact state JSON as Terraform sends it for the current schema version', () => {

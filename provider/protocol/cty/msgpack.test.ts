@@ -1,6 +1,5 @@
 import {
   BigDecimal,
-  CtyError,
   ctyObject,
   decodeMsgpack,
   DynamicValue,
@@ -11,21 +10,12 @@ import {
   type CtyType,
   type CtyValue,
 } from './index';
+import { ctyErrorOf } from './testing/expect-cty-error';
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 const fromHex = (h: string) => Buffer.from(h.replace(/\s+/g, ''), 'hex');
 const str = (s: string) => Buffer.concat([Buffer.from([0xa0 + Buffer.byteLength(s)]), Buffer.from(s)]).toString('hex');
 
-/** Runs `fn` and returns the CtyError it throws (failing the test if it throws anything else or nothing). */
-function ctyErrorOf(fn: () => unknown): CtyError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(CtyError);
-    return err as CtyError;
-  }
-  throw new Error('expected a CtyError');
-}
 
 const token = objectType({ expires_at: 'string', id: 'string', name: 'string', secret: 'string' });
 

@@ -207,12 +207,15 @@ export async function createTessera(options: TesseraOptions): Promise<Tessera> {
 
   await listener.start();
   lastUsed.start();
-  const sweeper = setInterval(() => {
+  const sweep = () => {
     sweepIdempotencyRecords(db, clock.now()).catch((error: unknown) =>
       logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'idempotency sweep failed'),
     );
-  }, IDEMPOTENCY_SWEEP_INTERVAL_MS);
+  };
+  const sweeper = setInterval(sweep, IDEMPOTENCY_SWEEP_INTERVAL_MS);
   sweeper.unref();
+  // Records left by a previous run may already be past their window.
+  sweep();
 
   let server: http.Server | null = null;
   let closed: Promise<void> | null = null;

@@ -5,7 +5,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type pino from 'pino';
 import { bodyParserProblem } from './body';
 import { scrubSecrets } from '../tokens/secret';
-import { HttpProblem, internalError, sendProblem, unavailable } from './problem';
+import { HttpProblem, conflict, internalError, sendProblem, unavailable } from './problem';
 
 export function unknownRoute(req: Request, res: Response): void {
   sendProblem(res, new HttpProblem(404, 'not-found', 'Not Found', scrubSecrets(`No route ${req.method} ${req.path}.`).slice(0, 300)));
@@ -21,6 +21,15 @@ function isDatabaseUnavailable(error: unknown): boolean {
   return typeof code === 'string' && UNAVAILABLE_CODES.has(code);
 }
 
+// Races the services' own checks cannot exclude (two requests creating the same email at once)
+// surface as constraint violations: they are conflicts, not server errors.
+function constraintConflict(error: unknown): HttpProblem | null {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  if (code === '23505' || code === '23503') return conflict('The request conflicts with a concurrent change; reload and retry.');
+  if (code === '40001' || code === '40P01') return unavailable('A concurrent change interfered; retry the request.');
+  return null;
+}
+
 function clientErrorStatus(error: unknown): number | null {
   if (typeof error !== 'object' || error === null) return null;
   const status = (error as { status?: unknown; statusCode?: unknown }).status ?? (error as { statusCode?: unknown }).statusCode;
@@ -34,7 +43,9 @@ export function errorHandler(logger: pino.Logger) {
     else {
       const fromBody = bodyParserProblem(error);
       const clientStatus = clientErrorStatus(error);
+      const fromConstraint = constraintConflict(error);
       if (fromBody) problem = fromBody;
+      else if (fromConstraint) problem = fromConstraint;
       else if (isDatabaseUnavailable(error)) {
         logger.warn({ err: { name: (error as Error).name, code: (error as { code?: unknown }).code } }, 'database unavailable');
         problem = unavailable('The service is temporarily unavailable; retry shortly.');

@@ -96,11 +96,16 @@ describe('revocation across two API processes', () => {
     const created = await request(a.url, 'POST', '/api/v1/users', { token: adminToken, body: { email: 'prop@example.test', name: 'Prop' } });
     expect(created.status).toBe(201);
     const samples: number[] = [];
+    const roundTrips: number[] = [];
     for (let i = 0; i < 10; i++) {
       const token = await createPersonalTokenForEmail({ database: database.url, serverKey: database.serverKey }, { email: 'prop@example.test', days: 1 });
       // Warm process B's cache and prove it answers from memory (so the test measures invalidation).
       const hitsBefore = await cacheHits(b.url);
-      for (let j = 0; j < 5; j++) expect((await request(b.url, 'GET', '/api/v1/me', { token: token.token })).status).toBe(200);
+      for (let j = 0; j < 5; j++) {
+        const sent = performance.now();
+        expect((await request(b.url, 'GET', '/api/v1/me', { token: token.token })).status).toBe(200);
+        roundTrips.push(performance.now() - sent);
+      }
       expect(await cacheHits(b.url)).toBeGreaterThan(hitsBefore);
       const revoke = await request(a.url, 'DELETE', `/api/v1/personal-access-tokens/${token.id}`, { token: adminToken });
       expect(revoke.status).toBe(204);
@@ -110,7 +115,10 @@ describe('revocation across two API processes', () => {
       expect((await request(a.url, 'GET', '/api/v1/me', { token: token.token })).status).toBe(401);
     }
     const sorted = [...samples].sort((x, y) => x - y);
-    const report = `revocation reached the other process in: median ${sorted[5]?.toFixed(1)} ms, max ${sorted[9]?.toFixed(1)} ms (n=10; end to end over HTTP, an upper bound)`;
+    const trip = [...roundTrips].sort((x, y) => x - y)[Math.floor(roundTrips.length / 2)] ?? 0;
+    const report =
+      `revocation reached the other process in: median ${sorted[5]?.toFixed(1)} ms, max ${sorted[9]?.toFixed(1)} ms ` +
+      `(n=10; end to end over HTTP, an upper bound; one cached GET /me round trip to it takes ${trip.toFixed(1)} ms median right now)`;
     console.log(report);
     // The median is the propagation the design delivers; single samples on a loaded shared
     // machine include scheduling delays, so the hard assertion on each is the contract's 1 s.

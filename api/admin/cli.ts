@@ -34,6 +34,8 @@ const ROLES = ['SysAdmin', 'Member', 'ReadOnly'] as const;
 export interface CliIo {
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
+  /** The environment to configure from; default process.env. */
+  env?: NodeJS.ProcessEnv;
 }
 
 class UsageError extends Error {}
@@ -58,11 +60,12 @@ interface Database {
 }
 
 async function openDatabase(config: TesseraConfig, io: CliIo): Promise<Database> {
+  const env = io.env ?? process.env;
   if (config.databaseUrl !== undefined) {
     const serverKey = requireConfiguredServerKey(config);
     return { url: config.databaseUrl, options: { database: config.databaseUrl, serverKey, patMaxDays: config.patMaxDays }, close: async () => undefined };
   }
-  const dir = stateDirectory();
+  const dir = stateDirectory(env);
   const { key } = loadOrCreateServerKey(config, dir);
   const say = (msg: string): void => void io.stderr.write(`${msg}\n`);
   const local: LocalDatabase = await openEmbeddedDatabase({
@@ -151,7 +154,7 @@ export async function runAdminCli(argv: string[], io: CliIo = { stdout: process.
     return 2;
   }
   try {
-    return await run(rest, loadConfig(), io);
+    return await run(rest, loadConfig(io.env ?? process.env), io);
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr.write(`${command}: ${error.message}\n\n${USAGE}\n`);

@@ -17,8 +17,11 @@ export interface BuiltPage {
 export async function buildPage(): Promise<BuiltPage> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-web-'));
   const vite = path.join(REPO, 'node_modules', '.bin', 'vite');
+  const tsc = path.join(REPO, 'node_modules', '.bin', 'tsc');
   if (!fs.existsSync(vite)) throw new Error(`Vite is not installed (${vite} is missing): run npm ci`);
   try {
+    // As `npm run web:build` does: the page's own TypeScript (DOM types) is checked first.
+    await run(tsc, ['-p', path.join(REPO, 'web', 'tsconfig.json')], { cwd: REPO, timeout: 120_000 });
     await run(vite, ['build', '--config', path.join(REPO, 'web', 'vite.config.mts'), '--outDir', root, '--emptyOutDir', '--logLevel', 'warn'], {
       cwd: REPO,
       timeout: 120_000,

@@ -55,3 +55,4 @@ export { CSRF_HEADER } from './csrf';
 export { SESSION_COOKIE, SECURE_SESSION_COOKIE } from './session-cookie';
 export { ensureAdminPassword, ADMIN_PASSWORD_FILE, type AdminPasswordResult } from './admin-password';
 export { setPasswordCommand, SET_PASSWORD_USAGE } from './set-password-command';
+export { withSessionsOpenApi, SESSIONS_OPENAPI } from './openapi';

@@ -42,6 +42,11 @@ export function presentedSecret(headers: { authorization?: string | undefined; '
 }
 
 export class Authenticator {
+  // Concurrent misses for one token share one query (50 connections would otherwise all query
+  // when its cache entry ages out). A request only joins a lookup started in the current cache
+  // generation, so nothing started before a revocation can answer a request made after it.
+  private readonly inflight = new Map<string, { generation: number; promise: Promise<StoredCredential | null> }>();
+
   constructor(private readonly deps: AuthenticatorDependencies) {}
 
   /** Throws the 429 when the address is blocked; used before looking at any credential. */
@@ -82,10 +87,19 @@ export class Authenticator {
       return cached;
     }
     const generation = this.deps.cache.generation;
+    const running = this.inflight.get(key);
+    if (running && running.generation === generation) return running.promise;
     this.deps.metrics.tokenLookups.inc();
-    const credential = await findCredentialByHash(this.deps.db, hash);
-    if (credential) this.deps.cache.set(key, credential, generation);
-    return credential;
+    const promise = findCredentialByHash(this.deps.db, hash)
+      .then((credential) => {
+        if (credential) this.deps.cache.set(key, credential, generation);
+        return credential;
+      })
+      .finally(() => {
+        if (this.inflight.get(key)?.promise === promise) this.inflight.delete(key);
+      });
+    this.inflight.set(key, { generation, promise });
+    return promise;
   }
 
   private fail(reason: FailureReason, address: string, tokenId: string | null): Error {

@@ -145,6 +145,16 @@ describe('authentication failures', () => {
     expect(await lookups()).toBe(before + 1);
   });
 
+  it('serves concurrent first uses of one token with a single database lookup', async () => {
+    const user = await createUserWithToken(fixture);
+    const lookups = async () => (await fixture.api.tessera.metrics.tokenLookups.get()).values[0]?.value ?? 0;
+    const before = await lookups();
+    const responses = await Promise.all(Array.from({ length: 20 }, () => api().request('GET', '/api/v1/me', { token: user.token })));
+    expect(responses.every((r) => r.status === 200)).toBe(true);
+    // One lookup, plus at most a couple if the run is slow enough for the entry to age out.
+    expect((await lookups()) - before).toBeLessThanOrEqual(3);
+  });
+
   it('refuses a bad checksum even when the database is unreachable', async () => {
     const offline = await startApi(
       { ...fixture.database, url: 'postgres://nobody@127.0.0.1:1/none' },

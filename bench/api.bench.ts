@@ -1,0 +1,253 @@
+// `npm run bench`: HTTP throughput of the Tessera API against a bare Express 5 baseline, and the
+// token verification latency with 1 000 vs 1 000 000 tokens in the table. A benchmark, not a
+// test: it prints numbers and the goals; it fails only if something breaks.
+//
+// Goals: GET /api/v1/me with a personal access token ≥ 0.70 × the bare Express req/s, with
+// p99 ≤ 10 ms, at 50 connections; verification with 1 M tokens ≤ 1.2 × with 1 k.
+//
+// Environment: BENCH_SECONDS (per measured run, default 10), BENCH_ROUNDS (alternating rounds
+// of a/b, default 2), BENCH_CONNECTIONS (default 50), BENCH_FILLER (tokens in the big table,
+// default 1 000 000), BENCH_LOOKUPS (verifications timed per table and round, default 3000).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { createInterface } from 'node:readline';
+import autocannon from 'autocannon';
+import { Client } from 'pg';
+import pino from 'pino';
+import { createTessera } from '../api/app';
+import { ensureBootstrapAdmin } from '../api/bootstrap';
+import { migrateLatest } from '../api/db/migrate';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '../api/db/embedded-postgres';
+import { generateSecret, hashSecret, tokenHint } from '../api/tokens/secret';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const FILLER = Number(process.env.BENCH_FILLER ?? 1_000_000);
+const LOOKUPS = Number(process.env.BENCH_LOOKUPS ?? 3000);
+const KNOWN_TOKENS = 1000;
+const repoRoot = path.resolve(__dirname, '..');
+
+interface LoadResult {
+  rps: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+}
+
+function log(message: string): void {
+  process.stderr.write(`${message}\n`);
+}
+
+async function spawnServer(args: string[], env: NodeJS.ProcessEnv, ready: (entry: Record<string, unknown>) => string | null): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: repoRoot, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: ['pipe', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      try {
+        const found = ready(JSON.parse(line) as Record<string, unknown>);
+        if (found) resolve(found);
+      } catch {
+        // not JSON
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited (${String(code)}) before listening`)));
+  });
+  return { child, url };
+}
+
+function stopServer(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+async function load(url: string, headers: Record<string, string>, seconds: number): Promise<LoadResult> {
+  const result = await autocannon({ url, connections: CONNECTIONS, duration: seconds, headers });
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
+}
+
+async function sql(url: string, text: string, params: unknown[] = []): Promise<Array<Record<string, unknown>>> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<Record<string, unknown>>(text, params)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+async function createDatabase(cluster: EmbeddedPostgres, name: string): Promise<string> {
+  await sql(cluster.connectionString, `CREATE DATABASE ${name}`);
+  const url = new URL(cluster.connectionString);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** A migrated database with the bootstrap admin and its token, plus `known` tokens whose secrets we keep. */
+async function prepareDatabase(url: string, serverKey: Buffer): Promise<{ adminToken: string; known: string[] }> {
+  await migrateLatest(url);
+  const adminToken = await ensureBootstrapAdmin({ database: url, serverKey });
+  if (adminToken === null) throw new Error('bench database was not empty');
+  const known = Array.from({ length: KNOWN_TOKENS }, () => generateSecret('personal_access_token'));
+  await sql(
+    url,
+    `INSERT INTO tokens (kind, user_id, name, secret_hash, token_hint, expiration_days, created_at, expires_at)
+     SELECT 'personal_access_token', (SELECT id FROM users LIMIT 1), 'bench', h, hint, 30, now(), now() + interval '30 days'
+       FROM unnest($1::bytea[], $2::text[]) AS t(h, hint)`,
+    [known.map((secret) => hashSecret(serverKey, secret)), known.map((secret) => tokenHint(secret))],
+  );
+  return { adminToken, known };
+}
+
+async function addFiller(url: string, count: number): Promise<void> {
+  // Rows that no lookup hits but that make the unique index on secret_hash as deep as in a big
+  // installation; sha256 of a counter gives well-spread distinct 32-byte keys, like HMACs.
+  await sql(
+    url,
+    `INSERT INTO tokens (kind, user_id, name, secret_hash, token_hint, expiration_days, created_at, expires_at)
+     SELECT 'personal_access_token', (SELECT id FROM users LIMIT 1), 'filler', sha256(('filler-' || i)::bytea), 'tspat_…fill', 30, now(), now() + interval '30 days'
+       FROM generate_series(1, $1::int) AS i`,
+    [count],
+  );
+  await sql(url, 'VACUUM ANALYZE tokens');
+}
+
+async function timeLookups(url: string, serverKey: Buffer, secrets: string[], rounds: number): Promise<number[]> {
+  const tessera = await createTessera({ databaseUrl: url, serverKey, logger: pino({ level: 'silent' }) });
+  try {
+    const samples: number[] = [];
+    for (let round = 0; round < rounds; round += 1) {
+      for (let i = 0; i < LOOKUPS; i += 1) {
+        const secret = secrets[(i * 7919 + round) % secrets.length] as string;
+        const started = process.hrtime.bigint();
+        const credential = await tessera.authenticator.lookup(secret);
+        samples.push(Number(process.hrtime.bigint() - started) / 1e6);
+        if (credential === null) throw new Error('a known token was not found');
+      }
+    }
+    return samples;
+  } finally {
+    await tessera.close();
+  }
+}
+
+function fmt(value: number, digits = 2): string {
+  return value.toFixed(digits);
+}
+
+async function main(): Promise<void> {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-bench-'));
+  fs.chmodSync(root, 0o755);
+  const servers: ChildProcess[] = [];
+  let cluster: EmbeddedPostgres | null = null;
+  try {
+    log(`machine: ${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+    cluster = await startEmbeddedPostgres({ dataDir: path.join(root, 'pg') });
+    const serverKey = randomBytes(32);
+
+    // --- HTTP: bare Express vs GET /api/v1/me, servers in their own processes -------------
+    const httpDb = await createDatabase(cluster, 'bench_http');
+    const { adminToken } = await prepareDatabase(httpDb, serverKey);
+    const hello = await spawnServer(['bench/api-hello-server.ts'], {}, (entry) => (typeof entry.url === 'string' ? entry.url : null));
+    servers.push(hello.child);
+    const api = await spawnServer(
+      ['api/main.ts'],
+      { DATABASE_URL: httpDb, TESSERA_SERVER_KEY: serverKey.toString('hex'), PORT: '0', LOG_LEVEL: 'info' },
+      (entry) => (entry.msg === 'Tessera API listening' && typeof entry.url === 'string' ? entry.url : null),
+    );
+    servers.push(api.child);
+    const helloUrl = `${hello.url}/hello`;
+    const meUrl = `${api.url}/api/v1/me`;
+    const auth = { authorization: `Bearer ${adminToken}` };
+    const check = await fetch(meUrl, { headers: auth });
+    if (check.status !== 200) throw new Error(`GET /api/v1/me answered ${check.status}`);
+
+    log(`warming up (3 s each) …`);
+    await load(helloUrl, {}, 3);
+    await load(meUrl, auth, 3);
+    const bare: LoadResult[] = [];
+    const me: LoadResult[] = [];
+    for (let round = 1; round <= ROUNDS; round += 1) {
+      log(`round ${round}/${ROUNDS}: ${SECONDS} s each, ${CONNECTIONS} connections`);
+      bare.push(await load(helloUrl, {}, SECONDS));
+      me.push(await load(meUrl, auth, SECONDS));
+    }
+    await Promise.all(servers.splice(0).map(stopServer));
+    const failures = [...bare, ...me].reduce((sum, r) => sum + r.non2xx + r.errors, 0);
+
+    // --- Token verification (cache miss) with 1 k vs 1 M tokens --------------------------
+    log(`token tables: ${KNOWN_TOKENS} tokens, and ${KNOWN_TOKENS} + ${FILLER} (inserting …)`);
+    const smallDb = await createDatabase(cluster, 'bench_1k');
+    const bigDb = await createDatabase(cluster, 'bench_1m');
+    const small = await prepareDatabase(smallDb, serverKey);
+    const big = await prepareDatabase(bigDb, serverKey);
+    const fillStarted = Date.now();
+    await addFiller(bigDb, FILLER - KNOWN_TOKENS);
+    await sql(smallDb, 'VACUUM ANALYZE tokens');
+    log(`filled in ${((Date.now() - fillStarted) / 1000).toFixed(1)} s; timing ${LOOKUPS} lookups per table and round …`);
+    const counts = await Promise.all([sql(smallDb, 'SELECT count(*)::int AS n FROM tokens'), sql(bigDb, 'SELECT count(*)::int AS n FROM tokens')]);
+    // Alternate the tables so drift in machine load hits both alike.
+    const smallSamples: number[] = [];
+    const bigSamples: number[] = [];
+    for (let round = 0; round < 3; round += 1) {
+      smallSamples.push(...(await timeLookups(smallDb, serverKey, small.known, 1)));
+      bigSamples.push(...(await timeLookups(bigDb, serverKey, big.known, 1)));
+    }
+
+    // --- Report --------------------------------------------------------------------------
+    const avg = (rs: LoadResult[], pick: (r: LoadResult) => number): number => rs.reduce((s, r) => s + pick(r), 0) / rs.length;
+    const bareRps = avg(bare, (r) => r.rps);
+    const meRps = avg(me, (r) => r.rps);
+    const ratio = meRps / bareRps;
+    const meP99 = Math.max(...me.map((r) => r.p99));
+    const smallMedian = median(smallSamples);
+    const bigMedian = median(bigSamples);
+    const sizeRatio = bigMedian / smallMedian;
+    const lines = [
+      '',
+      `| measurement (${CONNECTIONS} connections, ${ROUNDS} × ${SECONDS} s, autocannon) | req/s | p50 ms | p99 ms |`,
+      '|---|---|---|---|',
+      ...bare.map((r, i) => `| (a) bare Express 5 \`GET /hello\`, round ${i + 1} | ${fmt(r.rps, 0)} | ${r.p50} | ${r.p99} |`),
+      ...me.map((r, i) => `| (b) Tessera \`GET /api/v1/me\` with a PAT, round ${i + 1} | ${fmt(r.rps, 0)} | ${r.p50} | ${r.p99} |`),
+      `| **ratio (b)/(a)** (mean req/s) | **${fmt(ratio)}** (goal ≥ 0.70) | | worst p99 of (b): **${meP99} ms** (goal ≤ 10) |`,
+      '',
+      `| token verification, cache miss (${smallSamples.length} lookups each) | median ms | p99 ms |`,
+      '|---|---|---|',
+      `| ${String(counts[0]?.[0]?.n)} tokens in the table | ${fmt(smallMedian, 3)} | ${fmt(percentile(smallSamples, 99), 3)} |`,
+      `| ${String(counts[1]?.[0]?.n)} tokens in the table | ${fmt(bigMedian, 3)} | ${fmt(percentile(bigSamples, 99), 3)} |`,
+      `| **ratio 1 M / 1 k** (medians) | **${fmt(sizeRatio)}** (goal ≤ 1.2) | |`,
+      '',
+      `goals: throughput ratio ${ratio >= 0.7 ? 'MET' : 'MISSED'}, p99 ${meP99 <= 10 ? 'MET' : 'MISSED'}, size ratio ${sizeRatio <= 1.2 ? 'MET' : 'MISSED'}` +
+        `${failures > 0 ? `; ${failures} non-2xx responses or errors during load!` : ''}`,
+      `machine: ${os.cpus().length} CPUs, load average now ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} (load generator shares the CPUs)`,
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+    if (failures > 0) process.exitCode = 1;
+  } finally {
+    await Promise.all(servers.map(stopServer));
+    await cluster?.stop();
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});

@@ -6,8 +6,8 @@
  * with the bundle copied beside the launcher. Directories are real copies: the CLIs skip
  * symlinked intermediate directories.
  */
-import { chmod, copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { chmod, copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { computeH1Hash } from './h1-hash';
 
 export type Launcher = 'sh-exec' | 'node-shebang';
@@ -20,11 +20,12 @@ export interface MirrorPackageOptions {
   version: string;
   /** `os_arch` names; defaults to the current machine's (e.g. linux_amd64). */
   platforms?: string[];
+  /** What bundleProvider returned as bundlePath; every file of its directory is copied. */
   bundlePath: string;
   /**
-   * 'sh-exec' (default): a `#!/bin/sh` script that `exec`s node on the bundle beside it (exec,
-   * so the CLI's SIGKILL hits node itself). 'node-shebang': the bundle itself with a
-   * `#!/usr/bin/env node` line, one process image fewer.
+   * 'sh-exec' (default): a `#!/bin/sh` script that `exec`s node on the start file beside it
+   * (exec, so the CLI's SIGKILL hits node itself). 'node-shebang': the start file itself with
+   * a `#!/usr/bin/env node` line, one process image fewer (node must be on the CLI's PATH).
    */
   launcher?: Launcher;
   /** The node binary for 'sh-exec': defaults to the absolute path of the node running this. */
@@ -76,14 +77,17 @@ export async function writeMirrorPackage(options: MirrorPackageOptions): Promise
       await rm(dir, { recursive: true, force: true });
       await mkdir(dir, { recursive: true });
       const executable = join(dir, executableName);
+      const startFile = basename(bundlePath);
+      for (const file of await readdir(dirname(bundlePath))) {
+        if (launcher === 'node-shebang' && file === startFile) continue;
+        await copyFile(join(dirname(bundlePath), file), join(dir, file));
+      }
       if (launcher === 'sh-exec') {
-        await copyFile(bundlePath, join(dir, 'provider.js'));
         // `$0` may be relative (the CLI runs the installed copy by a relative path), so resolve
-        // the bundle beside the script from it; `exec` keeps one process for the CLI to kill.
-        const script = `#!/bin/sh\nexec ${shellQuote(nodePath)} "$(dirname "$0")/provider.js" "$@"\n`;
+        // the start file beside the script from it; `exec` keeps one process for the CLI to kill.
+        const script = `#!/bin/sh\nexec ${shellQuote(nodePath)} "$(dirname "$0")/${startFile}" "$@"\n`;
         await writeFile(executable, script, { mode: 0o755 });
       } else {
-        const { readFile } = await import('node:fs/promises');
         const code = await readFile(bundlePath, 'utf8');
         await writeFile(executable, code.startsWith('#!') ? code : `#!/usr/bin/env node\n${code}`, { mode: 0o755 });
       }

@@ -34,17 +34,23 @@ function sourceFiles(dir: string): string[] {
   return out.sort();
 }
 
-function sourceHash(launcher: Launcher): string {
-  const hash = createHash('sha256').update(launcher).update(process.execPath);
+export interface MirrorVariant {
+  launcher?: Launcher;
+  codeCache?: boolean;
+}
+
+function sourceHash(launcher: Launcher, codeCache: boolean): string {
+  const hash = createHash('sha256').update(`${launcher}/${codeCache}`).update(process.execPath);
   for (const file of [...sourceFiles(join(REPO_ROOT, 'provider/protocol')), ...sourceFiles(join(REPO_ROOT, 'test/protocol/test-provider'))]) {
     hash.update(relative(REPO_ROOT, file)).update('\0').update(readFileSync(file)).update('\0');
   }
   return hash.digest('hex').slice(0, 16);
 }
 
-export async function testProviderMirror(launcher: Launcher = 'sh-exec'): Promise<TestProviderMirror> {
+export async function testProviderMirror(variant: MirrorVariant = {}): Promise<TestProviderMirror> {
+  const { launcher = 'sh-exec', codeCache = true } = variant;
   const root = join(tmpdir(), 'tessera-protocol-tests');
-  const key = sourceHash(launcher);
+  const key = sourceHash(launcher, codeCache);
   const finalDir = join(root, key);
   const describe = async (dir: string): Promise<TestProviderMirror> => {
     const packageDir = join(dir, 'mirror', 'registry.terraform.io', TPT_NAMESPACE, TPT_TYPE, TPT_VERSION, 'linux_amd64');
@@ -57,7 +63,7 @@ export async function testProviderMirror(launcher: Launcher = 'sh-exec'): Promis
   };
   if (existsSync(join(finalDir, 'complete'))) return describe(finalDir);
   const workDir = join(root, `${key}.tmp-${process.pid}-${Date.now()}`);
-  const { bundlePath } = await bundleProvider({ entry: join(REPO_ROOT, 'test/protocol/test-provider/main.ts'), outDir: join(workDir, 'bundle') });
+  const { bundlePath } = await bundleProvider({ entry: join(REPO_ROOT, 'test/protocol/test-provider/main.ts'), outDir: join(workDir, 'bundle'), codeCache });
   await writeMirrorPackage({
     mirrorDir: join(workDir, 'mirror'),
     namespace: TPT_NAMESPACE,

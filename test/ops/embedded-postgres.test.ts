@@ -175,4 +175,29 @@ describe('startEmbeddedPostgres', () => {
       fs.rmSync(closed, { recursive: true, force: true });
     }
   });
+
+  it('as root, keeps a cluster requested inside a folder the server account cannot traverse under /var/lib/tessera, symlinked', async () => {
+    const closed = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-closed-home-'));
+    fs.chmodSync(closed, 0o700);
+    const requested = path.join(closed, '.tessera', 'pg');
+    let cluster: EmbeddedPostgres | null = null;
+    try {
+      cluster = await start({ dataDir: requested });
+      expect(await scalar(cluster.connectionString, 'SELECT 1')).toBe(1);
+      if (isRoot) {
+        expect(cluster.dataDir).toMatch(/^\/var\/lib\/tessera\/pg-[0-9a-f]{16}$/);
+        expect(fs.lstatSync(requested).isSymbolicLink()).toBe(true);
+        expect(fs.realpathSync(requested)).toBe(cluster.dataDir);
+      } else {
+        // The current user can traverse its own folder: nothing to relocate.
+        expect(cluster.dataDir).toBe(requested);
+      }
+      // Found again through the requested path.
+      expect(findRunningCluster(requested)?.pid).toBe(cluster.pid);
+    } finally {
+      await cluster?.stop();
+      if (cluster && cluster.dataDir !== requested) fs.rmSync(cluster.dataDir, { recursive: true, force: true });
+      fs.rmSync(closed, { recursive: true, force: true });
+    }
+  });
 });

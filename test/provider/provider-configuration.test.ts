@@ -150,6 +150,16 @@ resource "tessera_personal_access_token" "t" {
     }
   });
 
+  it('refuses to import an id that does not exist, without a crash', async () => {
+    const tf = await session({ 'main.tf': TOKEN_TF(3) });
+    for (const id of ['00000000-0000-4000-8000-000000000000', 'not-an-id']) {
+      const result = await tf.run(['import', '-no-color', '-input=false', 'tessera_personal_access_token.t', id]);
+      expect(result.code).toBe(1);
+      expect(unwrap(result.stderr)).toContain('Cannot import non-existent remote object');
+      expectCleanFailure(result.stdout + result.stderr);
+    }
+  });
+
   it('names the endpoint and TESSERA_ENDPOINT when nothing listens there', async () => {
     const endpoint = `http://127.0.0.1:${await closedPort()}`;
     const tf = await session({ 'main.tf': TOKEN_TF(3) }, { TESSERA_ENDPOINT: endpoint });

@@ -1,14 +1,10 @@
 /**
- * A real Tessera API on a real PostgreSQL database (the jest run's test cluster), listening on
- * a random port, with the bootstrap SysAdmin token: what the provider e2e tests talk to.
+ * The test API (test/support/api-server.ts: a real API on a fresh database of the run's
+ * PostgreSQL, with the bootstrap SysAdmin token) plus what the provider scenarios need on top:
+ * plain HTTP calls as any client makes them, and SQL for what no API offers (e.g. expiry).
  */
-import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import pino from 'pino';
-import { createTessera } from '../../api/app';
-import { ensureBootstrapAdmin } from '../../api/bootstrap';
-import { migrateLatest } from '../../api/db/migrate';
-import { createTestDatabase } from '../support/database';
+import { startTestApi, type TestApi, type TestApiOptions } from '../support/api-server';
 
 export interface ApiResponse {
   status: number;
@@ -19,33 +15,29 @@ export interface ProviderTestApi {
   url: string;
   /** Secret of admin@localhost (SysAdmin). */
   adminToken: string;
+  testApi: TestApi;
   /** Calls the API like any client would. */
   request(method: string, path: string, token: string, body?: unknown): Promise<ApiResponse>;
-  /** Runs SQL directly against the test database (for what no API offers, e.g. expiry). */
+  /** Runs SQL directly against the test database. */
   sql<T extends Record<string, unknown> = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
   stop(): Promise<void>;
 }
 
-export interface ProviderTestApiOptions {
-  /** The operator's maximum token lifetime (TESSERA_PAT_MAX_DAYS); default 30. */
-  patMaxDays?: number;
-}
-
-export async function startProviderTestApi(options: ProviderTestApiOptions = {}): Promise<ProviderTestApi> {
-  const database = await createTestDatabase();
-  const serverKey = randomBytes(32);
-  await migrateLatest(database.url);
-  const adminToken = await ensureBootstrapAdmin({ database: database.url, serverKey });
-  if (!adminToken) throw new Error('bootstrap did not create the admin token');
-  const tessera = await createTessera({ databaseUrl: database.url, serverKey, logger: pino({ level: 'silent' }), authFailureLimit: 1000, patMaxDays: options.patMaxDays });
-  const address = await tessera.listen(0, '127.0.0.1');
-  const pg = new Client({ connectionString: database.url });
-  await pg.connect();
+export async function startProviderTestApi(options: Pick<TestApiOptions, 'patMaxDays'> = {}): Promise<ProviderTestApi> {
+  const testApi = await startTestApi({ patMaxDays: options.patMaxDays });
+  const pg = new Client({ connectionString: testApi.databaseUrl });
+  try {
+    await pg.connect();
+  } catch (error) {
+    await testApi.stop();
+    throw error;
+  }
   return {
-    url: address.url,
-    adminToken,
+    url: testApi.baseUrl,
+    adminToken: testApi.adminToken,
+    testApi,
     async request(method, path, token, body) {
-      const response = await fetch(`${address.url}${path}`, {
+      const response = await fetch(`${testApi.baseUrl}${path}`, {
         method,
         headers: { Authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
         body: body === undefined ? undefined : JSON.stringify(body),
@@ -57,9 +49,8 @@ export async function startProviderTestApi(options: ProviderTestApiOptions = {})
       return (await pg.query(text, params)).rows as T[];
     },
     async stop() {
-      await pg.end();
-      await tessera.close();
-      await database.drop();
+      await pg.end().catch(() => undefined);
+      await testApi.stop();
     },
   };
 }

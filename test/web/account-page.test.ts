@@ -25,7 +25,7 @@ describe('My Account page in Chromium', () => {
     // Launch first: a missing browser is the most likely failure and its message names the fix.
     browser = await launchChromium();
     page = await buildPage();
-    api = await startWebApi({ webRoot: page.root });
+    api = await startWebApi({ webRoot: page.root, lastUsedFlushIntervalMs: 100 });
     user = await api.createUser({ name: 'Ada Lovelace' });
     context = await browser.newContext({ baseURL: api.url, viewport: { width: 1100, height: 760 } });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: api.url });
@@ -187,7 +187,15 @@ describe('My Account page in Chromium', () => {
     expect(await me.json()).toMatchObject({ id: user.id, authenticated_by: { type: 'personal_access_token' } });
   });
 
-  test('after a reload the secret is gone from the page, the token is still listed', async () => {
+  test('after a reload the secret is gone from the page; the token is still listed, now with its last use', async () => {
+    // last_used_at is written in batches; wait until the API has it before reloading.
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const list = (await (await fetch(`${api.url}/api/v1/personal-access-tokens`, { headers: { authorization: `Bearer ${secret}` } })).json()) as {
+        personal_access_tokens: Array<{ last_used_at: string | null }>;
+      };
+      if (list.personal_access_tokens[0]?.last_used_at) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     await tab.reload();
     await tab.getByRole('heading', { name: 'My Account' }).waitFor();
     await rows().first().waitFor();
@@ -195,6 +203,9 @@ describe('My Account page in Chromium', () => {
     expect(await tab.content()).not.toContain(secret);
     expect(await tab.evaluate('document.body.innerText')).not.toContain(secret.slice(6));
     await expect(rows().first().locator('th').textContent()).resolves.toBe('CI deploys');
+    const lastUsed = rows().first().locator('td').nth(3);
+    await expect(lastUsed.textContent()).resolves.not.toBe('Never');
+    await expect(lastUsed.locator('time').getAttribute('datetime')).resolves.toMatch(/^\d{4}-\d{2}-\d{2}T.*Z$/);
     await screenshot(tab, '08-after-reload');
   });
 
@@ -242,12 +253,28 @@ describe('My Account page in Chromium', () => {
     expect(list.personal_access_tokens).toEqual([]);
   });
 
+  test('when the session ends elsewhere, the next action leads to sign-in with a notice, and back to My Account', async () => {
+    await api.tessera.db('sessions').where({ user_id: user.id }).delete();
+    await tab.getByRole('button', { name: '+ Add Token' }).click();
+    await tab.getByLabel('Name').fill('after expiry');
+    await tab.getByRole('button', { name: 'Generate Token' }).click();
+    await tab.getByText('Your session has ended. Sign in again to continue.').waitFor();
+    expect(new URL(tab.url()).pathname).toBe('/sign-in');
+    await screenshot(tab, '12-session-ended');
+    await tab.getByLabel('Email').fill(user.email);
+    await tab.getByLabel('Password').fill(user.password);
+    await tab.getByRole('button', { name: 'Sign in' }).click();
+    await tab.getByRole('heading', { name: 'My Account' }).waitFor();
+    expect(new URL(tab.url()).pathname).toBe('/account');
+    await tab.getByText('You have no active tokens.').waitFor();
+  });
+
   test('signing out ends the session; My Account then asks to sign in again', async () => {
     await tab.getByRole('button', { name: /Profile menu/ }).click();
     await tab.getByRole('menuitem', { name: 'Sign out' }).click();
     await tab.getByText('You have signed out.').waitFor();
     expect(new URL(tab.url()).pathname).toBe('/sign-in');
-    await screenshot(tab, '12-signed-out');
+    await screenshot(tab, '13-signed-out');
     const status = await tab.evaluate('fetch("/api/v1/me").then((r) => r.status)');
     expect(status).toBe(401);
     await tab.goto('/account');

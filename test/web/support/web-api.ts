@@ -20,6 +20,8 @@ export interface WebApiOptions {
   webRoot?: string;
   sessionSettings?: Partial<SessionSettings>;
   trustProxy?: boolean;
+  /** How often last_used_at is written (createTessera's default is 5 s). */
+  lastUsedFlushIntervalMs?: number;
 }
 
 export interface TestUser {
@@ -66,6 +68,7 @@ export async function startWebApi(options: WebApiOptions = {}): Promise<WebApi> 
       clock,
       logger: createLogger({ level: 'debug', destination }),
       trustProxy: options.trustProxy,
+      lastUsedFlushIntervalMs: options.lastUsedFlushIntervalMs,
       ...webPageOptions({ root: options.webRoot, sessionSettings: options.sessionSettings, onSessions: (s) => (sessions = s) }),
     });
     if (!sessions) throw new Error('webPageOptions did not install the session layer');

@@ -44,12 +44,14 @@ export class InvalidationListener {
   private async connect(): Promise<void> {
     if (this.stopped) return;
     const client = new Client({ connectionString: this.options.databaseUrl, application_name: 'tessera-invalidation' });
+    // Only the newest client counts: late events from a replaced one are ignored.
+    this.client = client;
     client.on('notification', (message) => {
       this.received.count++;
       this.options.cache.apply(decodeInvalidation(message.payload));
     });
     client.on('error', (error) => this.lost(client, error));
-    client.on('end', () => this.lost(client, undefined));
+    client.on('end', () => this.lost(client, new Error('connection ended')));
     try {
       await client.connect();
       await client.query(`LISTEN ${INVALIDATION_CHANNEL}`);
@@ -57,11 +59,10 @@ export class InvalidationListener {
       this.lost(client, error);
       return;
     }
-    if (this.stopped) {
+    if (this.stopped || this.client !== client) {
       await client.end().catch(() => undefined);
       return;
     }
-    this.client = client;
     this.connectedFlag = true;
     this.retryDelay = this.options.retryDelayMs ?? 100;
     // Anything cached before this point may have missed a notification.
@@ -69,18 +70,18 @@ export class InvalidationListener {
   }
 
   private lost(client: Client, error: unknown): void {
-    if (this.client !== null && this.client !== client) return;
+    if (this.client !== client) return;
     this.client = null;
-    if (this.connectedFlag || error !== undefined) {
-      this.options.cache.setEnabled(false);
-    }
+    const wasConnected = this.connectedFlag;
     this.connectedFlag = false;
+    this.options.cache.setEnabled(false);
     client.removeAllListeners('notification');
     client.end().catch(() => undefined);
-    if (this.stopped || this.retryTimer) return;
-    if (error !== undefined) {
+    if (this.stopped) return;
+    if (wasConnected) {
       this.options.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'invalidation listener lost; auth cache disabled until it reconnects');
     }
+    if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
       void this.connect();

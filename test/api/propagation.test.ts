@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createPersonalTokenForEmail } from '../../api/bootstrap';
+import { createPersonalTokenForEmail, createUserAccount } from '../../api/bootstrap';
 import { ManualClock } from '../../api/clock';
 import { migratedDatabase, request, startApi, type MigratedDatabase } from './support/harness';
 import { ensureBootstrapAdmin } from '../../api/bootstrap';
@@ -155,7 +155,8 @@ describe('when notifications are lost', () => {
     const clock = new ManualClock();
     const local = await startApi(database, { clock });
     try {
-      const token = await createPersonalTokenForEmail({ database: database.url, serverKey: database.serverKey }, { email: 'prop@example.test', days: 1 });
+      await createUserAccount({ database: database.url, serverKey: database.serverKey }, { email: 'listen@example.test', name: 'Listen' });
+      const token = await createPersonalTokenForEmail({ database: database.url, serverKey: database.serverKey, clock }, { email: 'listen@example.test', days: 1 });
       expect((await local.request('GET', '/api/v1/me', { token: token.token })).status).toBe(200);
       // Kill this instance's LISTEN backend, as a network blip or server restart would.
       await local.tessera.db.raw(
@@ -165,6 +166,16 @@ describe('when notifications are lost', () => {
       await local.tessera.db('tokens').where({ id: token.id }).update({ revoked_at: new Date() });
       const since = performance.now();
       expect(await msUntilRefused(local.url, token.token, since)).toBeLessThan(1_000);
+      // The listener comes back by itself and the cache is used again.
+      const fresh = await createPersonalTokenForEmail({ database: database.url, serverKey: database.serverKey, clock }, { email: 'listen@example.test', days: 1 });
+      const hitsBefore = (await local.tessera.metrics.authCacheHits.get()).values[0]?.value ?? 0;
+      let hits = hitsBefore;
+      for (let i = 0; i < 100 && hits === hitsBefore; i++) {
+        expect((await local.request('GET', '/api/v1/me', { token: fresh.token })).status).toBe(200);
+        hits = (await local.tessera.metrics.authCacheHits.get()).values[0]?.value ?? 0;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(hits).toBeGreaterThan(hitsBefore);
     } finally {
       await local.close();
     }

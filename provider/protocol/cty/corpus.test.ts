@@ -6,7 +6,7 @@ const fixtures = loadMsgpackFixtures();
 describe('corpus of real msgpack bytes from the Terraform CLI', () => {
   it('has the fixtures recorded so far', () => {
     // A guard against the loader silently finding nothing (e.g. after moving the folder).
-    expect(fixtures.length).toBeGreaterThanOrEqual(6);
+    expect(fixtures.length).toBeGreaterThanOrEqual(11);
   });
 
   describe.each(fixtures.map((f) => [f.name, f] as const))('%s', (_name, fixture) => {

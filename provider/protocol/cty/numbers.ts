@@ -154,7 +154,11 @@ export function canonicalizeNumber(n: CtyNumber): CtyNumber {
   return canonicalNumber(toExact(n));
 }
 
-/** What cty puts on the msgpack wire for a number: an int if it fits int64, a float64 if exact, else decimal text. */
+/**
+ * What cty puts on the msgpack wire for a number: an int if it fits int64, a float64 if it is non-integral and
+ * exactly a double, else decimal text. Integers beyond int64 go as text even when a double holds them: Terraform
+ * 1.11.4 sent `1e20` as the string "100000000000000000000" (see fixtures/capture-*).
+ */
 export type NumberWireForm = { kind: 'int'; value: number | bigint } | { kind: 'float'; value: number } | { kind: 'string'; value: string };
 
 const INT64_MIN = -(2n ** 63n);
@@ -173,7 +177,7 @@ export function numberWireForm(n: CtyNumber): NumberWireForm {
   if (typeof exact === 'string') return { kind: 'float', value: exact === 'inf' ? Infinity : -Infinity };
   if (exact.exponent >= 0) {
     const i = integerValue(exact);
-    if (i >= INT64_MIN && i <= INT64_MAX) return { kind: 'int', value: canonicalInteger(i) };
+    return i >= INT64_MIN && i <= INT64_MAX ? { kind: 'int', value: canonicalInteger(i) } : { kind: 'string', value: i.toString() };
   }
   const d = exactDouble(exact);
   return d !== undefined ? { kind: 'float', value: d } : { kind: 'string', value: exactToText(exact) };

@@ -168,7 +168,18 @@ async function spawnApiProcess(databaseUrl: string, serverKey: Buffer, patMaxDay
       reject(new Error(`api/main.ts exited (${String(code)}) before listening: ${output.join('\n').slice(-2000)}`));
     });
   });
-  return { url, stop: () => stopChild(child) };
+  // If the test process ends without stop() (a crash, a forced exit), do not leave the API behind.
+  const onExit = (): void => {
+    child.kill('SIGKILL');
+  };
+  process.once('exit', onExit);
+  return {
+    url,
+    stop: async () => {
+      process.removeListener('exit', onExit);
+      await stopChild(child);
+    },
+  };
 }
 
 function stopChild(child: ChildProcess): Promise<void> {

@@ -1,4 +1,4 @@
-// npm run provider:install [-- --mirror DIR] [-- --force]
+// npm run provider:install [-- --mirror DIR] [--force] [--dist DIR]
 // Builds the provider and lays it out in a filesystem mirror: by default the implied local
 // mirror ~/.terraform.d/plugins (searched by Terraform and OpenTofu when no CLI configuration
 // says otherwise), under both registry.terraform.io and registry.opentofu.org, so a plain
@@ -7,8 +7,15 @@
 import { resolve } from 'node:path';
 import { buildProvider, impliedMirrorDir, installProvider, providerInstallationBlock, VersionReuseError } from './provider-packaging';
 
-function parseArgs(argv: string[]): { mirror?: string; force: boolean } {
-  const out: { mirror?: string; force: boolean } = { force: false };
+interface Args {
+  mirror?: string;
+  force: boolean;
+  /** Where the bundle is built (default dist/provider); tests build elsewhere. */
+  dist?: string;
+}
+
+function parseArgs(argv: string[]): Args {
+  const out: Args = { force: false };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i];
     if (arg === '--mirror') {
@@ -18,10 +25,15 @@ function parseArgs(argv: string[]): { mirror?: string; force: boolean } {
       i += 1;
     } else if (arg?.startsWith('--mirror=')) {
       out.mirror = arg.slice('--mirror='.length);
+    } else if (arg === '--dist') {
+      const value = argv[i + 1];
+      if (!value) throw new Error('--dist needs a directory');
+      out.dist = value;
+      i += 1;
     } else if (arg === '--force') {
       out.force = true;
     } else {
-      throw new Error(`unknown argument ${JSON.stringify(arg)} (expected --mirror DIR or --force)`);
+      throw new Error(`unknown argument ${JSON.stringify(arg)} (expected --mirror DIR, --force or --dist DIR)`);
     }
   }
   return out;
@@ -30,7 +42,7 @@ function parseArgs(argv: string[]): { mirror?: string; force: boolean } {
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const mirrorDir = resolve(args.mirror ?? impliedMirrorDir());
-  const built = await buildProvider();
+  const built = await buildProvider(args.dist ? resolve(args.dist) : undefined);
   const installed = await installProvider({ bundlePath: built.bundlePath, mirrorDir, force: args.force });
   const what = installed.unchanged ? 'already installed (unchanged)' : 'installed';
   process.stdout.write(`terraform-provider-tessera ${installed.version} ${what} for ${installed.platform}:\n`);

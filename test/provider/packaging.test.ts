@@ -96,7 +96,7 @@ describe('provider packaging', () => {
   it('npm run provider:install -- --mirror DIR writes there and prints the provider_installation block', async () => {
     const mirrorDir = tempDir('tessera-cli-mirror-');
     const tsx = join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
-    const result = await run(tsx, ['scripts/provider-install.ts', '--mirror', mirrorDir], REPO_ROOT, { PATH: process.env.PATH ?? '', HOME: tempDir('tessera-home-') });
+    const result = await run(tsx, ['scripts/provider-install.ts', '--mirror', mirrorDir, '--dist', tempDir('tessera-dist-')], REPO_ROOT, { PATH: process.env.PATH ?? '', HOME: tempDir('tessera-home-') });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(providerInstallationBlock(mirrorDir));

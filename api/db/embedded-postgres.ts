@@ -3,7 +3,7 @@
 // processes ourselves: its wrapper is ESM-only (jest runs our code as CommonJS), rejects with
 // `undefined` on a port clash or a stale server, and installs process-wide exit hooks that call
 // process.exit() on SIGINT, which would cut our own orderly shutdown (HTTP first, then database).
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
@@ -52,6 +52,12 @@ export interface EmbeddedPostgresOptions {
   durability?: 'durable' | 'ephemeral';
   /** Use this `native/` folder of PostgreSQL binaries instead of node_modules' (tests of the fallback). */
   nativeDir?: string;
+  /**
+   * A folder to keep a freshly initialised (never started) cluster in: a new data directory is
+   * then a copy of it instead of a new initdb (≈ 1 s saved per test run). Throwaway clusters only:
+   * every copy shares the superuser password.
+   */
+  templateDir?: string;
 }
 
 export interface EmbeddedPostgres {
@@ -230,6 +236,43 @@ async function initialise(
   return credentials;
 }
 
+/** `cp -a` keeps owners and modes, which the server account's 0700 data directory needs. */
+function copyTree(from: string, to: string): void {
+  const result = spawnSync('cp', ['-a', `${from}/.`, to], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`cp -a ${from} ${to} failed: ${result.stderr.trim()}`);
+}
+
+function copyTemplate(templateDir: string | undefined, dataDir: string, major: number, logger: EmbeddedPostgresLogger): ClusterCredentials | null {
+  if (templateDir === undefined || clusterMajor(templateDir) !== major) return null;
+  const credentials = readCredentials(templateDir);
+  if (credentials === null) return null;
+  try {
+    copyTree(templateDir, dataDir);
+  } catch (error) {
+    logger.warn(`PostgreSQL: could not copy the template cluster, running initdb instead: ${(error as Error).message}`);
+    for (const entry of fs.readdirSync(dataDir)) fs.rmSync(path.join(dataDir, entry), { recursive: true, force: true });
+    return null;
+  }
+  logger.debug(`PostgreSQL: new cluster copied from the template in ${templateDir}`);
+  return credentials;
+}
+
+function saveTemplate(dataDir: string, templateDir: string, logger: EmbeddedPostgresLogger): void {
+  const staging = `${templateDir}.${process.pid}.${crypto.randomBytes(4).toString('hex')}`;
+  try {
+    fs.mkdirSync(staging, { recursive: true, mode: 0o700 });
+    fs.chmodSync(staging, 0o700);
+    const owner = fs.statSync(dataDir);
+    fs.chownSync(staging, owner.uid, owner.gid);
+    copyTree(dataDir, staging);
+    fs.rmSync(templateDir, { recursive: true, force: true });
+    fs.renameSync(staging, templateDir);
+  } catch (error) {
+    fs.rmSync(staging, { recursive: true, force: true });
+    logger.warn(`PostgreSQL: could not keep a template cluster in ${templateDir}: ${(error as Error).message}`);
+  }
+}
+
 interface Launched {
   child: ChildProcess;
   exited: Promise<void>;
@@ -333,7 +376,11 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       throw new Error(`${dataDir} holds a PostgreSQL cluster that Tessera did not create (no superuser credentials file); use another directory`);
     }
   } else {
-    credentials = await initialise(dataDir, binaries, account, durability, logger);
+    credentials = copyTemplate(options.templateDir, dataDir, binaries.major, logger);
+    if (credentials === null) {
+      credentials = await initialise(dataDir, binaries, account, durability, logger);
+      if (options.templateDir !== undefined) saveTemplate(dataDir, options.templateDir, logger);
+    }
   }
 
   let port = options.port ?? (await findFreePort());

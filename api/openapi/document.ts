@@ -343,7 +343,7 @@ export function openApiDocument(options: { patMaxDays: number }): Record<string,
       },
       '/users/{id}': {
         parameters: [pathId('id', 'User id')],
-        get: { summary: 'A user (any team role; everyone may read themselves)', responses: { 200: json(ref('User')), ...pick(401, 403, 404) } },
+        get: { summary: 'A user (any team role; everyone may read themselves, other users are a 404 without a team role)', responses: { 200: json(ref('User')), ...pick(401, 404) } },
         patch: {
           summary: 'Update a user (SysAdmin); {"active": false} deactivates',
           description:

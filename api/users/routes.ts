@@ -2,7 +2,8 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { ServiceContext } from '../context';
-import { actorOf, requireDirectoryRead, requireSysAdmin, requireUser } from '../http/authenticate';
+import { canReadDirectory } from '../auth/principal';
+import { actorOf, principalOf, requireDirectoryRead, requireSysAdmin, requireUser } from '../http/authenticate';
 import { bodyOf } from '../http/body';
 import { isTimeIdKey, parsePageRequest } from '../http/pagination';
 import { notFound, validationFailed } from '../http/problem';
@@ -36,8 +37,8 @@ export function userRoutes(ctx: ServiceContext): Router {
     const caller = requireUser(res);
     const id = req.params['id'];
     // Everyone may read themselves; reading others needs a team role.
-    if (!isUuid(id)) throw notFound('user');
-    if (id !== caller.id) requireDirectoryRead(res);
+    // Everyone may read themselves; other users are invisible (404) without a team role.
+    if (!isUuid(id) || (id !== caller.id && !canReadDirectory(principalOf(res)))) throw notFound('user');
     res.json(await getUser(ctx, id));
   });
 

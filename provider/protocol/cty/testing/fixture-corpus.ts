@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCtyNumber } from '../numbers';
 import { objectAttributeNames, parseCtyType, validateCtyType, type CtyType } from '../types';
@@ -14,6 +14,8 @@ export interface MsgpackFixture {
   source: string;
   /** Whether our encoder must reproduce the captured bytes exactly. */
   sameBytes: boolean;
+  /** The same value as the CLI sent it in `RawState.json` (UpgradeResourceState), from `NAME.rawstate.json`. */
+  rawStateJson?: string;
 }
 
 /** Loads every `NAME.msgpack.hex` with its `NAME.type.json` and `NAME.expected.json` (see fixtures/README.md). */
@@ -30,6 +32,7 @@ export function loadMsgpackFixtures(dir: string = FIXTURE_DIR): MsgpackFixture[]
         .replace(/\s+/g, '');
       if (!/^([0-9a-fA-F]{2})+$/.test(hex)) throw new Error(`${file}: not an even-length hex string`);
       const type = parseCtyType(readFileSync(join(dir, `${name}.type.json`), 'utf8'));
+      const rawStatePath = join(dir, `${name}.rawstate.json`);
       const meta = JSON.parse(readFileSync(join(dir, `${name}.expected.json`), 'utf8')) as { source?: string; value: unknown; sameBytes?: boolean };
       return {
         name,
@@ -38,6 +41,7 @@ export function loadMsgpackFixtures(dir: string = FIXTURE_DIR): MsgpackFixture[]
         expected: taggedValue(meta.value, type, name),
         source: meta.source ?? '',
         sameBytes: meta.sameBytes !== false,
+        ...(existsSync(rawStatePath) ? { rawStateJson: readFileSync(rawStatePath, 'utf8') } : {}),
       };
     });
 }

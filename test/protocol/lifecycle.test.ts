@@ -56,6 +56,9 @@ describe('tpt provider lifecycle under the terraform CLI', () => {
     const packageDir = join(w.mirror.mirrorDir, 'registry.terraform.io/test/tpt/0.1.0/linux_amd64');
     expect(lock).toContain(`"${await computeH1Hash(packageDir)}"`);
     expect(lock).toContain('provider "registry.terraform.io/test/tpt"');
+    // `providers lock -fs-mirror` computes the same hash, so nothing new is added.
+    await w.runOk(['providers', 'lock', `-fs-mirror=${w.mirror.mirrorDir}`, '-platform=linux_amd64']);
+    expect(readFileSync(join(w.dir, '.terraform.lock.hcl'), 'utf8')).toBe(lock);
   });
 
   test('validate accepts the configuration', async () => {

@@ -7,7 +7,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { spawn, spawnSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { blockType, createServerCertificate, decodeMsgpack, defineSchema, encodeMsgpack, UNKNOWN } from '../../provider/protocol';
@@ -92,6 +92,35 @@ describe('without PLUGIN_CLIENT_CERT (TLS disabled)', () => {
       expect(garbage.diagnostics).toEqual([expect.objectContaining({ severity: 1, summary: 'Invalid value' })]);
     } finally {
       client.close();
+    }
+  });
+
+  test('GetMetadata lists the types; ephemeral open → renew → close round-trips private data', async () => {
+    const client = connect(p.handshake);
+    const store = join(mkdtempSync(join(tmpdir(), 'eph-')), 'store.json');
+    try {
+      const metadata = await client.provider('GetMetadata', {});
+      expect(metadata.ephemeral_resources).toEqual([{ type_name: 'tpt_ticket' }]);
+      expect((metadata.resources as Array<{ type_name: string }>).map((r) => r.type_name).sort()).toEqual(['tpt_fault', 'tpt_slow', 'tpt_thing']);
+      const providerType = blockType(defineSchema({ attributes: { store_path: { type: 'string', optional: true }, api_key: { type: 'string', optional: true } } }).block);
+      await client.provider('ConfigureProvider', { config: { msgpack: Buffer.from(encodeMsgpack({ store_path: store, api_key: null }, providerType)) } });
+      const ticketType = blockType(defineSchema({ attributes: { name: { type: 'string', required: true }, value: { type: 'string', computed: true } } }).block);
+      const opened = await client.provider('OpenEphemeralResource', {
+        type_name: 'tpt_ticket',
+        config: { msgpack: Buffer.from(encodeMsgpack({ name: 'grpc', value: null }, ticketType)) },
+      });
+      expect(opened.diagnostics).toEqual([]);
+      const result = decodeMsgpack((opened.result as { msgpack: Buffer }).msgpack, ticketType) as { value: string };
+      expect(result.value).toMatch(/^ticket-grpc-/);
+      const priv = opened.private as Buffer;
+      expect(JSON.parse(priv.toString())).toEqual({ name: 'grpc' });
+      expect((await client.provider('RenewEphemeralResource', { type_name: 'tpt_ticket', private: priv })).diagnostics).toEqual([]);
+      expect((await client.provider('CloseEphemeralResource', { type_name: 'tpt_ticket', private: priv })).diagnostics).toEqual([]);
+      const ticket = (JSON.parse(readFileSync(store, 'utf8')) as { tickets: Record<string, unknown> }).tickets.grpc;
+      expect(ticket).toMatchObject({ opened: 1, renewed: 1, closed: 1, value: result.value });
+    } finally {
+      client.close();
+      rmSync(dirname(store), { recursive: true, force: true });
     }
   });
 

@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { clearStaleServer, startEmbeddedPostgres } from '../../api/db/embedded-postgres';
 import { isProcessAlive } from '../../api/db/embedded-postgres-os';
-import { OWNER_FILE, TEST_CLUSTER_PREFIX, TEST_PG_URL_ENV, clusterRoots, saveState, testClusterLogger } from './test-cluster';
+import { OWNER_FILE, TEMPLATE_DIR_NAME, TEST_CLUSTER_PREFIX, TEST_PG_URL_ENV, clusterRoots, saveState, testClusterLogger } from './test-cluster';
 
 /** Clusters of earlier runs whose jest process was killed before its teardown: stop and delete. */
 async function sweepAbandonedClusters(): Promise<void> {
@@ -46,6 +46,7 @@ export default async function globalSetup(): Promise<void> {
       dataDir: path.join(root, 'data'),
       durability: 'ephemeral',
       logger: testClusterLogger,
+      templateDir: path.join(os.tmpdir(), TEMPLATE_DIR_NAME),
     });
     saveState({ cluster, root });
     process.env[TEST_PG_URL_ENV] = cluster.connectionString;

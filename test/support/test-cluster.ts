@@ -8,6 +8,8 @@ import type { EmbeddedPostgres, EmbeddedPostgresLogger } from '../../api/db/embe
 /** Workers read the cluster's superuser URL from this variable (child processes inherit env). */
 export const TEST_PG_URL_ENV = 'TESSERA_TEST_PG_URL';
 export const TEST_CLUSTER_PREFIX = 'tessera-test-pg-';
+/** A never-started, initialised cluster that new test clusters are copied from (saves initdb). */
+export const TEMPLATE_DIR_NAME = 'tessera-pg-template-for-tests';
 /** Written into each test cluster's folder: the jest process that owns it. */
 export const OWNER_FILE = 'jest-owner.pid';
 

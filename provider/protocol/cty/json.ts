@@ -3,7 +3,7 @@ import { encodeValue, type EncodeTarget } from './encode-walk';
 import { CtyError, required, type CtyPath } from './errors';
 import { JsonNumber, JsonObject, jsonNodeFromParsed, parseJsonText, type JsonNode } from './json-text';
 import { numberToDecimalText, parseCtyNumber } from './numbers';
-import { ctyTypeToJsonString, objectAttributeNames, validateCtyType, type CtyObjectType, type CtyType } from './types';
+import { compareCodePoints, ctyTypeToJsonString, objectAttributeNames, validateCtyType, type CtyObjectType, type CtyType } from './types';
 import { ctyObject, DynamicValue, type CtyValue } from './values';
 
 export interface DecodeJsonOptions {
@@ -137,7 +137,7 @@ const jsonTarget: EncodeTarget<string> = {
     }
   },
   sequence: (items) => `[${items.join(',')}]`,
-  map: (entries) => jsonObjectText([...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+  map: (entries) => jsonObjectText([...entries].sort(([a], [b]) => compareCodePoints(a, b))),
   object: (entries) => jsonObjectText(entries),
   dynamic: (type, inner) => `{"value":${inner},"type":${ctyTypeToJsonString(type)}}`,
 };

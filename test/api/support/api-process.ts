@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   const tessera = await createTessera({
     databaseUrl,
     serverKey: Buffer.from(key, 'hex'),
-    logger: createLogger({ level: 'warn', destination: process.stderr as unknown as NodeJS.WritableStream & { write(msg: string): void } }),
+    logger: createLogger({ level: 'warn', destination: process.stderr }),
   });
   const { url } = await tessera.listen(0, '127.0.0.1');
   process.stdout.write(`${JSON.stringify({ url, pid: process.pid })}\n`);

@@ -1,4 +1,4 @@
-// `npm run cdktf:generate [-- --target cdktf|cdktn] [-- --out DIR]`
+// `npm run cdktf:generate [-- --target cdktf|cdktn|all] [--out DIR]`
 // Regenerates the construct bindings from the built provider's own schema (see
 // cdktf-provider-schema.ts) into the bindings package's `src/`.
 import path from 'node:path';
@@ -34,14 +34,15 @@ function parseOptions(argv: readonly string[]): Options {
     const value = argv[i + 1];
     if (arg === '--target' && value) {
       const target = BINDINGS_TARGETS.find((candidate) => candidate.name === value);
-      if (!target) throw new Error(`--target must be one of ${BINDINGS_TARGETS.map((t) => t.name).join(', ')}`);
-      targets = [target];
+      if (value === 'all') targets = BINDINGS_TARGETS;
+      else if (target) targets = [target];
+      else throw new Error(`--target must be one of ${[...BINDINGS_TARGETS.map((t) => t.name), 'all'].join(', ')}`);
       i += 1;
     } else if (arg === '--out' && value) {
       outDir = path.resolve(value);
       i += 1;
     } else {
-      throw new Error(`unknown argument "${arg}"; usage: cdktf-generate [--target cdktf|cdktn] [--out DIR]`);
+      throw new Error(`unknown argument "${arg}"; usage: cdktf-generate [--target cdktf|cdktn|all] [--out DIR]`);
     }
   }
   return { targets, outDir };
@@ -49,6 +50,7 @@ function parseOptions(argv: readonly string[]): Options {
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
+  if (options.outDir && options.targets.length > 1) throw new Error('--out needs a single --target');
   const started = Date.now();
   const { schema, version } = await readInstalledProviderSchema();
   const schemaMs = Date.now() - started;

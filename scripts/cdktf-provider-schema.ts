@@ -20,7 +20,7 @@ export function installProviderMirror(mirrorDir: string): Promise<void> {
     execFile(
       'npm',
       ['run', '--silent', 'provider:install', '--', '--mirror', mirrorDir],
-      { cwd: REPO_ROOT, encoding: 'utf8', timeout: 120_000, env: { ...process.env, CHECKPOINT_DISABLE: '1' } },
+      { cwd: REPO_ROOT, encoding: 'utf8', timeout: 300_000, env: { ...process.env, CHECKPOINT_DISABLE: '1' } },
       (error, stdout, stderr) => {
         if (error) {
           reject(

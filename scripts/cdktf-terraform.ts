@@ -72,7 +72,7 @@ export function runTerraform(args: readonly string[], options: TerraformRunOptio
       {
         encoding: 'utf8',
         maxBuffer: 64 * 1024 * 1024,
-        timeout: options.timeoutMs ?? 120_000,
+        timeout: options.timeoutMs ?? 300_000,
         env: {
           ...process.env,
           ...options.env,

@@ -19,7 +19,7 @@ beforeAll(async () => {
   scratch = mkdtempSync(path.join(tmpdir(), 'tessera-cdktf-drift-'));
   regenerated = path.join(scratch, 'src');
   await regenerateInto(CDKTF_TARGET, regenerated);
-}, 240_000);
+}, 600_000);
 
 afterAll(() => {
   if (scratch) rmSync(scratch, { recursive: true, force: true });

@@ -10,7 +10,8 @@ import { regenerateInto, staleFiles } from './support/regenerate';
 import { StackRun, getMe, listActiveTokens, listAuditEvents } from './support/stack-run';
 import { compileProjects, synthProgram, type SynthesizedStack } from './support/stacks';
 
-jest.setTimeout(240_000);
+// Generous: terraform runs the provider several times per command, and CI machines are shared.
+jest.setTimeout(600_000);
 
 const PACKAGE_DIR = path.join(REPO_ROOT, CDKTN_TARGET.packageDir);
 const EXAMPLE_DIR = path.join(PACKAGE_DIR, 'example');

@@ -7,7 +7,8 @@ import { startE2eEnvironment, type E2eEnvironment } from './support/e2e';
 import { StackRun, getMe as getMeAt, listActiveTokens } from './support/stack-run';
 import { compileBindingsAndExamples, synthExample, type ExampleStack } from './support/stacks';
 
-jest.setTimeout(240_000);
+// Generous: terraform runs the provider several times per command, and CI machines are shared.
+jest.setTimeout(600_000);
 
 let e2e: E2eEnvironment;
 

@@ -24,7 +24,7 @@ beforeAll(async () => {
   };
   ciToken = await synthExample('ci-token', workDir, credentials);
   teamTokens = await synthExample('team-tokens', workDir, credentials);
-}, 180_000);
+}, 600_000);
 
 afterAll(() => {
   if (workDir) rmSync(workDir, { recursive: true, force: true });

@@ -11,7 +11,7 @@ export function buildProvider(): Promise<void> {
     execFile(
       'flock',
       [PROVIDER_BUILD_LOCK, 'npm', 'run', '--silent', 'provider:build'],
-      { cwd: REPO_ROOT, encoding: 'utf8', timeout: 180_000 },
+      { cwd: REPO_ROOT, encoding: 'utf8', timeout: 300_000 },
       (error, stdout, stderr) => {
         if (error) reject(new Error(`npm run provider:build failed (needs flock and npm):\n${stdout}${stderr}${error.message}`));
         else resolve();

@@ -14,7 +14,7 @@ export function regenerateInto(target: BindingsTarget, outDir: string): Promise<
     execFile(
       process.execPath,
       [require.resolve('tsx/cli'), 'scripts/cdktf-generate.ts', '--target', target.name, '--out', outDir],
-      { cwd: REPO_ROOT, encoding: 'utf8', timeout: 180_000 },
+      { cwd: REPO_ROOT, encoding: 'utf8', timeout: 300_000 },
       (error, stdout, stderr) => (error ? reject(new Error(`cdktf-generate --target ${target.name} failed:\n${stdout}${stderr}`)) : resolve()),
     );
   });

@@ -11,7 +11,7 @@ export class StackRun {
   ) {}
 
   terraform(args: readonly string[]): Promise<TerraformResult> {
-    return runTerraform(args, { dir: this.stack.stackDir, cliConfigFile: this.cliConfigFile, env: this.env, timeoutMs: 180_000 });
+    return runTerraform(args, { dir: this.stack.stackDir, cliConfigFile: this.cliConfigFile, env: this.env, timeoutMs: 300_000 });
   }
 
   async output<T>(name: string): Promise<T> {

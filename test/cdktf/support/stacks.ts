@@ -17,7 +17,7 @@ interface ProcessResult {
 
 function run(file: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<ProcessResult> {
   return new Promise((resolve, reject) => {
-    execFile(file, args, { cwd, env, encoding: 'utf8', timeout: 120_000 }, (error, stdout, stderr) => {
+    execFile(file, args, { cwd, env, encoding: 'utf8', timeout: 300_000 }, (error, stdout, stderr) => {
       if (error) reject(new Error(`${path.basename(file)} ${args.join(' ')} failed:\n${stdout}${stderr}`));
       else resolve({ stdout, stderr });
     });

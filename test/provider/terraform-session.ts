@@ -16,6 +16,11 @@ export interface TerraformSession extends TerraformWorkdir {
   output(name: string): Promise<string>;
   /** `terraform show -json` of the state. */
   state(): Promise<StateJson>;
+  /**
+   * The stored attributes of a managed resource, read from terraform.tfstate (the local
+   * backend's file) without starting terraform and the provider for `show -json`.
+   */
+  attributes(address: string): Promise<Record<string, unknown>>;
 }
 
 export interface StateResource {
@@ -53,6 +58,16 @@ export async function terraformSession(api: ProviderTestApi, files: Record<strin
     apply: (extraArgs = [], runEnv) => workdir.runOk(['apply', '-auto-approve', ...BASE_ARGS, ...extraArgs], { env: runEnv }),
     output: async (name) => (await workdir.runOk(['output', '-raw', name])).stdout,
     state: async () => JSON.parse((await workdir.runOk(['show', '-json'])).stdout) as StateJson,
+    attributes: async (address) => {
+      const [type, name] = address.split('.');
+      const file = JSON.parse(await workdir.readFile('terraform.tfstate')) as {
+        resources?: Array<{ mode: string; type: string; name: string; instances: Array<{ attributes: Record<string, unknown>; deposed?: string }> }>;
+      };
+      const resource = file.resources?.find((r) => r.mode === 'managed' && r.type === type && r.name === name);
+      const instance = resource?.instances.find((i) => i.deposed === undefined);
+      if (!instance) throw new Error(`${address} is not in terraform.tfstate`);
+      return instance.attributes;
+    },
   };
 }
 

@@ -1,4 +1,18 @@
-import { BigDecimal, ctyEquals, ctyObject, DynamicValue, isNullOrUnknown, objectType, resolveCtyPath, Unknown } from './index';
+import {
+  BigDecimal,
+  ctyEquals,
+  ctyObject,
+  ctyTypeToJson,
+  decodeMsgpack,
+  DynamicValue,
+  encodeMsgpack,
+  impliedTypeOf,
+  isNullOrUnknown,
+  objectType,
+  resolveCtyPath,
+  Unknown,
+  type CtyValue,
+} from './index';
 
 describe('ctyEquals', () => {
   it('compares sets without regard to order, lists with it', () => {
@@ -45,5 +59,21 @@ describe('resolveCtyPath', () => {
     const t = objectType({ rules: ['list', objectType({ tags: ['map', 'string'] })], pair: ['tuple', ['string', ['map', 'bool']]] });
     expect(resolveCtyPath(['rules', 0, 'tags', 'env'], t)).toEqual([{ attribute: 'rules' }, { index: 0 }, { attribute: 'tags' }, { key: 'env' }]);
     expect(resolveCtyPath(['pair', 1, 'k'], t)).toEqual([{ attribute: 'pair' }, { index: 1 }, { key: 'k' }]);
+  });
+});
+
+describe('impliedTypeOf', () => {
+  it('infers tuple, object and map types, so a plain value can be wrapped for a dynamic slot', () => {
+    const value = ctyObject({ name: 'x', ports: [80, 443], tags: new Map([['a', 'b']]), ratio: new BigDecimal('0.1'), on: true });
+    const type = impliedTypeOf(value);
+    expect(ctyTypeToJson(type).toString()).toBe('["object",{"name":"string","on":"bool","ports":["tuple",["number","number"]],"ratio":"number","tags":["map","string"]}]');
+    const bytes = encodeMsgpack(new DynamicValue(type, value), 'dynamic');
+    expect(decodeMsgpack(bytes, 'dynamic')).toEqual(new DynamicValue(type, value));
+  });
+
+  it('gives dynamic for null and unknown, and refuses Maps of mixed types', () => {
+    expect(impliedTypeOf(null)).toBe('dynamic');
+    expect(impliedTypeOf(new Unknown())).toBe('dynamic');
+    expect(() => impliedTypeOf(new Map<string, CtyValue>([['a', 'x'], ['b', 1]]))).toThrow(/different types/);
   });
 });

@@ -35,5 +35,6 @@ export {
   type Refinements,
 } from './values';
 export { ctyEquals } from './equality';
+export { impliedTypeOf } from './implied-type';
 export { decodeMsgpack, encodeMsgpack } from './msgpack';
 export { decodeJsonValue, encodeJsonValue, type DecodeJsonOptions } from './json';

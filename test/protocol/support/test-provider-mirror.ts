@@ -4,7 +4,7 @@
  * published with an atomic rename so concurrent builders never see half a mirror).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { bundleProvider, computeH1Hash, writeMirrorPackage, type Launcher } from '../../../provider/protocol';
@@ -62,6 +62,45 @@ export async function testProviderMirror(variant: MirrorVariant = {}): Promise<T
     };
   };
   if (existsSync(join(finalDir, 'complete'))) return describe(finalDir);
+  // One builder at a time (jest workers start together); the others wait for its result.
+  mkdirSync(root, { recursive: true });
+  const lockDir = join(root, `${key}.lock`);
+  const lockAge = (): number => {
+    try {
+      return Date.now() - statSync(lockDir).mtimeMs;
+    } catch {
+      return 0;
+    }
+  };
+  for (;;) {
+    try {
+      mkdirSync(lockDir);
+      break;
+    } catch {
+      if (existsSync(join(finalDir, 'complete'))) return describe(finalDir);
+      if (lockAge() > 180_000) {
+        rmSync(lockDir, { recursive: true, force: true }); // a builder died holding it
+        continue;
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  try {
+    if (existsSync(join(finalDir, 'complete'))) return await describe(finalDir);
+    return await build(root, key, finalDir, launcher, codeCache, describe);
+  } finally {
+    rmSync(lockDir, { recursive: true, force: true });
+  }
+}
+
+async function build(
+  root: string,
+  key: string,
+  finalDir: string,
+  launcher: Launcher,
+  codeCache: boolean,
+  describe: (dir: string) => Promise<TestProviderMirror>,
+): Promise<TestProviderMirror> {
   const workDir = join(root, `${key}.tmp-${process.pid}-${Date.now()}`);
   const { bundlePath } = await bundleProvider({ entry: join(REPO_ROOT, 'test/protocol/test-provider/main.ts'), outDir: join(workDir, 'bundle'), codeCache });
   await writeMirrorPackage({
@@ -73,7 +112,6 @@ export async function testProviderMirror(variant: MirrorVariant = {}): Promise<T
     bundlePath,
     launcher,
   });
-  const { writeFileSync } = await import('node:fs');
   writeFileSync(join(workDir, 'complete'), '');
   try {
     renameSync(workDir, finalDir);

@@ -60,6 +60,8 @@ export interface TesseraOptions {
   sessionAuthenticator?: SessionAuthenticator;
   /** Mounts more routes (e.g. the web page) before the 404 handler. */
   extraRoutes?: (app: Express, services: TesseraServices) => void;
+  /** Adds what extraRoutes serve to the OpenAPI document (e.g. withSessionsOpenApi). */
+  extendOpenApi?: (document: Record<string, unknown>) => Record<string, unknown>;
 }
 
 /** What extraRoutes and operational tooling may use. */
@@ -168,7 +170,8 @@ export async function createTessera(options: TesseraOptions): Promise<Tessera> {
 
   const api = express.Router();
   const policy = tokenPolicy(patMaxDays);
-  const document = openApiDocument({ patMaxDays });
+  const baseDocument = openApiDocument({ patMaxDays });
+  const document = options.extendOpenApi ? options.extendOpenApi(baseDocument) : baseDocument;
   api.get('/token-policy', (_req, res) => {
     res.json(policy);
   });

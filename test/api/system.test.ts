@@ -90,6 +90,19 @@ describe('OpenAPI document', () => {
     for (const [, name] of response.text.matchAll(/"#\/components\/schemas\/([A-Za-z]+)"/g)) expect(schemas).toHaveProperty(name as string);
   });
 
+  it('lets other parts add the routes they mount', async () => {
+    const extended = await startApi(fixture.database, {
+      extendOpenApi: (document) => ({ ...document, paths: { ...(document['paths'] as object), '/sessions': { post: { summary: 'sign in' } } } }),
+    });
+    try {
+      const document = await extended.request('GET', '/api/v1/openapi.json');
+      expect((document.json['paths'] as Record<string, unknown>)['/sessions']).toEqual({ post: { summary: 'sign in' } });
+      expect((document.json['paths'] as Record<string, unknown>)['/me']).toBeDefined();
+    } finally {
+      await extended.close();
+    }
+  });
+
   it('states the operator\'s lowered maximum', async () => {
     const lowered = await startApi(fixture.database, { patMaxDays: 7 });
     try {

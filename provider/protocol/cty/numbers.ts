@@ -25,7 +25,7 @@ export class BigDecimal {
 
   constructor(text: string) {
     const parsed = parseExactNumber(text);
-    if (parsed === null || typeof parsed === 'string') throw new CtyError([], `${JSON.stringify(text)} is not a finite decimal number`);
+    if (parsed === null || typeof parsed === 'string') throw new CtyError([], 'a BigDecimal needs finite decimal text');
     this.text = exactToText(parsed);
   }
 

@@ -1,5 +1,6 @@
 import { CtyError, type CtyPath } from './errors';
 import { numberFromWire, numberToWire } from './msgpack-numbers';
+import type { CtyNumber } from './numbers';
 import { decodeWirePrefix, encodeWire, ExtData, isWireMap, KEY_TAG, utf8Text, type WireNode } from './msgpack-wire';
 import { isCollectionType, type CtyType } from './types';
 import { UNKNOWN, Unknown, type Refinements } from './values';
@@ -62,7 +63,7 @@ export function unknownFromExt(ext: ExtData, type: CtyType, path: CtyPath): Unkn
         if (type !== 'number') break;
         if (!Array.isArray(value) || value.length !== 2 || typeof value[1] !== 'boolean') fail('number bound must be a [number, bool] array');
         const [bound, inclusive] = value as [WireNode, boolean];
-        const entry: [ReturnType<typeof numberFromWire>, boolean] = [numberFromWire(bound, path), inclusive];
+        const entry: [CtyNumber, boolean] = [numberFromWire(bound, path), inclusive];
         if (Number(rawKey) === RefinementKey.NumberMin) refinements.numberLower = entry;
         else refinements.numberUpper = entry;
         break;

@@ -47,7 +47,9 @@ export async function bundleProvider(options: BundleOptions): Promise<BundleResu
     minify: options.minify ?? true,
     legalComments: 'none',
     sourcemap: false,
-    external: options.external ?? [],
+    // The packaging helpers are exported next to serveProvider; keep their build-time
+    // dependency out of the provider itself.
+    external: ['esbuild', ...(options.external ?? [])],
     logLevel: 'silent',
   });
   const loader = join(outDir, LOADER_FILE);

@@ -27,6 +27,9 @@ function constraintConflict(error: unknown): HttpProblem | null {
   const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
   if (code === '23505' || code === '23503') return conflict('The request conflicts with a concurrent change; reload and retry.');
   if (code === '40001' || code === '40P01') return unavailable('A concurrent change interfered; retry the request.');
+  // A value PostgreSQL cannot read (bad timestamp, number out of range) came from the client;
+  // validation should have caught it, and this is the safety net.
+  if (typeof code === 'string' && code.startsWith('22')) return new HttpProblem(400, 'bad-request', 'Bad Request', 'A value in the request is not acceptable.');
   return null;
 }
 

@@ -70,6 +70,7 @@ export function toPage<T>(rows: T[], pageSize: number, keyOf: (row: T) => string
 export function isTimeIdKey(key: string[]): boolean {
   return (
     key.length === 2 &&
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?Z$/.test(key[0] as string) &&
     !Number.isNaN(Date.parse(key[0] as string)) &&
     /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(key[1] as string)
   );

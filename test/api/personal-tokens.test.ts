@@ -183,9 +183,12 @@ describe('personal access tokens', () => {
       expect(response.status).toBe(422);
       expect(response.json['errors']).toEqual([{ field: 'page_size', message: expect.any(String) }]);
     }
-    const forged = await api().request('GET', '/api/v1/personal-access-tokens?page_token=bm90LWEtdG9rZW4', { token: user.token });
-    expect(forged.status).toBe(422);
-    expect(forged.json['errors']).toEqual([{ field: 'page_token', message: expect.any(String) }]);
+    const forgedKeys = [['1', user.tokenId], ['2026-99-99T00:00:00Z', user.tokenId], ['2026-01-01T00:00:00Z', 'x'], ['a'], 'not-json'];
+    for (const key of ['bm90LWEtdG9rZW4', ...forgedKeys.map((k) => Buffer.from(JSON.stringify(k)).toString('base64url'))]) {
+      const forged = await api().request('GET', `/api/v1/personal-access-tokens?page_token=${key}`, { token: user.token });
+      expect(forged.status).toBe(422);
+      expect(forged.json['errors']).toEqual([{ field: 'page_token', message: expect.any(String) }]);
+    }
   });
 
   it('writes last_used_at in batches, at most once a minute', async () => {

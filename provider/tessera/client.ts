@@ -4,7 +4,7 @@
 // their retries so a retried create never leaves an orphan token; every attempt has its own
 // timeout; an outer AbortSignal (StopProvider) cancels the request and any pending sleep.
 import { randomUUID } from 'node:crypto';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import {
   createdTokenSchema,
   meSchema,
@@ -157,7 +157,7 @@ export class TesseraClient {
     throw new TesseraApiError(method, path, response.status, p.title ?? '', p.detail ?? '', p.errors ?? []);
   }
 
-  private parse<T extends z.ZodType>(method: Method, path: string, schema: T, response: RawResponse): z.infer<T> {
+  private parse<T extends z.ZodMiniType>(method: Method, path: string, schema: T, response: RawResponse): z.infer<T> {
     const result = schema.safeParse(response.body);
     if (result.success) return result.data;
     const issue = result.error.issues[0];

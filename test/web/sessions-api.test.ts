@@ -215,6 +215,23 @@ describe('sessions API', () => {
     expect(afterLimit.status).toBe(401);
   });
 
+  test('no password, session secret or CSRF token ever reaches the log', async () => {
+    const user = await api.createUser();
+    const client = new CookieClient(api.url);
+    await client.request('POST', '/api/v1/sessions', { body: { email: user.email, password: `${user.password}-wrong` } });
+    const session = await client.signIn(user.email, user.password);
+    const cookieSecret = client.cookieHeader().split('=')[1] as string;
+    expect(cookieSecret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    await client.request('POST', '/api/v1/personal-access-tokens', { body: { name: 'logged?', expiration_days: 1 }, csrf: false });
+    await client.request('POST', '/api/v1/personal-access-tokens', { body: { name: 'logged?', expiration_days: 1 }, headers: { 'x-csrf-token': 'guess' } });
+    await client.request('DELETE', '/api/v1/sessions/current');
+    const logs = api.logs.join('\n');
+    expect(logs.length).toBeGreaterThan(0);
+    for (const secret of [user.password, `${user.password}-wrong`, session['csrf_token'] as string, cookieSecret]) {
+      expect(logs).not.toContain(secret);
+    }
+  });
+
   test('deactivating the user ends their sessions at once', async () => {
     const user = await api.createUser();
     const client = new CookieClient(api.url);

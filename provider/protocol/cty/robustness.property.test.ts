@@ -11,6 +11,8 @@ function onlyCtyErrors(fn: () => unknown): void {
   }
 }
 
+// Hundreds of generated cases per property; a loaded 2-core CI box needs more than jest's default budget.
+const PROPERTY_TIMEOUT_MS = 120_000;
 const runs = { numRuns: 500 };
 
 describe('decoders never crash on arbitrary input', () => {
@@ -19,7 +21,7 @@ describe('decoders never crash on arbitrary input', () => {
       fc.property(fc.uint8Array({ maxLength: 64 }), typeArb(3), (bytes, type) => onlyCtyErrors(() => decodeMsgpack(bytes, type))),
       runs,
     );
-  });
+  }, PROPERTY_TIMEOUT_MS);
 
   it('msgpack: valid messages of another type, and truncated or bit-flipped valid messages', () => {
     fc.assert(
@@ -40,7 +42,7 @@ describe('decoders never crash on arbitrary input', () => {
       ),
       runs,
     );
-  });
+  }, PROPERTY_TIMEOUT_MS);
 
   it('JSON: arbitrary JSON documents and arbitrary text', () => {
     fc.assert(
@@ -49,5 +51,5 @@ describe('decoders never crash on arbitrary input', () => {
       ),
       runs,
     );
-  });
+  }, PROPERTY_TIMEOUT_MS);
 });

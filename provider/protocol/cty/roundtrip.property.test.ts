@@ -2,6 +2,8 @@ import fc from 'fast-check';
 import { ctyEquals, ctyTypeEquals, ctyTypeToJson, decodeJsonValue, decodeMsgpack, encodeJsonValue, encodeMsgpack, parseCtyType, type CtyType, type CtyValue } from './index';
 import { typeArb, typedValueArb } from './testing/arbitraries';
 
+// Hundreds of generated cases per property; a loaded 2-core CI box needs more than jest's default budget.
+const PROPERTY_TIMEOUT_MS = 120_000;
 const runs = { numRuns: 400 };
 
 describe('round trips (property-based)', () => {
@@ -16,7 +18,7 @@ describe('round trips (property-based)', () => {
       }),
       runs,
     );
-  });
+  }, PROPERTY_TIMEOUT_MS);
 
   it.each([
     ['msgpack', 'unknowns and refinements included', (v: CtyValue, t: CtyType) => decodeMsgpack(encodeMsgpack(v, t), t), { unknowns: true, infinities: true }],
@@ -30,7 +32,7 @@ describe('round trips (property-based)', () => {
       }),
       runs,
     );
-  });
+  }, PROPERTY_TIMEOUT_MS);
 
   it('msgpack: encoding is deterministic and stable under a second round trip', () => {
     fc.assert(
@@ -41,7 +43,7 @@ describe('round trips (property-based)', () => {
       }),
       runs,
     );
-  });
+  }, PROPERTY_TIMEOUT_MS);
 
   it('JSON text is valid JSON', () => {
     fc.assert(
@@ -50,5 +52,5 @@ describe('round trips (property-based)', () => {
       }),
       runs,
     );
-  });
+  }, PROPERTY_TIMEOUT_MS);
 });

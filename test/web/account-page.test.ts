@@ -29,6 +29,8 @@ describe('My Account page in Chromium', () => {
     user = await api.createUser({ name: 'Ada Lovelace' });
     context = await browser.newContext({ baseURL: api.url, viewport: { width: 1100, height: 760 } });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: api.url });
+    // Generous: CI machines here are shared and often loaded.
+    context.setDefaultTimeout(60_000);
     tab = await context.newPage();
     tab.on('console', (message) => {
       // A 401/403/422 answer is logged by Chromium as a failed resource load; those are expected here.
@@ -202,6 +204,9 @@ describe('My Account page in Chromium', () => {
     expect(await secretOnPage().count()).toBe(0);
     expect(await tab.content()).not.toContain(secret);
     expect(await tab.evaluate('document.body.innerText')).not.toContain(secret.slice(6));
+    // Nor kept anywhere the page could read it back from.
+    expect(await tab.evaluate('localStorage.length + sessionStorage.length')).toBe(0);
+    expect(await tab.evaluate('document.cookie')).toBe('');
     await expect(rows().first().locator('th').textContent()).resolves.toBe('CI deploys');
     const lastUsed = rows().first().locator('td').nth(3);
     await expect(lastUsed.textContent()).resolves.not.toBe('Never');

@@ -6,6 +6,7 @@
  * Usage: npm run bench:provider [-- --runs 30]
  */
 import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { createServerCertificate } from '../provider/protocol';
 import { goPluginEnv } from '../test/protocol/support/plugin-process';
 import { testProviderMirror } from '../test/protocol/support/test-provider-mirror';
@@ -28,6 +29,9 @@ function timeToFirstLine(v: Variant): Promise<number> {
       seen = true;
       resolve(Number(process.hrtime.bigint() - started) / 1e6);
       child.kill('SIGKILL');
+      // A killed provider cannot remove its unix socket; do it for it.
+      const [, , network, address] = chunk.toString('utf8').split('\n')[0]?.split('|') ?? [];
+      if (network === 'unix' && address) child.on('exit', () => rmSync(address, { force: true }));
     });
     child.on('exit', (code) => {
       if (!seen) reject(new Error(`${v.name} exited with ${code} before printing a line`));

@@ -23,7 +23,10 @@ beforeAll(async () => {
   mirror = await testProviderMirror();
 });
 afterAll(() => {
-  for (const p of running) if (p.child.exitCode === null) p.child.kill('SIGKILL');
+  for (const p of running) {
+    if (p.child.exitCode === null) p.child.kill('SIGKILL');
+    if (p.handshake.network === 'unix') rmSync(p.handshake.address, { force: true });
+  }
 });
 
 async function start(env: Record<string, string>): Promise<PluginProcess> {

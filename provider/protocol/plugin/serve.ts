@@ -62,7 +62,6 @@ export async function serveProvider<P>(definition: ProviderDefinition<P>, option
     'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
   });
   const openStreams = new Set<grpc.ServerWritableStream<unknown, unknown> | grpc.ServerDuplexStream<unknown, unknown>>();
-  let socketPath: string | null = null;
   let exiting = false;
 
   const shutdown = (): void => {
@@ -71,13 +70,6 @@ export async function serveProvider<P>(definition: ProviderDefinition<P>, option
     stop.abort();
     for (const stream of openStreams) stream.end();
     server.forceShutdown();
-    if (socketPath) {
-      try {
-        unlinkSync(socketPath);
-      } catch {
-        // already gone
-      }
-    }
     process.exit(0);
   };
 
@@ -135,8 +127,16 @@ export async function serveProvider<P>(definition: ProviderDefinition<P>, option
     // sun_path holds 107 bytes on Linux; longer paths cannot be bound.
     if (Buffer.byteLength(candidate) > 100) throw new Error('socket path too long');
     await bind(`unix:${candidate}`);
-    socketPath = candidate;
     address = candidate;
+    // grpc-js leaves the socket file behind; remove it however the process ends (Shutdown,
+    // parent death, or process.exit elsewhere). Only SIGKILL escapes this.
+    process.on('exit', () => {
+      try {
+        unlinkSync(candidate);
+      } catch {
+        // already gone
+      }
+    });
   } catch (err) {
     log.debug('Unix socket unavailable, using TCP', { reason: err instanceof Error ? err.message : String(err) });
     network = 'tcp';

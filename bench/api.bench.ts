@@ -7,7 +7,7 @@
 //
 // Environment: BENCH_SECONDS (per measured run, default 10), BENCH_ROUNDS (alternating rounds
 // of a/b, default 2), BENCH_CONNECTIONS (default 50), BENCH_FILLER (tokens in the big table,
-// default 1 000 000), BENCH_LOOKUPS (verifications timed per table and round, default 3000).
+// default 1 000 000; 0 skips that part), BENCH_LOOKUPS (verifications timed per table and round, default 3000).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -33,6 +33,8 @@ const repoRoot = path.resolve(__dirname, '..');
 
 interface LoadResult {
   rps: number;
+  /** CPU time (user + system) the server process spent per request: robust to a busy machine. */
+  cpuUsPerRequest: number;
   p50: number;
   p99: number;
   non2xx: number;
@@ -67,9 +69,25 @@ function stopServer(child: ChildProcess): Promise<void> {
   });
 }
 
-async function load(url: string, headers: Record<string, string>, seconds: number): Promise<LoadResult> {
+/** utime + stime of a process in microseconds, from /proc (clock ticks of 1/100 s on Linux). */
+function cpuMicros(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+}
+
+async function load(url: string, headers: Record<string, string>, seconds: number, serverPid: number): Promise<LoadResult> {
+  const cpuBefore = cpuMicros(serverPid);
   const result = await autocannon({ url, connections: CONNECTIONS, duration: seconds, headers });
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors };
+  const cpu = cpuMicros(serverPid) - cpuBefore;
+  return {
+    rps: result.requests.average,
+    cpuUsPerRequest: cpu / Math.max(1, result.requests.total),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+  };
 }
 
 function median(values: number[]): number {
@@ -148,6 +166,33 @@ async function timeLookups(url: string, serverKey: Buffer, secrets: string[], ro
   }
 }
 
+interface Verification {
+  small: number[];
+  big: number[];
+  smallCount: number;
+  bigCount: number;
+}
+
+async function measureVerification(cluster: EmbeddedPostgres, serverKey: Buffer): Promise<Verification> {
+  log(`token tables: ${KNOWN_TOKENS} tokens, and ${KNOWN_TOKENS} + ${FILLER} (inserting …)`);
+  const smallDb = await createDatabase(cluster, 'bench_1k');
+  const bigDb = await createDatabase(cluster, 'bench_1m');
+  const small = await prepareDatabase(smallDb, serverKey);
+  const big = await prepareDatabase(bigDb, serverKey);
+  const fillStarted = Date.now();
+  await addFiller(bigDb, FILLER - KNOWN_TOKENS);
+  await sql(smallDb, 'VACUUM ANALYZE tokens');
+  log(`filled in ${((Date.now() - fillStarted) / 1000).toFixed(1)} s; timing ${LOOKUPS} lookups per table and round …`);
+  const count = async (url: string): Promise<number> => Number((await sql(url, 'SELECT count(*)::int AS n FROM tokens'))[0]?.n);
+  const result: Verification = { small: [], big: [], smallCount: await count(smallDb), bigCount: await count(bigDb) };
+  // Alternate the tables so drift in machine load hits both alike.
+  for (let round = 0; round < 3; round += 1) {
+    result.small.push(...(await timeLookups(smallDb, serverKey, small.known, 1)));
+    result.big.push(...(await timeLookups(bigDb, serverKey, big.known, 1)));
+  }
+  return result;
+}
+
 function fmt(value: number, digits = 2): string {
   return value.toFixed(digits);
 }
@@ -180,36 +225,22 @@ async function main(): Promise<void> {
     if (check.status !== 200) throw new Error(`GET /api/v1/me answered ${check.status}`);
 
     log(`warming up (3 s each) …`);
-    await load(helloUrl, {}, 3);
-    await load(meUrl, auth, 3);
+    const helloPid = hello.child.pid ?? 0;
+    const apiPid = api.child.pid ?? 0;
+    await load(helloUrl, {}, 3, helloPid);
+    await load(meUrl, auth, 3, apiPid);
     const bare: LoadResult[] = [];
     const me: LoadResult[] = [];
     for (let round = 1; round <= ROUNDS; round += 1) {
       log(`round ${round}/${ROUNDS}: ${SECONDS} s each, ${CONNECTIONS} connections`);
-      bare.push(await load(helloUrl, {}, SECONDS));
-      me.push(await load(meUrl, auth, SECONDS));
+      bare.push(await load(helloUrl, {}, SECONDS, helloPid));
+      me.push(await load(meUrl, auth, SECONDS, apiPid));
     }
     await Promise.all(servers.splice(0).map(stopServer));
     const failures = [...bare, ...me].reduce((sum, r) => sum + r.non2xx + r.errors, 0);
 
     // --- Token verification (cache miss) with 1 k vs 1 M tokens --------------------------
-    log(`token tables: ${KNOWN_TOKENS} tokens, and ${KNOWN_TOKENS} + ${FILLER} (inserting …)`);
-    const smallDb = await createDatabase(cluster, 'bench_1k');
-    const bigDb = await createDatabase(cluster, 'bench_1m');
-    const small = await prepareDatabase(smallDb, serverKey);
-    const big = await prepareDatabase(bigDb, serverKey);
-    const fillStarted = Date.now();
-    await addFiller(bigDb, FILLER - KNOWN_TOKENS);
-    await sql(smallDb, 'VACUUM ANALYZE tokens');
-    log(`filled in ${((Date.now() - fillStarted) / 1000).toFixed(1)} s; timing ${LOOKUPS} lookups per table and round …`);
-    const counts = await Promise.all([sql(smallDb, 'SELECT count(*)::int AS n FROM tokens'), sql(bigDb, 'SELECT count(*)::int AS n FROM tokens')]);
-    // Alternate the tables so drift in machine load hits both alike.
-    const smallSamples: number[] = [];
-    const bigSamples: number[] = [];
-    for (let round = 0; round < 3; round += 1) {
-      smallSamples.push(...(await timeLookups(smallDb, serverKey, small.known, 1)));
-      bigSamples.push(...(await timeLookups(bigDb, serverKey, big.known, 1)));
-    }
+    const verification = FILLER > 0 ? await measureVerification(cluster, serverKey) : null;
 
     // --- Report --------------------------------------------------------------------------
     const avg = (rs: LoadResult[], pick: (r: LoadResult) => number): number => rs.reduce((s, r) => s + pick(r), 0) / rs.length;
@@ -217,24 +248,27 @@ async function main(): Promise<void> {
     const meRps = avg(me, (r) => r.rps);
     const ratio = meRps / bareRps;
     const meP99 = Math.max(...me.map((r) => r.p99));
-    const smallMedian = median(smallSamples);
-    const bigMedian = median(bigSamples);
-    const sizeRatio = bigMedian / smallMedian;
+    const cpuRatio = avg(bare, (r) => r.cpuUsPerRequest) / avg(me, (r) => r.cpuUsPerRequest);
+    const sizeRatio = verification ? median(verification.big) / median(verification.small) : Number.NaN;
     const lines = [
       '',
-      `| measurement (${CONNECTIONS} connections, ${ROUNDS} × ${SECONDS} s, autocannon) | req/s | p50 ms | p99 ms |`,
-      '|---|---|---|---|',
-      ...bare.map((r, i) => `| (a) bare Express 5 \`GET /hello\`, round ${i + 1} | ${fmt(r.rps, 0)} | ${r.p50} | ${r.p99} |`),
-      ...me.map((r, i) => `| (b) Tessera \`GET /api/v1/me\` with a PAT, round ${i + 1} | ${fmt(r.rps, 0)} | ${r.p50} | ${r.p99} |`),
-      `| **ratio (b)/(a)** (mean req/s) | **${fmt(ratio)}** (goal ≥ 0.70) | | worst p99 of (b): **${meP99} ms** (goal ≤ 10) |`,
+      `| measurement (${CONNECTIONS} connections, ${ROUNDS} × ${SECONDS} s, autocannon) | req/s | p50 ms | p99 ms | server CPU µs/request |`,
+      '|---|---|---|---|---|',
+      ...bare.map((r, i) => `| (a) bare Express 5 \`GET /hello\`, round ${i + 1} | ${fmt(r.rps, 0)} | ${r.p50} | ${r.p99} | ${fmt(r.cpuUsPerRequest, 0)} |`),
+      ...me.map((r, i) => `| (b) Tessera \`GET /api/v1/me\` with a PAT, round ${i + 1} | ${fmt(r.rps, 0)} | ${r.p50} | ${r.p99} | ${fmt(r.cpuUsPerRequest, 0)} |`),
+      `| **ratio (b)/(a)** (mean req/s) | **${fmt(ratio)}** (goal ≥ 0.70) | | worst p99 of (b): **${meP99} ms** (goal ≤ 10) | CPU-cost ratio (a)/(b): **${fmt(cpuRatio)}** |`,
       '',
-      `| token verification, cache miss (${smallSamples.length} lookups each) | median ms | p99 ms |`,
-      '|---|---|---|',
-      `| ${String(counts[0]?.[0]?.n)} tokens in the table | ${fmt(smallMedian, 3)} | ${fmt(percentile(smallSamples, 99), 3)} |`,
-      `| ${String(counts[1]?.[0]?.n)} tokens in the table | ${fmt(bigMedian, 3)} | ${fmt(percentile(bigSamples, 99), 3)} |`,
-      `| **ratio 1 M / 1 k** (medians) | **${fmt(sizeRatio)}** (goal ≤ 1.2) | |`,
-      '',
-      `goals: throughput ratio ${ratio >= 0.7 ? 'MET' : 'MISSED'}, p99 ${meP99 <= 10 ? 'MET' : 'MISSED'}, size ratio ${sizeRatio <= 1.2 ? 'MET' : 'MISSED'}` +
+      ...(verification
+        ? [
+            `| token verification, cache miss (${verification.small.length} lookups each) | median ms | p99 ms |`,
+            '|---|---|---|',
+            `| ${verification.smallCount} tokens in the table | ${fmt(median(verification.small), 3)} | ${fmt(percentile(verification.small, 99), 3)} |`,
+            `| ${verification.bigCount} tokens in the table | ${fmt(median(verification.big), 3)} | ${fmt(percentile(verification.big, 99), 3)} |`,
+            `| **ratio 1 M / 1 k** (medians) | **${fmt(sizeRatio)}** (goal ≤ 1.2) | |`,
+            '',
+          ]
+        : []),
+      `goals: throughput ratio ${ratio >= 0.7 ? 'MET' : 'MISSED'}, p99 ${meP99 <= 10 ? 'MET' : 'MISSED'}, size ratio ${FILLER === 0 ? 'not measured (BENCH_FILLER=0)' : sizeRatio <= 1.2 ? 'MET' : 'MISSED'}` +
         `${failures > 0 ? `; ${failures} non-2xx responses or errors during load!` : ''}`,
       `machine: ${os.cpus().length} CPUs, load average now ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} (load generator shares the CPUs)`,
     ];

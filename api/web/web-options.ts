@@ -3,7 +3,7 @@
 // It mounts /api/v1/sessions and the page (/, /account, /sign-in, /assets/*) and lets the
 // session cookie authenticate /api/v1 requests that carry no token header.
 import type { TesseraOptions } from '../app';
-import { installSessions, type Sessions } from '../sessions';
+import { installSessions, withSessionsOpenApi, type Sessions } from '../sessions';
 import type { SessionSettings } from '../sessions/settings';
 import { webPageRouter, type WebPageOptions } from './page-router';
 
@@ -13,7 +13,7 @@ export interface WebOptions extends WebPageOptions {
   onSessions?: (sessions: Sessions) => void;
 }
 
-export function webPageOptions(options: WebOptions = {}): Required<Pick<TesseraOptions, 'sessionAuthenticator' | 'extraRoutes'>> {
+export function webPageOptions(options: WebOptions = {}): Required<Pick<TesseraOptions, 'sessionAuthenticator' | 'extraRoutes' | 'extendOpenApi'>> {
   // extraRoutes runs inside createTessera, before the first request can arrive, so the hook
   // below always finds the sessions set.
   let sessions: Sessions | undefined;
@@ -24,5 +24,7 @@ export function webPageOptions(options: WebOptions = {}): Required<Pick<TesseraO
       options.onSessions?.(sessions);
       app.use(webPageRouter({ root: options.root }));
     },
+    // The served /api/v1/openapi.json must describe the session endpoints mounted above.
+    extendOpenApi: withSessionsOpenApi,
   };
 }

@@ -1,6 +1,7 @@
 // The session endpoints as the OpenAPI document describes them, merged into the API's document.
 import { openApiDocument } from '../../api/openapi/document';
 import { withSessionsOpenApi } from '../../api/sessions';
+import { startWebApi, type WebApi } from './support/web-api';
 
 describe('OpenAPI for sessions', () => {
   const merged = withSessionsOpenApi(openApiDocument({ patMaxDays: 30 })) as {
@@ -22,5 +23,22 @@ describe('OpenAPI for sessions', () => {
     expect(merged.security).toContainEqual({ session: [] });
     const refs = JSON.stringify(merged).match(/#\/components\/schemas\/[A-Za-z]+/g) ?? [];
     for (const ref of new Set(refs)) expect(merged.components.schemas).toHaveProperty([ref.split('/').pop() as string]);
+  });
+});
+
+describe('the served OpenAPI document', () => {
+  let api: WebApi;
+  beforeAll(async () => {
+    api = await startWebApi();
+  });
+  afterAll(async () => {
+    await api.close();
+  });
+
+  test('GET /api/v1/openapi.json of an instance composed like npm start describes the session endpoints', async () => {
+    const response = await fetch(`${api.url}/api/v1/openapi.json`);
+    expect(response.status).toBe(200);
+    const document = (await response.json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/sessions', '/sessions/current', '/me']));
   });
 });

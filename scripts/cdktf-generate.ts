@@ -1,4 +1,4 @@
-// `npm run cdktf:generate [-- --target cdktf|cdktn|all] [--out DIR]`
+// `npm run cdktf:generate [-- --target cdktf|cdktn|all] [--out DIR] [--mirror DIR]`
 // Regenerates the construct bindings from the built provider's own schema (see
 // cdktf-provider-schema.ts) into the bindings package's `src/`.
 import path from 'node:path';
@@ -24,11 +24,14 @@ export function bindingsSourceDir(target: BindingsTarget): string {
 interface Options {
   readonly targets: readonly BindingsTarget[];
   readonly outDir?: string;
+  /** Read the schema from a provider already in this filesystem mirror instead of dist/. */
+  readonly mirrorDir?: string;
 }
 
 function parseOptions(argv: readonly string[]): Options {
   let targets: readonly BindingsTarget[] = [CDKTF_TARGET];
   let outDir: string | undefined;
+  let mirrorDir: string | undefined;
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i];
     const value = argv[i + 1];
@@ -41,18 +44,21 @@ function parseOptions(argv: readonly string[]): Options {
     } else if (arg === '--out' && value) {
       outDir = path.resolve(value);
       i += 1;
+    } else if (arg === '--mirror' && value) {
+      mirrorDir = path.resolve(value);
+      i += 1;
     } else {
-      throw new Error(`unknown argument "${arg}"; usage: cdktf-generate [--target cdktf|cdktn|all] [--out DIR]`);
+      throw new Error(`unknown argument "${arg}"; usage: cdktf-generate [--target cdktf|cdktn|all] [--out DIR] [--mirror DIR]`);
     }
   }
-  return { targets, outDir };
+  return { targets, outDir, mirrorDir };
 }
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   if (options.outDir && options.targets.length > 1) throw new Error('--out needs a single --target');
   const started = Date.now();
-  const { schema, version } = await readInstalledProviderSchema();
+  const { schema, version } = await readInstalledProviderSchema(options.mirrorDir);
   const schemaMs = Date.now() - started;
   for (const target of options.targets) {
     const outDir = options.outDir ?? bindingsSourceDir(target);

@@ -47,12 +47,19 @@ export async function initTesseraWorkspace(dir: string, mirrorDir: string): Prom
   return cliConfigFile;
 }
 
-export async function readInstalledProviderSchema(): Promise<InstalledProviderSchema> {
+/**
+ * `existingMirrorDir`: a filesystem mirror that already holds the provider (tests share one built
+ * from the current sources); without it the built provider in dist/ is installed into a fresh one.
+ */
+export async function readInstalledProviderSchema(existingMirrorDir?: string): Promise<InstalledProviderSchema> {
   requireTerraformBinary();
   const scratch = mkdtempSync(path.join(tmpdir(), 'tessera-schema-'));
   try {
-    const mirrorDir = path.join(scratch, 'mirror');
-    await installProviderMirror(mirrorDir);
+    let mirrorDir = existingMirrorDir;
+    if (!mirrorDir) {
+      mirrorDir = path.join(scratch, 'mirror');
+      await installProviderMirror(mirrorDir);
+    }
     const workspace = path.join(scratch, 'workspace');
     const cliConfigFile = await initTesseraWorkspace(workspace, mirrorDir);
 

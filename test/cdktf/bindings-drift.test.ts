@@ -1,11 +1,12 @@
 // The committed bindings in provider/cdktf/src are exactly what `cdktf:generate` makes from the
-// schema of the provider as built now: a schema change without regenerating fails here.
+// schema of the provider built from the current sources: a schema change without regenerating
+// fails here.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CDKTF_TARGET, listFiles } from '../../scripts/cdktf-bindings';
 import { bindingsSourceDir } from '../../scripts/cdktf-generate';
-import { buildProvider } from './support/provider-build';
+import { providerMirror } from '../provider/provider-mirror';
 import { regenerateInto, staleFiles } from './support/regenerate';
 
 const REGENERATE_HINT = 'the committed CDKTF bindings are stale: run `npm run cdktf:generate` and commit provider/cdktf/src';
@@ -15,10 +16,10 @@ let regenerated: string;
 const committed = bindingsSourceDir(CDKTF_TARGET);
 
 beforeAll(async () => {
-  await buildProvider();
+  const { mirrorDir } = await providerMirror();
   scratch = mkdtempSync(path.join(tmpdir(), 'tessera-cdktf-drift-'));
   regenerated = path.join(scratch, 'src');
-  await regenerateInto(CDKTF_TARGET, regenerated);
+  await regenerateInto(CDKTF_TARGET, regenerated, mirrorDir);
 }, 600_000);
 
 afterAll(() => {

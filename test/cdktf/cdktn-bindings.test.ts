@@ -28,7 +28,7 @@ beforeAll(async () => {
   }
   e2e = await startE2eEnvironment(() => compileProjects([PACKAGE_DIR, EXAMPLE_DIR]));
   regenerated = path.join(e2e.scratch, 'cdktn-src');
-  await regenerateInto(CDKTN_TARGET, regenerated);
+  await regenerateInto(CDKTN_TARGET, regenerated, e2e.mirrorDir);
   synthesized = await synthProgram(
     path.join(EXAMPLE_DIR, 'main.js'),
     'session-token',

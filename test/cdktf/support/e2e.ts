@@ -1,16 +1,17 @@
-// What an end-to-end test of a stack needs: the provider built and laid out in a filesystem
-// mirror, a CLI configuration that installs from it, compiled stacks, and a real API.
+// What an end-to-end test of a stack needs: the provider built from the current sources in a
+// filesystem mirror (shared with the provider's own e2e tests), a CLI configuration that installs
+// from it, compiled stacks, and a real API.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { installProviderMirror } from '../../../scripts/cdktf-provider-schema';
 import { requireTerraformBinary, writeMirrorCliConfig } from '../../../scripts/cdktf-terraform';
 import { startTestApi, type TestApi } from './api';
-import { buildProvider } from './provider-build';
+import { providerMirror } from '../../provider/provider-mirror';
 
 export interface E2eEnvironment {
   readonly scratch: string;
   readonly cliConfigFile: string;
+  readonly mirrorDir: string;
   readonly api: TestApi;
   close(): Promise<void>;
 }
@@ -18,15 +19,15 @@ export interface E2eEnvironment {
 export async function startE2eEnvironment(compileStacks: () => Promise<void>): Promise<E2eEnvironment> {
   requireTerraformBinary();
   const scratch = mkdtempSync(path.join(tmpdir(), 'tessera-cdktf-e2e-'));
-  const mirrorDir = path.join(scratch, 'mirror');
   const cliConfigFile = path.join(scratch, 'terraform.rc');
   try {
-    await Promise.all([compileStacks(), buildProvider().then(() => installProviderMirror(mirrorDir))]);
+    const [, { mirrorDir }] = await Promise.all([compileStacks(), providerMirror()]);
     writeMirrorCliConfig(cliConfigFile, mirrorDir);
     const api = await startTestApi();
     return {
       scratch,
       cliConfigFile,
+      mirrorDir,
       api,
       close: async () => {
         await api.stop();

@@ -6,14 +6,14 @@ import path from 'node:path';
 import { REPO_ROOT, listFiles, type BindingsTarget } from '../../../scripts/cdktf-bindings';
 
 /**
- * Runs the generator script in its own process, as the npm script does: the generator's commons
+ * Runs the generator script on the provider in `mirrorDir`, in its own process, as the npm script does: the generator's commons
  * package spawns `terraform version` on load and keeps handles open.
  */
-export function regenerateInto(target: BindingsTarget, outDir: string): Promise<void> {
+export function regenerateInto(target: BindingsTarget, outDir: string, mirrorDir: string): Promise<void> {
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
-      [require.resolve('tsx/cli'), 'scripts/cdktf-generate.ts', '--target', target.name, '--out', outDir],
+      [require.resolve('tsx/cli'), 'scripts/cdktf-generate.ts', '--target', target.name, '--out', outDir, '--mirror', mirrorDir],
       { cwd: REPO_ROOT, encoding: 'utf8', timeout: 300_000 },
       (error, stdout, stderr) => (error ? reject(new Error(`cdktf-generate --target ${target.name} failed:\n${stdout}${stderr}`)) : resolve()),
     );

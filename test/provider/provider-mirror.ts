@@ -40,6 +40,16 @@ function sourceHash(): string {
   return hash.digest('hex').slice(0, 16);
 }
 
+/** Builds of other source versions older than a day: nobody runs them any more. */
+function pruneOldBuilds(root: string): void {
+  if (!existsSync(root)) return;
+  const dayAgo = Date.now() - 24 * 60 * 60 * 1000;
+  for (const entry of readdirSync(root)) {
+    const dir = join(root, entry);
+    if (statSync(dir).mtimeMs < dayAgo) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export async function providerMirror(): Promise<ProviderMirror> {
   const root = join(tmpdir(), 'tessera-provider-tests');
   const key = sourceHash();
@@ -52,6 +62,7 @@ export async function providerMirror(): Promise<ProviderMirror> {
     h1,
   });
   if (existsSync(join(finalDir, 'complete'))) return describe(finalDir, readFileSync(join(finalDir, 'complete'), 'utf8'));
+  pruneOldBuilds(root);
   const workDir = join(root, `${key}.tmp-${process.pid}-${Date.now()}`);
   const built = await buildProvider(join(workDir, 'bundle'));
   const installed = await installProvider({ bundlePath: built.bundlePath, mirrorDir: join(workDir, 'mirror') });

@@ -267,8 +267,16 @@ function saveTemplate(dataDir: string, templateDir: string, logger: EmbeddedPost
     const owner = fs.statSync(dataDir);
     fs.chownSync(staging, owner.uid, owner.gid);
     copyTree(dataDir, staging);
-    fs.rmSync(templateDir, { recursive: true, force: true });
-    fs.renameSync(staging, templateDir);
+    // Replace a template only if it is for another major version: a concurrent run may be
+    // copying from a good one right now.
+    if (fs.existsSync(templateDir) && clusterMajor(templateDir) !== clusterMajor(dataDir)) {
+      fs.rmSync(templateDir, { recursive: true, force: true });
+    }
+    try {
+      fs.renameSync(staging, templateDir);
+    } catch {
+      fs.rmSync(staging, { recursive: true, force: true }); // another run saved one first
+    }
   } catch (error) {
     fs.rmSync(staging, { recursive: true, force: true });
     logger.warn(`PostgreSQL: could not keep a template cluster in ${templateDir}: ${(error as Error).message}`);

@@ -72,10 +72,16 @@ async function main(): Promise<void> {
     }
     process.exit(exitCode);
   };
+  let firstSignalAt = 0;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {
-      // A second Ctrl-C while stopping means "now".
-      if (shuttingDown) process.exit(130);
+      // A second Ctrl-C while stopping means "now" — but only a human's second one: npm forwards
+      // the terminal's SIGINT to us, which therefore arrives twice within milliseconds.
+      if (shuttingDown) {
+        if (Date.now() - firstSignalAt > 1_000) process.exit(130);
+        return;
+      }
+      firstSignalAt = Date.now();
       void shutdown(signal, 0);
     });
   }

@@ -27,7 +27,8 @@ function baseEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 async function startServer(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<Started> {
   const child = spawn(command, args, { cwd: repoRoot, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const output: string[] = [];
-  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // 'close', not 'exit': the output pipes are drained by then, so the last log lines are in.
+  const exit = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
   child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString('utf8')));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no "listening" line within 90 s:\n${output.join('\n')}`)), 90_000);
@@ -156,7 +157,7 @@ describe('npm start configuration errors', () => {
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
     return { code, output };
   }
 

@@ -55,11 +55,25 @@ export class Authenticator {
     if (wait > 0) throw tooManyFailures(wait);
   }
 
-  async authenticate(secret: string, address: string): Promise<Principal> {
+  /**
+   * A Principal, or a promise of one when the database must be read. A cache hit answers
+   * synchronously (no promise, no microtask) and is still checked against every rule below at
+   * this instant: revocation flags, expiry against the clock, an active owner.
+   */
+  authenticate(secret: string, address: string): Principal | Promise<Principal> {
     const kind = checkSecretFormat(secret);
     if (kind === null) throw this.fail('malformed', address, null);
     const hash = hashSecret(this.deps.serverKey, secret);
-    const credential = await this.credentialFor(hash);
+    const key = hash.toString('base64');
+    const cached = this.deps.cache.get(key);
+    if (cached) {
+      this.deps.metrics.authCacheHits.inc();
+      return this.admit(cached, hash, address);
+    }
+    return this.load(key, hash).then((credential) => this.admit(credential, hash, address));
+  }
+
+  private admit(credential: StoredCredential | null, hash: Buffer, address: string): Principal {
     if (!credential || !hashesEqual(credential.secretHash, hash)) throw this.fail('unknown', address, null);
     const now = this.deps.clock.now();
     if (credential.revoked) throw this.fail('revoked', address, credential.tokenId);
@@ -79,13 +93,8 @@ export class Authenticator {
     return credential && hashesEqual(credential.secretHash, hash) ? credential : null;
   }
 
-  private async credentialFor(hash: Buffer): Promise<StoredCredential | null> {
-    const key = hash.toString('base64');
-    const cached = this.deps.cache.get(key);
-    if (cached) {
-      this.deps.metrics.authCacheHits.inc();
-      return cached;
-    }
+  /** A cache miss: one shared database read per token and cache generation. */
+  private load(key: string, hash: Buffer): Promise<StoredCredential | null> {
     const generation = this.deps.cache.generation;
     const running = this.inflight.get(key);
     if (running && running.generation === generation) return running.promise;

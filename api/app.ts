@@ -19,7 +19,7 @@ import type { ServiceContext } from './context';
 import { createKnex } from './db/connection';
 import { pendingMigrations } from './db/migrate';
 import { authenticate, principalOf, type SessionAuthenticator } from './http/authenticate';
-import { parseJsonBody, requireJsonMediaType } from './http/body';
+import { jsonBody } from './http/body';
 import { errorHandler, unknownRoute } from './http/errors';
 import { createMetrics, type ApiMetrics } from './http/metrics';
 import { HttpProblem, sendProblem, unavailable } from './http/problem';
@@ -95,6 +95,11 @@ export interface Tessera extends TesseraServices {
 
 const IDEMPOTENCY_SWEEP_INTERVAL_MS = 60_000;
 
+// SESSIONS_PATH relative to /api/v1, matched as Express matches a mount path (any case, the
+// path itself or below it).
+const SESSIONS_SUBPATH = /^\/sessions(?:\/|$)/i;
+const underSessions = (path: string): boolean => SESSIONS_SUBPATH.test(path);
+
 /**
  * Builds an instance and opens its LISTEN connection (so the auth cache is active once this
  * resolves). Does not listen on a port and does not run migrations.
@@ -148,7 +153,7 @@ export async function createTessera(options: TesseraOptions): Promise<Tessera> {
     });
     next();
   });
-  app.use(requireJsonMediaType, parseJsonBody);
+  app.use(jsonBody);
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -202,9 +207,13 @@ export async function createTessera(options: TesseraOptions): Promise<Tessera> {
   api.use(collectorRoutes(context));
 
   const services: TesseraServices = { db, clock, logger, context, authenticator, authenticate: auth, metrics };
-  // Routes contributed by other parts (sessions, web page) come before the API's catch-all.
+  // The API router answers first, so an API request does not walk the routes other parts add
+  // (sessions, web page). The one exception is the session endpoints: they live under /api/v1
+  // but must be reached before the API's authentication, so requests for them go through the
+  // API router only after extraRoutes, exactly as when all of /api/v1 was mounted there.
+  app.use('/api/v1', (req, res, next) => (underSessions(req.path) ? next() : api(req, res, next)));
   options.extraRoutes?.(app, services);
-  app.use('/api/v1', api);
+  app.use('/api/v1', (req, res, next) => (underSessions(req.path) ? api(req, res, next) : next()));
   app.use(unknownRoute);
   app.use(errorHandler(logger));
 

@@ -53,3 +53,16 @@ export function bodyParserProblem(error: unknown): HttpProblem | null {
 export function bodyOf(req: Request): unknown {
   return req.body === undefined ? {} : (req.body as unknown);
 }
+
+/**
+ * requireJsonMediaType then parseJsonBody as one middleware, which returns at once for a
+ * request that declares no body (neither Content-Length nor Transfer-Encoding): both would pass
+ * such a request on untouched, and nearly every GET is one.
+ */
+export function jsonBody(req: Request, res: Response, next: NextFunction): void {
+  if (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) return next();
+  requireJsonMediaType(req, res, (error?: unknown) => {
+    if (error !== undefined) return next(error);
+    parseJsonBody(req, res, next);
+  });
+}

@@ -1,13 +1,16 @@
 /**
  * Provider start-up: exec → handshake line, the cost the CLI pays 2–5 times per command.
- * Runs the bundled test provider through its mirror launcher with the environment go-plugin
+ * Runs the bundled tessera provider and the protocol layer's test provider through their mirror launchers with the environment go-plugin
  * sets (cookie, versions, client certificate → TLS on), against `node -e` printing one line,
  * interleaved in the same run so machine load affects all variants alike.
  * Usage: npm run bench:provider [-- --runs 30]
  */
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { createServerCertificate } from '../provider/protocol';
+import { join } from 'node:path';
+import { createServerCertificate, currentPlatform } from '../provider/protocol';
+import { PROVIDER_NAMESPACE, PROVIDER_TYPE } from '../provider/tessera/version';
+import { providerMirror } from '../test/provider/provider-mirror';
 import { goPluginEnv } from '../test/protocol/support/plugin-process';
 import { testProviderMirror } from '../test/protocol/support/test-provider-mirror';
 
@@ -52,11 +55,22 @@ async function main(): Promise<void> {
   const shExec = await testProviderMirror({ launcher: 'sh-exec' });
   const shebang = await testProviderMirror({ launcher: 'node-shebang' });
   const noCache = await testProviderMirror({ launcher: 'sh-exec', codeCache: false });
+  const tessera = await providerMirror();
+  const tesseraExecutable = join(
+    tessera.mirrorDir,
+    'registry.terraform.io',
+    PROVIDER_NAMESPACE,
+    PROVIDER_TYPE,
+    tessera.version,
+    currentPlatform(),
+    `terraform-provider-${PROVIDER_TYPE}_v${tessera.version}`,
+  );
   const variants: Variant[] = [
     { name: 'node -e (baseline)', command: process.execPath, args: ['-e', 'process.stdout.write("1|6|x\\n")'], env, samples: [] },
-    { name: 'provider: sh wrapper, exec node', command: shExec.executablePath, args: [], env, samples: [] },
-    { name: 'provider: #!/usr/bin/env node bundle', command: shebang.executablePath, args: [], env, samples: [] },
-    { name: 'provider: sh wrapper, no code cache', command: noCache.executablePath, args: [], env, samples: [] },
+    { name: 'tessera: sh wrapper, exec node', command: tesseraExecutable, args: [], env, samples: [] },
+    { name: 'test provider: sh wrapper, exec node', command: shExec.executablePath, args: [], env, samples: [] },
+    { name: 'test provider: #!/usr/bin/env node', command: shebang.executablePath, args: [], env, samples: [] },
+    { name: 'test provider: sh, no code cache', command: noCache.executablePath, args: [], env, samples: [] },
   ];
   for (const v of variants) for (let i = 0; i < 2; i++) await timeToFirstLine(v); // warm the disk cache
   for (let i = 0; i < runs; i++) for (const v of variants) v.samples.push(await timeToFirstLine(v));

@@ -3,6 +3,12 @@
  * gRPC server on a unix socket (TCP fallback), AutoMTLS when the client sent its certificate,
  * the handshake line as the only stdout output, the controller/stdio/broker/health services,
  * and a prompt exit after Shutdown, when the parent dies, or never on SIGINT.
+ *
+ * Start-up order is chosen for speed (the CLI starts a provider 2–5 times per command): only
+ * grpc-js, the certificate and the socket come before the handshake line; the protocol
+ * service, the message descriptors and (given a LazyProviderDefinition) the provider's own
+ * code load right after it, in the same synchronous turn, so they overlap the CLI dialling in
+ * and no call can arrive before its handler exists.
  */
 import * as grpc from '@grpc/grpc-js';
 import { randomBytes } from 'node:crypto';
@@ -11,8 +17,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ProviderDefinition } from '../definition';
 import { createLogger, levelFromEnv, type Logger } from '../logging/logger';
-import { loadProtocolServices } from '../proto/load';
-import { ProviderService } from '../server/provider-service';
 import { createServerCertificate, handshakeCertificateField } from './certificate';
 import { checkLaunchEnvironment, handshakeLine } from './handshake';
 
@@ -24,6 +28,16 @@ export interface ServeOptions {
   log?: Logger;
 }
 
+/**
+ * A provider whose code is loaded only after the handshake line is out: `load` typically
+ * `require`s the module that defines it, so a bundler defers evaluating that module and
+ * everything it imports.
+ */
+export interface LazyProviderDefinition<P> {
+  typeName: string;
+  load(): ProviderDefinition<P>;
+}
+
 export interface RunningProvider {
   network: 'unix' | 'tcp';
   address: string;
@@ -31,7 +45,12 @@ export interface RunningProvider {
   shutdown(): void;
 }
 
-export async function serveProvider<P>(definition: ProviderDefinition<P>, options: ServeOptions = {}): Promise<RunningProvider> {
+export async function serveProvider<P>(
+  provider: ProviderDefinition<P> | LazyProviderDefinition<P>,
+  options: ServeOptions = {},
+): Promise<RunningProvider> {
+  // Read before any slow step: a parent that dies during start-up must still count as a change.
+  const parent = process.ppid;
   const env = options.env ?? process.env;
   const launch = checkLaunchEnvironment(env);
   if (!launch.ok) {
@@ -45,23 +64,13 @@ export async function serveProvider<P>(definition: ProviderDefinition<P>, option
   // The terminal sends Ctrl-C to the whole process group; the CLI then calls StopProvider.
   process.on('SIGINT', () => undefined);
 
-  const log = options.log ?? createLogger({ level: levelFromEnv(env), module: `provider.terraform-provider-${definition.typeName}` });
+  const log = options.log ?? createLogger({ level: levelFromEnv(env), module: `provider.terraform-provider-${provider.typeName}` });
   const stop = new AbortController();
-  const service = new ProviderService(definition, {
-    log,
-    stopSignal: stop.signal,
-    onStop: () => {
-      log.info('StopProvider received: cancelling in-flight operations');
-      stop.abort();
-    },
-  });
-
-  const services = loadProtocolServices();
   const server = new grpc.Server({
     'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
     'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
   });
-  const openStreams = new Set<grpc.ServerWritableStream<unknown, unknown> | grpc.ServerDuplexStream<unknown, unknown>>();
+  const openStreams: OpenStreams = new Set();
   let exiting = false;
 
   const shutdown = (): void => {
@@ -72,33 +81,6 @@ export async function serveProvider<P>(definition: ProviderDefinition<P>, option
     server.forceShutdown();
     process.exit(0);
   };
-
-  server.addService(services.provider, service.implementation());
-  server.addService(services.controller, {
-    Shutdown: (_call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
-      callback(null, {});
-      // Let the reply flush before the process goes away.
-      setTimeout(shutdown, 5);
-    },
-  });
-  server.addService(services.stdio, {
-    // We log to stderr directly; an open, silent stream tells the client stdio is fine.
-    StreamStdio: (call: grpc.ServerWritableStream<unknown, unknown>) => {
-      openStreams.add(call);
-      call.on('cancelled', () => openStreams.delete(call));
-    },
-  });
-  server.addService(services.broker, {
-    StartStream: (call: grpc.ServerDuplexStream<unknown, unknown>) => {
-      openStreams.add(call);
-      call.on('data', () => undefined);
-      call.on('end', () => call.end());
-      call.on('cancelled', () => openStreams.delete(call));
-    },
-  });
-  server.addService(services.health, {
-    Check: (_call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => callback(null, { status: 1 }),
-  });
 
   const clientCert = env.PLUGIN_CLIENT_CERT ?? '';
   let credentials: grpc.ServerCredentials;
@@ -145,10 +127,11 @@ export async function serveProvider<P>(definition: ProviderDefinition<P>, option
   }
 
   writeSync(1, handshakeLine(network, address, certificateField));
+  // Still the same synchronous turn as the write: the CLI cannot have sent a call yet.
+  addProtocolServices(server, loadDefinition(provider), { log, stop, openStreams, shutdown });
   log.debug('Provider serving', { network, address, tls: certificateField !== '' });
 
   // If the CLI dies without Shutdown (SIGKILL, crash), do not linger as an orphan.
-  const parent = process.ppid;
   setInterval(() => {
     if (process.ppid !== parent) {
       log.warn('Parent process exited; shutting down');
@@ -157,4 +140,67 @@ export async function serveProvider<P>(definition: ProviderDefinition<P>, option
   }, 500).unref();
 
   return { network, address, shutdown };
+}
+
+type OpenStreams = Set<grpc.ServerWritableStream<unknown, unknown> | grpc.ServerDuplexStream<unknown, unknown>>;
+
+function loadDefinition<P>(provider: ProviderDefinition<P> | LazyProviderDefinition<P>): ProviderDefinition<P> {
+  if (!('load' in provider) || typeof provider.load !== 'function') return provider as ProviderDefinition<P>;
+  const definition = provider.load();
+  if (definition.typeName !== provider.typeName) {
+    throw new Error(`lazy provider "${provider.typeName}" loaded a definition named "${definition.typeName}"`);
+  }
+  return definition;
+}
+
+interface ServiceContext {
+  log: Logger;
+  stop: AbortController;
+  openStreams: OpenStreams;
+  shutdown(): void;
+}
+
+function addProtocolServices<P>(server: grpc.Server, definition: ProviderDefinition<P>, context: ServiceContext): void {
+  const { log, stop, openStreams, shutdown } = context;
+  // Required here, not imported: a bundler then evaluates these modules (protobufjs, the
+  // descriptors, cty, planning) after the handshake line instead of before it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { loadProtocolServices } = require('../proto/load') as typeof import('../proto/load');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { ProviderService } = require('../server/provider-service') as typeof import('../server/provider-service');
+  const service = new ProviderService(definition, {
+    log,
+    stopSignal: stop.signal,
+    onStop: () => {
+      log.info('StopProvider received: cancelling in-flight operations');
+      stop.abort();
+    },
+  });
+  const services = loadProtocolServices();
+  server.addService(services.provider, service.implementation());
+  server.addService(services.controller, {
+    Shutdown: (_call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
+      callback(null, {});
+      // Let the reply flush before the process goes away.
+      setTimeout(shutdown, 5);
+    },
+  });
+  server.addService(services.stdio, {
+    // We log to stderr directly; an open, silent stream tells the client stdio is fine.
+    StreamStdio: (call: grpc.ServerWritableStream<unknown, unknown>) => {
+      openStreams.add(call);
+      call.on('cancelled', () => openStreams.delete(call));
+    },
+  });
+  server.addService(services.broker, {
+    StartStream: (call: grpc.ServerDuplexStream<unknown, unknown>) => {
+      openStreams.add(call);
+      call.on('data', () => undefined);
+      call.on('end', () => call.end());
+      call.on('cancelled', () => openStreams.delete(call));
+    },
+  });
+  server.addService(services.health, {
+    Check: (_call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => callback(null, { status: 1 }),
+  });
 }

@@ -23,6 +23,7 @@ import { jsonBody } from './http/body';
 import { errorHandler, unknownRoute } from './http/errors';
 import { createMetrics, type ApiMetrics } from './http/metrics';
 import { HttpProblem, sendProblem, unavailable } from './http/problem';
+import { sendJson } from './http/send-json';
 import { sweepIdempotencyRecords } from './idempotency/service';
 import { createLogger } from './logger';
 import { openApiDocument } from './openapi/document';
@@ -155,24 +156,6 @@ export async function createTessera(options: TesseraOptions): Promise<Tessera> {
   });
   app.use(jsonBody);
 
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-  app.get('/readyz', async (_req, res) => {
-    try {
-      await db.raw('SELECT 1');
-      const pending = await pendingMigrations(db);
-      if (pending.length > 0) return sendProblem(res, unavailable(`${pending.length} database migration(s) not applied.`));
-      res.json({ status: 'ready' });
-    } catch {
-      sendProblem(res, unavailable('The database is not reachable.'));
-    }
-  });
-  app.get('/metrics', async (_req, res) => {
-    res.setHeader('Content-Type', metrics.registry.contentType);
-    res.end(await metrics.registry.metrics());
-  });
-
   const api = express.Router();
   const policy = tokenPolicy(patMaxDays);
   const baseDocument = openApiDocument({ patMaxDays });
@@ -193,10 +176,10 @@ export async function createTessera(options: TesseraOptions): Promise<Tessera> {
     };
     if (principal.user) {
       const { id, email, name, teams } = principal.user;
-      res.json({ id, email, name, teams, authenticated_by: authenticatedBy });
+      sendJson(res, { id, email, name, teams, authenticated_by: authenticatedBy });
     } else {
       const account = principal.serviceAccount as { id: string; name: string };
-      res.json({ id: account.id, email: null, name: account.name, teams: [], service_account: account, authenticated_by: authenticatedBy });
+      sendJson(res, { id: account.id, email: null, name: account.name, teams: [], service_account: account, authenticated_by: authenticatedBy });
     }
   });
   api.use(personalTokenRoutes(context));
@@ -212,6 +195,25 @@ export async function createTessera(options: TesseraOptions): Promise<Tessera> {
   // but must be reached before the API's authentication, so requests for them go through the
   // API router only after extraRoutes, exactly as when all of /api/v1 was mounted there.
   app.use('/api/v1', (req, res, next) => (underSessions(req.path) ? next() : api(req, res, next)));
+  // Operational endpoints; their paths never overlap the API's, so they can come after it.
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    try {
+      await db.raw('SELECT 1');
+      const pending = await pendingMigrations(db);
+      if (pending.length > 0) return sendProblem(res, unavailable(`${pending.length} database migration(s) not applied.`));
+      res.json({ status: 'ready' });
+    } catch {
+      sendProblem(res, unavailable('The database is not reachable.'));
+    }
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.setHeader('Content-Type', metrics.registry.contentType);
+    res.end(await metrics.registry.metrics());
+  });
+
   options.extraRoutes?.(app, services);
   app.use('/api/v1', (req, res, next) => (underSessions(req.path) ? api(req, res, next) : next()));
   app.use(unknownRoute);

@@ -156,18 +156,7 @@ export async function createTessera(options: TesseraOptions): Promise<Tessera> {
   });
   app.use(jsonBody);
 
-  const api = express.Router();
-  const policy = tokenPolicy(patMaxDays);
-  const baseDocument = openApiDocument({ patMaxDays });
-  const document = options.extendOpenApi ? options.extendOpenApi(baseDocument) : baseDocument;
-  api.get('/token-policy', (_req, res) => {
-    res.json(policy);
-  });
-  api.get('/openapi.json', (_req, res) => {
-    res.json(document);
-  });
-  api.use(auth);
-  api.get('/me', (_req, res) => {
+  const me = (_req: Request, res: Response): void => {
     const principal = principalOf(res);
     const authenticatedBy = {
       type: principal.credentialType,
@@ -181,7 +170,20 @@ export async function createTessera(options: TesseraOptions): Promise<Tessera> {
       const account = principal.serviceAccount as { id: string; name: string };
       sendJson(res, { id: account.id, email: null, name: account.name, teams: [], service_account: account, authenticated_by: authenticatedBy });
     }
+  };
+
+  const api = express.Router();
+  const policy = tokenPolicy(patMaxDays);
+  const baseDocument = openApiDocument({ patMaxDays });
+  const document = options.extendOpenApi ? options.extendOpenApi(baseDocument) : baseDocument;
+  api.get('/token-policy', (_req, res) => {
+    res.json(policy);
   });
+  api.get('/openapi.json', (_req, res) => {
+    res.json(document);
+  });
+  api.use(auth);
+  api.get('/me', me);
   api.use(personalTokenRoutes(context));
   api.use(userRoutes(context));
   api.use(teamRoutes(context));
@@ -194,6 +196,10 @@ export async function createTessera(options: TesseraOptions): Promise<Tessera> {
   // (sessions, web page). The one exception is the session endpoints: they live under /api/v1
   // but must be reached before the API's authentication, so requests for them go through the
   // API router only after extraRoutes, exactly as when all of /api/v1 was mounted there.
+  // The hottest endpoint gets an app-level route: the same authentication and handler as inside
+  // the API router, without entering it. The router keeps its own /me so that everything else
+  // (other methods, OPTIONS) is answered there exactly as before.
+  app.get('/api/v1/me', auth, me);
   app.use('/api/v1', (req, res, next) => (underSessions(req.path) ? next() : api(req, res, next)));
   // Operational endpoints; their paths never overlap the API's, so they can come after it.
   app.get('/healthz', (_req, res) => {

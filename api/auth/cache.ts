@@ -1,5 +1,5 @@
-// In-process cache of verified credentials, keyed by the HMAC of the secret, so a request with a
-// known token costs no database round trip. Correctness rules:
+// In-process cache of verified credentials, keyed by a digest of the secret (cacheKeyOf in
+// authenticator.ts), so a request with a known token costs no database round trip. Correctness rules:
 // - entries live at most `maxAgeMs` (< 1 s): a missed notification cannot keep a revoked token
 //   alive longer than that;
 // - every invalidation bumps a generation; a lookup that started before an invalidation does not

@@ -170,7 +170,7 @@ export interface ConfigureRequest extends CallContext {
 }
 
 export interface ProviderDefinition<P = unknown> {
-  /** The provider type name (`tessera`), used in logs. */
+  /** The provider type name (e.g. `aws`), used in logs. */
   typeName: string;
   /** The provider block's schema; use `defineSchema({})` when it has no settings. */
   schema: Schema;

@@ -36,7 +36,7 @@ describe.each(['in-process', 'process'] as const)('startTestApi (%s)', (mode) =>
   });
 
   it('rejects an unknown token with 401', async () => {
-    expect((await me(api, 'tspat_000000000000000000000000000000000000')).status).toBe(401);
+    expect((await me(api, `tspat_${'0'.repeat(36)}`)).status).toBe(401);
   });
 });
 

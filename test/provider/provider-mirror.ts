@@ -4,11 +4,11 @@
  * the sources, published with an atomic rename so concurrent builders never see half a mirror.
  * Installation goes through scripts/provider-packaging.ts, the same code as provider:install.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { ADDRESSES, buildProvider, installProvider, REPO_ROOT } from '../../scripts/provider-packaging';
+import { sourceHash } from '../support/source-hash';
 import { PROVIDER_VERSION } from '../../provider/tessera/version';
 
 export interface ProviderMirror {
@@ -20,24 +20,12 @@ export interface ProviderMirror {
   h1: string;
 }
 
-function sourceFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const entry of readdirSync(dir)) {
-    const full = join(dir, entry);
-    if (statSync(full).isDirectory()) {
-      if (entry !== 'fixtures' && entry !== 'example') out.push(...sourceFiles(full));
-    } else if (/\.(ts|json|proto)$/.test(entry) && !entry.endsWith('.test.ts')) out.push(full);
-  }
-  return out.sort();
-}
-
-function sourceHash(): string {
-  const hash = createHash('sha256').update(process.execPath).update(PROVIDER_VERSION);
-  const roots = ['provider/protocol', 'provider/tessera', 'provider/resources'].map((d) => join(REPO_ROOT, d));
-  for (const file of [...roots.flatMap(sourceFiles), join(REPO_ROOT, 'scripts/provider-packaging.ts')]) {
-    hash.update(relative(REPO_ROOT, file)).update('\0').update(readFileSync(file)).update('\0');
-  }
-  return hash.digest('hex').slice(0, 16);
+function buildKey(): string {
+  return sourceHash(REPO_ROOT, {
+    paths: ['provider/protocol', 'provider/tessera', 'provider/resources', 'scripts/provider-packaging.ts'],
+    skipDirs: ['fixtures', 'example'],
+    salt: [process.execPath, PROVIDER_VERSION],
+  });
 }
 
 /** Builds of other source versions older than a day: nobody runs them any more. */
@@ -52,7 +40,7 @@ function pruneOldBuilds(root: string): void {
 
 export async function providerMirror(): Promise<ProviderMirror> {
   const root = join(tmpdir(), 'tessera-provider-tests');
-  const key = sourceHash();
+  const key = buildKey();
   const finalDir = join(root, key);
   const describe = (dir: string, h1: string): ProviderMirror => ({
     mirrorDir: join(dir, 'mirror'),

@@ -3,11 +3,11 @@
  * it between test files and jest workers (a cache directory keyed by a hash of the sources,
  * published with an atomic rename so concurrent builders never see half a mirror).
  */
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { bundleProvider, computeH1Hash, writeMirrorPackage, type Launcher } from '../../../provider/protocol';
+import { sourceHash } from '../../support/source-hash';
 
 export const REPO_ROOT = resolve(__dirname, '../../..');
 export const TPT_NAMESPACE = 'test';
@@ -23,34 +23,23 @@ export interface TestProviderMirror {
   h1: string;
 }
 
-function sourceFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const entry of readdirSync(dir)) {
-    const full = join(dir, entry);
-    if (statSync(full).isDirectory()) {
-      if (entry !== 'fixtures') out.push(...sourceFiles(full));
-    } else if (/\.(ts|json|proto)$/.test(entry) && !entry.endsWith('.test.ts')) out.push(full);
-  }
-  return out.sort();
-}
-
 export interface MirrorVariant {
   launcher?: Launcher;
   codeCache?: boolean;
 }
 
-function sourceHash(launcher: Launcher, codeCache: boolean): string {
-  const hash = createHash('sha256').update(`${launcher}/${codeCache}`).update(process.execPath);
-  for (const file of [...sourceFiles(join(REPO_ROOT, 'provider/protocol')), ...sourceFiles(join(REPO_ROOT, 'test/protocol/test-provider'))]) {
-    hash.update(relative(REPO_ROOT, file)).update('\0').update(readFileSync(file)).update('\0');
-  }
-  return hash.digest('hex').slice(0, 16);
+function buildKey(launcher: Launcher, codeCache: boolean): string {
+  return sourceHash(REPO_ROOT, {
+    paths: ['provider/protocol', 'test/protocol/test-provider'],
+    skipDirs: ['fixtures'],
+    salt: [`${launcher}/${codeCache}`, process.execPath],
+  });
 }
 
 export async function testProviderMirror(variant: MirrorVariant = {}): Promise<TestProviderMirror> {
   const { launcher = 'sh-exec', codeCache = true } = variant;
   const root = join(tmpdir(), 'tessera-protocol-tests');
-  const key = sourceHash(launcher, codeCache);
+  const key = buildKey(launcher, codeCache);
   const finalDir = join(root, key);
   const describe = async (dir: string): Promise<TestProviderMirror> => {
     const packageDir = join(dir, 'mirror', 'registry.terraform.io', TPT_NAMESPACE, TPT_TYPE, TPT_VERSION, 'linux_amd64');

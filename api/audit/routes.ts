@@ -13,19 +13,8 @@ const filterSchema = z.object({
   token_id: z.string().regex(uuidPattern, { error: 'must be a UUID' }).optional(),
 });
 
-export interface AuditEventView {
-  id: string;
-  occurred_at: string;
-  action: string;
-  outcome: 'success' | 'failure';
-  actor_user_id: string | null;
-  actor_service_account_id: string | null;
-  token_id: string | null;
-  target_type: string | null;
-  target_id: string | null;
-  source_ip: string | null;
-  details: Record<string, unknown>;
-}
+/** A stored event as the API shows it: the row with its time as RFC 3339 text. */
+export type AuditEventView = Omit<AuditEventRow, 'occurred_at'> & { occurred_at: string };
 
 function toView(row: AuditEventRow): AuditEventView {
   return { ...row, id: String(row.id), occurred_at: row.occurred_at.toISOString() };

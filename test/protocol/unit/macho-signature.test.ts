@@ -247,6 +247,24 @@ describe.each(TARGETS)('$arch ($spec)', ({ arch, spec }) => {
 
     const appended = Buffer.concat([signed, Buffer.alloc(16)]);
     expect(verifyMachOSignature(appended).problems).toContainEqual(expect.stringContaining('must be the last thing in the file'));
+
+    // A codeLimit short of the signature leaves bytes unhashed.
+    const cdAt = (lc?.dataoff ?? 0) + signed.readUInt32BE((lc?.dataoff ?? 0) + 16);
+    const shortLimit = Buffer.from(signed);
+    shortLimit.writeUInt32BE(signed.readUInt32BE(cdAt + 32) - 4096, cdAt + 32);
+    const limitProblems = verifyMachOSignature(shortLimit).problems;
+    expect(limitProblems).toContainEqual(expect.stringMatching(/codeLimit \d+ is not the signature's offset/));
+    expect(limitProblems).toContainEqual(expect.stringMatching(/code slots, but codeLimit/));
+
+    // __LINKEDIT that stops short of the signature (a load command: page 0 changes as well).
+    const linkedit = objdump(signed).segments.get('__LINKEDIT');
+    const linkeditCommand = signed.indexOf(Buffer.from('__LINKEDIT\0', 'latin1')) - 8;
+    expect(signed.readBigUInt64LE(linkeditCommand + 48)).toBe(BigInt(linkedit?.filesize ?? -1));
+    const shortLinkedit = Buffer.from(signed);
+    shortLinkedit.writeBigUInt64LE(BigInt((linkedit?.filesize ?? 0) - 16), linkeditCommand + 48);
+    const problems = verifyMachOSignature(shortLinkedit).problems;
+    expect(problems).toContainEqual(expect.stringContaining('is not inside __LINKEDIT'));
+    expect(problems).toContainEqual(expect.stringContaining('page hashes do not match the file (first: page 0,'));
   });
 
   test('signing is deterministic, and re-signing an ad-hoc signed binary works', () => {
@@ -310,6 +328,11 @@ describe('refusals', () => {
     expect(() => adhocSignMachO(trailing, 'node')).toThrow(/7 bytes follow __LINKEDIT/);
     const truncated = thin.subarray(0, thin.length - 100);
     expect(() => adhocSignMachO(truncated, 'node')).toThrow(MachOSignError);
+
+    // Adding LC_CODE_SIGNATURE needs 16 free bytes after the load commands.
+    const crowded = stripped(thin);
+    crowded[32 + crowded.readUInt32LE(20) + 3] = 1;
+    expect(() => adhocSignMachO(crowded, 'node')).toThrow(/space after the load commands is not empty/);
 
     expect(verifyMachOSignature(fat).problems).toEqual([expect.stringContaining('not a thin little-endian 64-bit Mach-O')]);
     expect(verifyMachOSignature(Buffer.alloc(3)).ok).toBe(false);

@@ -71,3 +71,4 @@ export { createServerCertificate } from './plugin/certificate';
 export { bundleProvider, type BundleOptions, type BundleResult } from './packaging/bundle';
 export { currentPlatform, writeMirrorPackage, type Launcher, type MirrorPackage, type MirrorPackageOptions } from './packaging/mirror';
 export { computeH1Hash } from './packaging/h1-hash';
+export { adhocSignMachO, MachOSignError, verifyMachOSignature, type CodeDirectoryInfo, type MachOSignatureReport } from './packaging/macho';

@@ -12,7 +12,8 @@ const path = require('node:path');
 const UNIT = [
   '/provider/protocol/.*\\.test\\.ts$',
   '/provider/tessera/[^/]*\\.test\\.ts$',
-  '/test/protocol/unit/(?!packaging)[^/]*\\.test\\.ts$',
+  // packaging builds mirrors and macho-signature fetches Node's darwin binaries with npm.
+  '/test/protocol/unit/(?!packaging|macho-signature)[^/]*\\.test\\.ts$',
   '/test/api/(auth-units|secret)\\.test\\.ts$',
   '/test/provider/docs\\.test\\.ts$',
 ];

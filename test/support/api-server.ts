@@ -47,6 +47,11 @@ export interface TestApi {
   adminToken: string;
   /** Creates a user (optionally in a team) with a personal access token, straight in the database. */
   createUserWithToken(input?: TestUserInput): Promise<TestUser>;
+  /**
+   * In-process only: stops the API and starts it again on the same database, key and port with
+   * other settings, as an operator restarting it with a changed environment would.
+   */
+  restart(options: Pick<TestApiOptions, 'patMaxDays'>): Promise<void>;
   /** Stops the API, then drops its database. */
   stop(): Promise<void>;
 }
@@ -77,17 +82,28 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
     if (adminToken === null) throw new Error('a fresh test database already had users');
 
     let baseUrl: string;
+    let restartServer: (patMaxDays: number | undefined) => Promise<void> = async () => {
+      throw new Error('startTestApi: restart applies to mode "in-process" only');
+    };
     if ((options.mode ?? 'in-process') === 'in-process') {
-      const tessera = await createTessera({
-        databaseUrl: database.url,
-        serverKey,
-        clock: options.clock,
-        logger: options.logger ?? pino({ level: 'silent' }),
-        patMaxDays: options.patMaxDays,
-        authFailureLimit: options.authFailureLimit ?? 1000,
-      });
-      stopServer = () => tessera.close();
-      baseUrl = (await tessera.listen(0, '127.0.0.1')).url;
+      const startInProcess = async (patMaxDays: number | undefined, port: number): Promise<string> => {
+        const tessera = await createTessera({
+          databaseUrl: database.url,
+          serverKey,
+          clock: options.clock,
+          logger: options.logger ?? pino({ level: 'silent' }),
+          patMaxDays,
+          authFailureLimit: options.authFailureLimit ?? 1000,
+        });
+        stopServer = () => tessera.close();
+        return (await tessera.listen(port, '127.0.0.1')).url;
+      };
+      baseUrl = await startInProcess(options.patMaxDays, 0);
+      const port = Number(new URL(baseUrl).port);
+      restartServer = async (patMaxDays) => {
+        await stopServer();
+        await startInProcess(patMaxDays, port);
+      };
     } else {
       if (options.clock !== undefined || options.logger !== undefined) {
         throw new Error('startTestApi: clock and logger apply to mode "in-process" only');
@@ -110,6 +126,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
         const token = await createPersonalTokenForEmail(adminOptions, { email, days: input.days ?? 30, name: 'test token' });
         return { id: user.id, email, token: token.token, tokenId: token.id };
       },
+      restart: (next) => restartServer(next.patMaxDays),
       async stop() {
         try {
           await stopServer();

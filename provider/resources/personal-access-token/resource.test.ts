@@ -106,7 +106,8 @@ describe('tessera_personal_access_token with the real terraform CLI', () => {
     expect(plan.stdout).toContain('No changes.');
     const out = unwrap(plan.stdout + plan.stderr);
     const short = await stateOf(SHORT);
-    expect(out).toContain('Warning: Personal access token expires in 4 days');
+    // Created with 5 days a moment ago: 4 days and 23 hours (and some minutes) remain.
+    expect(out).toContain('Warning: Personal access token expires in 4 days, 23 hours');
     expect(out).toContain(`with ${SHORT}`);
     expect(out).toContain(`expires at ${short.expires_at as string}`);
     expect(out).not.toContain(`with ${DEPLOY}`);
@@ -118,7 +119,7 @@ describe('tessera_personal_access_token with the real terraform CLI', () => {
     const plan = await tf.plan();
     expect(plan.changes).toBe(true);
     const out = unwrap(plan.stdout + plan.stderr);
-    expect(out).toContain('Warning: Personal access token revoked outside Terraform');
+    expect(out).toContain('Warning: Personal access token no longer active');
     expect(out).toContain(`(id ${before.id as string}) no longer exists`);
     expect(out).toContain(`${DEPLOY} has been deleted`);
     expect(out).toContain(`${DEPLOY} will be created`);
@@ -145,7 +146,7 @@ describe('tessera_personal_access_token with the real terraform CLI', () => {
     const out = unwrap(plan.stdout + plan.stderr);
     expect(out).toContain('Warning: Personal access token expired');
     expect(out).toContain(`(id ${before.id as string}) expired at ${before.expires_at as string}`);
-    expect(out).not.toContain('revoked outside Terraform');
+    expect(out).not.toContain('no longer active');
     await tf.apply();
     expect((await stateOf(DEPLOY)).id).not.toBe(before.id);
   });

@@ -169,6 +169,29 @@ export interface ConfigureRequest extends CallContext {
   clientCapabilities: ClientCapabilities;
 }
 
+/** Why the provider is being stopped; see `ProviderDefinition.onStop`. */
+export type StopReason =
+  /** The CLI called StopProvider (e.g. Ctrl-C): in-flight calls are being cancelled. */
+  | 'stop-provider'
+  /** The CLI called the go-plugin controller's Shutdown: the process ends right after. */
+  | 'shutdown'
+  /** The process received SIGTERM. */
+  | 'signal'
+  /** The CLI that started the process is gone. */
+  | 'parent-exited';
+
+export interface StopRequest<P> {
+  /** What `configure` returned. */
+  provider: P;
+  reason: StopReason;
+  log: Logger;
+  /**
+   * Aborted when the time left before the process is ended has run out (go-plugin kills a
+   * provider 2 s after Shutdown). Not the StopProvider signal: that is already aborted.
+   */
+  signal: AbortSignal;
+}
+
 export interface ProviderDefinition<P = unknown> {
   /** The provider type name (e.g. `aws`), used in logs. */
   typeName: string;
@@ -182,6 +205,14 @@ export interface ProviderDefinition<P = unknown> {
   ephemeralResources?: ReadonlyArray<EphemeralDefinition<P>>;
   /** Ask the CLI to call PlanResourceChange for destroys too (modifyPlan sees `planned: null`). */
   planDestroy?: boolean;
+  /**
+   * Runs when the CLI stops the provider and again before the process ends (Shutdown, SIGTERM,
+   * parent gone), once the provider is configured: the place to undo what must not outlive the
+   * run, because the CLI does not always close what it opened (it skips closing an ephemeral
+   * resource when something downstream of it failed). Bounded by `signal`; may run more than
+   * once, so it must be idempotent. Nothing runs on SIGKILL.
+   */
+  onStop?(req: StopRequest<P>): void | Promise<void>;
 }
 
 /** Identity helpers that only fix the generic parameter, for readable definitions. */

@@ -90,6 +90,14 @@ export class TesseraClient {
     return new TesseraClient({ ...this.options, signal: combined, logger: logger ?? this.options.logger });
   }
 
+  /**
+   * The same client cancelled only by `signal`, not by StopProvider: for clean-up that must
+   * still run while the provider is being stopped. One retry at most: time is short then.
+   */
+  detached(signal: AbortSignal, logger?: ClientLogger): TesseraClient {
+    return new TesseraClient({ ...this.options, signal, retry: { ...this.options.retry, maxRetries: 1 }, logger: logger ?? this.options.logger });
+  }
+
   async getMe(): Promise<Me> {
     return this.parse('GET', '/api/v1/me', meSchema, await this.expectOk({ method: 'GET', path: '/api/v1/me' }));
   }

@@ -3,6 +3,7 @@
 import { DiagnosticError, error } from '../protocol/diagnostics';
 import type { Logger } from '../protocol/logging/logger';
 import type { TesseraClient } from './client';
+import type { OpenEphemeralTokens } from './ephemeral-tokens';
 
 /** The server's bounds for `expiration_days`, or the contract's fallback when unknown. */
 export interface ExpirationPolicy {
@@ -17,6 +18,8 @@ export interface TesseraProviderContext {
   /** Undefined while the provider configuration holds values not known until apply. */
   client: TesseraClient | undefined;
   policy: ExpirationPolicy;
+  /** Ephemeral tokens opened by this process and not closed yet (revoked on stop). */
+  ephemeralTokens: OpenEphemeralTokens;
 }
 
 /** The configured client for one call: cancelled by that call's signal, logging with its logger. */

@@ -9,6 +9,7 @@ import { personalAccessTokenResource } from '../resources/personal-access-token/
 import { personalAccessTokensDataSource } from '../resources/personal-access-tokens/data-source';
 import { TesseraClient } from './client';
 import { configString } from './config-values';
+import { OpenEphemeralTokens } from './ephemeral-tokens';
 import { TesseraApiError, TesseraConnectionError, TesseraTimeoutError } from './errors';
 import { FALLBACK_EXPIRATION_POLICY, type ExpirationPolicy, type TesseraProviderContext } from './provider-context';
 import { ENDPOINT_VARIABLE, resolveSettings, TOKEN_VARIABLE, validateConfiguredSettings, type ProviderSettings } from './settings';
@@ -50,7 +51,7 @@ export const tesseraProvider = defineProvider<TesseraProviderContext>({
     );
     if ('unknown' in resolved) {
       req.log.info('provider configuration not known yet; API calls wait for apply');
-      return { client: undefined, policy: FALLBACK_EXPIRATION_POLICY };
+      return { client: undefined, policy: FALLBACK_EXPIRATION_POLICY, ephemeralTokens: new OpenEphemeralTokens() };
     }
     if ('problems' in resolved) {
       throw new DiagnosticError(resolved.problems.map((p) => error(p.summary, p.detail, path(p.attribute))));
@@ -75,7 +76,14 @@ export const tesseraProvider = defineProvider<TesseraProviderContext>({
       fetchPolicy(client, req),
     ]);
     if (identity !== undefined) throw new DiagnosticError(configureDiagnostics(identity, settings, req));
-    return { client, policy };
+    return { client, policy, ephemeralTokens: new OpenEphemeralTokens() };
+  },
+
+  // Terraform does not close an ephemeral token when something downstream of it failed; revoke
+  // what is still open before this process goes away.
+  async onStop({ provider, signal, log }) {
+    if (!provider.client) return;
+    await provider.ephemeralTokens.revokeAll(provider.client.detached(signal, log), log);
   },
 
   resources: [personalAccessTokenResource],

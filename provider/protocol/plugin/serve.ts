@@ -2,7 +2,8 @@
  * Starts a provider the way go-plugin clients (Terraform, OpenTofu) expect: cookie check,
  * gRPC server on a unix socket (TCP fallback), AutoMTLS when the client sent its certificate,
  * the handshake line as the only stdout output, the controller/stdio/broker/health services,
- * and a prompt exit after Shutdown, when the parent dies, or never on SIGINT.
+ * and a prompt exit after Shutdown, on SIGTERM, when the parent dies, or never on SIGINT. Before
+ * exiting, the provider's onStop hook gets a bounded moment to clean up.
  *
  * Start-up order is chosen for speed (the CLI starts a provider 2–5 times per command): only
  * grpc-js, the certificate and the socket come before the handshake line; the protocol
@@ -15,7 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ProviderDefinition } from '../definition';
+import type { ProviderDefinition, StopReason } from '../definition';
 import { createLogger, levelFromEnv, type Logger } from '../logging/logger';
 import { createServerCertificate, handshakeCertificateField } from './certificate';
 import { checkLaunchEnvironment, handshakeLine } from './handshake';
@@ -72,15 +73,21 @@ export async function serveProvider<P>(
   });
   const openStreams: OpenStreams = new Set();
   let exiting = false;
+  // Set once the protocol service exists: runs the provider's onStop hook, bounded.
+  let release: (reason: StopReason) => Promise<void> = async () => undefined;
 
-  const shutdown = (): void => {
+  const shutdown = (reason: StopReason = 'shutdown'): void => {
     if (exiting) return;
     exiting = true;
     stop.abort();
-    for (const stream of openStreams) stream.end();
-    server.forceShutdown();
-    process.exit(0);
+    void release(reason).finally(() => {
+      for (const stream of openStreams) stream.end();
+      server.forceShutdown();
+      process.exit(0);
+    });
   };
+  // A supervisor's polite "stop now": clean up like Shutdown, then exit.
+  process.on('SIGTERM', () => shutdown('signal'));
 
   const clientCert = env.PLUGIN_CLIENT_CERT ?? '';
   let credentials: grpc.ServerCredentials;
@@ -128,18 +135,18 @@ export async function serveProvider<P>(
 
   writeSync(1, handshakeLine(network, address, certificateField));
   // Still the same synchronous turn as the write: the CLI cannot have sent a call yet.
-  addProtocolServices(server, loadDefinition(provider), { log, stop, openStreams, shutdown });
+  release = addProtocolServices(server, loadDefinition(provider), { log, stop, openStreams, shutdown });
   log.debug('Provider serving', { network, address, tls: certificateField !== '' });
 
   // If the CLI dies without Shutdown (SIGKILL, crash), do not linger as an orphan.
   setInterval(() => {
     if (process.ppid !== parent) {
       log.warn('Parent process exited; shutting down');
-      shutdown();
+      shutdown('parent-exited');
     }
   }, 500).unref();
 
-  return { network, address, shutdown };
+  return { network, address, shutdown: () => shutdown('shutdown') };
 }
 
 type OpenStreams = Set<grpc.ServerWritableStream<unknown, unknown> | grpc.ServerDuplexStream<unknown, unknown>>;
@@ -157,17 +164,18 @@ interface ServiceContext {
   log: Logger;
   stop: AbortController;
   openStreams: OpenStreams;
-  shutdown(): void;
+  shutdown(reason: StopReason): void;
 }
 
-function addProtocolServices<P>(server: grpc.Server, definition: ProviderDefinition<P>, context: ServiceContext): void {
+/** Adds the services; returns the bounded onStop runner for the shutdown paths. */
+function addProtocolServices<P>(server: grpc.Server, definition: ProviderDefinition<P>, context: ServiceContext): (reason: StopReason) => Promise<void> {
   const { log, stop, openStreams, shutdown } = context;
   // Required here, not imported: a bundler then evaluates these modules (protobufjs, the
   // descriptors, cty, planning) after the handshake line instead of before it.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { loadProtocolServices } = require('../proto/load') as typeof import('../proto/load');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { ProviderService } = require('../server/provider-service') as typeof import('../server/provider-service');
+  const { ProviderService, RELEASE_GRACE_MS } = require('../server/provider-service') as typeof import('../server/provider-service');
   const service = new ProviderService(definition, {
     log,
     stopSignal: stop.signal,
@@ -182,7 +190,7 @@ function addProtocolServices<P>(server: grpc.Server, definition: ProviderDefinit
     Shutdown: (_call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
       callback(null, {});
       // Let the reply flush before the process goes away.
-      setTimeout(shutdown, 5);
+      setTimeout(() => shutdown('shutdown'), 5);
     },
   });
   server.addService(services.stdio, {
@@ -203,4 +211,5 @@ function addProtocolServices<P>(server: grpc.Server, definition: ProviderDefinit
   server.addService(services.health, {
     Check: (_call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => callback(null, { status: 1 }),
   });
+  return (reason) => service.release(reason, AbortSignal.timeout(RELEASE_GRACE_MS));
 }

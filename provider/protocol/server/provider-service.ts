@@ -13,6 +13,7 @@ import type {
   EphemeralDefinition,
   ProviderDefinition,
   ResourceDefinition,
+  StopReason,
 } from '../definition';
 import type { Logger } from '../logging/logger';
 import { defaultPlan } from '../plan/planner';
@@ -56,6 +57,9 @@ function timestamp(date: Date): ProtoTimestamp {
   const ms = date.getTime();
   return { seconds: String(Math.floor(ms / 1000)), nanos: (ms % 1000) * 1e6 };
 }
+
+/** go-plugin kills a provider 2 s after Shutdown; onStop must be done well before that. */
+export const RELEASE_GRACE_MS = 1_500;
 
 export interface ProviderServiceOptions {
   log: Logger;
@@ -115,6 +119,7 @@ export class ProviderService<P> {
       CallFunction: async () => ({ error: { text: 'This provider defines no functions.' } }),
       StopProvider: async () => {
         this.options.onStop();
+        await this.release('stop-provider', AbortSignal.timeout(RELEASE_GRACE_MS));
         return { Error: '' };
       },
     };
@@ -140,6 +145,35 @@ export class ProviderService<P> {
       };
     }
     return impl;
+  }
+
+  /**
+   * Runs the definition's onStop hook with the configured provider value, if configuration
+   * succeeded; resolves when the hook is done or `signal` aborts, and never rejects.
+   */
+  async release(reason: StopReason, signal: AbortSignal): Promise<void> {
+    const hook = this.definition.onStop;
+    if (!hook || !this.configured) return;
+    const log = this.options.log.with({ tf_rpc: 'onStop', stop_reason: reason });
+    const run = (async () => {
+      let provider: P;
+      try {
+        provider = await this.configured!;
+      } catch {
+        return; // never configured: nothing was opened
+      }
+      await hook.call(this.definition, { provider, reason, log, signal });
+    })();
+    const timedOut = new Promise<void>((resolve) => {
+      if (signal.aborted) resolve();
+      signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    try {
+      await Promise.race([run, timedOut]);
+    } catch (err) {
+      log.warn('onStop failed', { error: err instanceof Error ? err.message : String(err) });
+    }
+    run.catch(() => undefined);
   }
 
   private secretNamesFor(rpc: string, typeName: string | undefined): string[] {

@@ -1,5 +1,6 @@
 // Ephemeral resource `tessera_personal_access_token`: a token that lives for one Terraform run.
-// Open creates it; Close revokes it using the id kept in the run's private data. The secret is
+// Open creates it; Close revokes it using the id kept in the run's private data, and the
+// provider's onStop revokes any that Terraform did not close. The secret is
 // returned to the CLI only as an ephemeral value, which never reaches state or plan files.
 import { defineEphemeralResource } from '../../protocol/definition';
 import { DiagnosticError, error } from '../../protocol/diagnostics';
@@ -10,7 +11,6 @@ import { requireClient, type TesseraProviderContext } from '../../tessera/provid
 import { checkExpirationDays, checkName } from '../shared/token-rules';
 
 export const TYPE_NAME = 'tessera_personal_access_token';
-export const DEFAULT_EXPIRATION_DAYS = 1;
 
 export const personalAccessTokenEphemeralSchema = defineSchema({
   description:
@@ -21,7 +21,8 @@ export const personalAccessTokenEphemeralSchema = defineSchema({
       type: 'number',
       optional: true,
       computed: true,
-      description: `Lifetime in whole days, within the server's token policy; defaults to ${DEFAULT_EXPIRATION_DAYS}. The token is revoked at the end of the run anyway; this bounds its life if the run is killed.`,
+      description:
+        "Lifetime in whole days, within the server's token policy. Defaults to the shortest lifetime the policy allows (`min_expiration_days` of `GET /api/v1/token-policy`, 1 day unless the operator changed it). The token is revoked when the run closes it, and also when the provider is stopped or shut down (Terraform does not close ephemeral resources downstream of a failure); this lifetime bounds only what a killed run leaves: if the provider process is killed outright (SIGKILL, out of memory, power loss), nothing can revoke the token and it stays valid until it expires. A value above the minimum is honoured but only lengthens that exposure.",
     },
     id: { type: 'string', computed: true, description: "The token's API id." },
     token: { type: 'string', computed: true, sensitive: true, description: 'The secret (`tspat_…`), valid until the run ends.' },
@@ -49,12 +50,14 @@ export const personalAccessTokenEphemeral = defineEphemeralResource<TesseraProvi
     checkExpirationDays(config.expiration_days, diagnostics, provider.policy);
     diagnostics.throwIfErrors();
     const name = configString(config.name);
-    const days = configNumber(config.expiration_days) ?? DEFAULT_EXPIRATION_DAYS;
+    // The shortest life the policy allows: it bounds a token that a killed run cannot revoke.
+    const days = configNumber(config.expiration_days) ?? provider.policy.min;
     if (typeof name !== 'string') throw new DiagnosticError(error('Token name not known', 'name must be known when the token is opened.'));
     const client = requireClient(provider, { signal, log });
     try {
       const created = await client.createPersonalAccessToken({ name, expiration_days: days });
       log.redact(created.token);
+      provider.ephemeralTokens.opened(created.id);
       privateState.setJson({ id: created.id } satisfies EphemeralPrivate);
       log.info('opened ephemeral personal access token', { id: created.id, token_hint: created.token_hint });
       return {
@@ -78,6 +81,10 @@ export const personalAccessTokenEphemeral = defineEphemeralResource<TesseraProvi
   async close({ provider, signal, log, private: privateState }) {
     const saved = privateState.getJson<EphemeralPrivate>();
     if (!saved) return;
+    if (!provider.ephemeralTokens.closing(saved.id)) {
+      log.info('ephemeral token already revoked when the provider was stopped', { id: saved.id });
+      return;
+    }
     const client = requireClient(provider, { signal, log });
     try {
       const revoked = await client.revokePersonalAccessToken(saved.id);

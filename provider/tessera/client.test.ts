@@ -180,7 +180,7 @@ describe('TesseraClient', () => {
     const client = new TesseraClient({ endpoint: url, token: secret, retry: { ...fastRetry, maxRetries: 1 } });
     const failure = await client.getMe().catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(TesseraConnectionError);
-    expect((failure as Error).message).toBe(`cannot reach the Tessera API at ${url}: connection refused`);
+    expect((failure as Error).message).toMatch(new RegExp(`^cannot reach the Tessera API at ${url}: connection refused \\(2 attempts in \\d+\\.\\d s\\)$`));
   });
 
   it('times out each attempt and reports the timeout', async () => {
@@ -191,6 +191,18 @@ describe('TesseraClient', () => {
     expect(failure).toBeInstanceOf(TesseraTimeoutError);
     expect(api.seen).toHaveLength(2);
     expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it('ends the whole operation at its deadline, retries included, naming attempts and elapsed time', async () => {
+    const api = await serve([() => undefined]); // never answers
+    const client = new TesseraClient({ endpoint: api.url, token: secret, timeoutMs: 400, requestTimeoutMs: 1_000, requestTimeoutLabel: '1s (test)', retry: { ...fastRetry, maxRetries: 10 } });
+    const started = Date.now();
+    const failure = await client.getMe().catch((e: unknown) => e);
+    const elapsed = Date.now() - started;
+    expect(failure).toBeInstanceOf(TesseraTimeoutError);
+    expect((failure as Error).message).toMatch(new RegExp(`^the Tessera API at ${api.url} gave no answer within the request timeout of 1s \\(test\\): [23] attempts in 1\\.\\d s$`));
+    expect(elapsed).toBeGreaterThanOrEqual(950);
+    expect(elapsed).toBeLessThan(1_500);
   });
 
   it('stops at once when the abort signal fires (StopProvider), even while backing off', async () => {

@@ -2,7 +2,10 @@
 // Retries connection failures, 429 and 502/503/504 with capped, jittered exponential backoff
 // (a server's Retry-After is honoured as a floor); creates carry one Idempotency-Key across all
 // their retries so a retried create never leaves an orphan token; every attempt has its own
-// timeout; an outer AbortSignal (StopProvider) cancels the request and any pending sleep.
+// timeout, and one deadline (`request_timeout`) bounds everything one provider operation does,
+// retries and waits included; an outer AbortSignal (StopProvider) cancels the request and any
+// pending sleep. Failures that retrying cannot fix (TLS spoken to a plain-HTTP server, a
+// certificate the client does not trust) end at once.
 import { randomUUID } from 'node:crypto';
 import type * as z from 'zod/mini';
 import {
@@ -37,8 +40,15 @@ export interface TesseraClientOptions {
   endpoint: string;
   /** The caller's secret; sent as a Bearer token and never anywhere else. */
   token: string;
-  /** Per-attempt timeout. */
+  /** Per-attempt timeout (capped by what is left of the operation's deadline). */
   timeoutMs?: number;
+  /**
+   * Deadline of one operation (this client, or one made by `forCall`): every attempt, retry
+   * and wait of every request together. Default 60 s.
+   */
+  requestTimeoutMs?: number;
+  /** How the deadline is named in errors, e.g. "60s (TESSERA_REQUEST_TIMEOUT)". */
+  requestTimeoutLabel?: string;
   retry?: Partial<RetryPolicy>;
   /** Cancels every request of this client (wired to StopProvider). */
   signal?: AbortSignal;
@@ -62,6 +72,13 @@ interface RawResponse {
 
 const silentLogger: ClientLogger = { debug() {}, warn() {} };
 
+export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
+
+/** One attempt ran out of time; `send` decides whether that ends the operation. */
+class AttemptTimeout extends Error {
+  override readonly name = 'AttemptTimeout';
+}
+
 export class TesseraClient {
   readonly endpoint: string;
   private readonly token: string;
@@ -72,10 +89,16 @@ export class TesseraClient {
   private readonly logger: ClientLogger;
 
   private readonly options: TesseraClientOptions;
+  private readonly startedAt = Date.now();
+  private readonly deadline: number;
+  private readonly deadlineLabel: string;
 
   constructor(options: TesseraClientOptions) {
     this.options = options;
     this.endpoint = options.endpoint.replace(/\/+$/, '');
+    const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    this.deadline = this.startedAt + requestTimeoutMs;
+    this.deadlineLabel = options.requestTimeoutLabel ?? `${Math.round(requestTimeoutMs / 1000)}s`;
     this.token = options.token;
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.retry = { ...defaultRetryPolicy, ...options.retry };
@@ -84,7 +107,10 @@ export class TesseraClient {
     this.logger = options.logger ?? silentLogger;
   }
 
-  /** The same client for one handler: also cancelled by its signal, logging to its logger. */
+  /**
+   * The same client for one handler (one provider operation): also cancelled by its signal,
+   * logging to its logger, with a fresh deadline.
+   */
   forCall(signal: AbortSignal, logger?: ClientLogger): TesseraClient {
     const combined = this.signal ? AbortSignal.any([this.signal, signal]) : signal;
     return new TesseraClient({ ...this.options, signal: combined, logger: logger ?? this.options.logger });
@@ -173,14 +199,32 @@ export class TesseraClient {
     throw new TesseraResponseError(method, path, where);
   }
 
-  /** Sends with retries; returns the final response whatever its status, or throws a transport error. */
+  /**
+   * Sends with retries inside the operation's deadline; returns the final response whatever its
+   * status, or throws a transport error saying how many attempts took how long.
+   */
   private async send(spec: RequestSpec): Promise<RawResponse> {
-    let lastFailure: Error | undefined;
+    let lastFailure: TesseraConnectionError | TesseraTimeoutError | undefined;
+    let lastResponse: RawResponse | undefined;
+    let attempts = 0;
+    const summary = (): { attempts: number; elapsedMs: number } => ({ attempts, elapsedMs: Date.now() - this.startedAt });
+    const outOfTime = (): Error | RawResponse => {
+      if (lastResponse !== undefined && lastFailure === undefined) return lastResponse;
+      if (lastFailure instanceof TesseraConnectionError) return lastFailure.withSummary(summary());
+      return new TesseraTimeoutError(this.endpoint, this.deadlineLabel, summary(), this.timeoutMs);
+    };
     for (let attempt = 0; attempt <= this.retry.maxRetries; attempt += 1) {
       if (this.signal?.aborted) throw new TesseraAbortedError();
+      const remaining = this.deadline - Date.now();
+      if (remaining <= 0) {
+        const result = outOfTime();
+        if (result instanceof Error) throw result;
+        return result;
+      }
       let retryAfterMs: number | undefined;
+      attempts += 1;
       try {
-        const response = await this.attempt(spec);
+        const response = await this.attempt(spec, Math.min(this.timeoutMs, remaining));
         if (!isRetryableStatus(response.status) || attempt === this.retry.maxRetries) {
           return { status: response.status, body: response.body };
         }
@@ -190,20 +234,38 @@ export class TesseraClient {
           return { status: response.status, body: response.body };
         }
         lastFailure = undefined;
+        lastResponse = { status: response.status, body: response.body };
         this.logger.warn('Tessera API asked to retry', { method: spec.method, path: spec.path, status: response.status, attempt: attempt + 1 });
       } catch (error) {
         if (error instanceof TesseraAbortedError) throw error;
-        if (!(error instanceof TesseraConnectionError || error instanceof TesseraTimeoutError)) throw error;
-        lastFailure = error;
+        if (error instanceof AttemptTimeout) {
+          if (Date.now() >= this.deadline) throw new TesseraTimeoutError(this.endpoint, this.deadlineLabel, summary(), this.timeoutMs);
+          lastFailure = new TesseraTimeoutError(this.endpoint, undefined, summary(), this.timeoutMs);
+        } else if (error instanceof TesseraConnectionError) {
+          if (!error.retryable) throw error.withSummary(summary());
+          lastFailure = error;
+        } else {
+          throw error;
+        }
+        lastResponse = undefined;
         if (attempt === this.retry.maxRetries) break;
-        this.logger.warn('Tessera API request failed, retrying', { method: spec.method, path: spec.path, reason: error.message, attempt: attempt + 1 });
+        this.logger.warn('Tessera API request failed, retrying', { method: spec.method, path: spec.path, reason: lastFailure.message, attempt: attempt + 1 });
       }
-      await this.sleep(retryDelayMs(this.retry, attempt, retryAfterMs));
+      const delay = retryDelayMs(this.retry, attempt, retryAfterMs);
+      if (Date.now() + delay >= this.deadline) {
+        // No time left for another attempt: sleeping into the deadline only delays the answer.
+        const result = outOfTime();
+        if (result instanceof Error) throw result;
+        return result;
+      }
+      await this.sleep(delay);
     }
-    throw lastFailure ?? new TesseraConnectionError(this.endpoint, 'no attempt was made');
+    if (lastFailure instanceof TesseraConnectionError) throw lastFailure.withSummary(summary());
+    if (lastFailure instanceof TesseraTimeoutError) throw new TesseraTimeoutError(this.endpoint, undefined, summary(), this.timeoutMs);
+    throw new TesseraConnectionError(this.endpoint, 'no attempt was made', summary());
   }
 
-  private async attempt(spec: RequestSpec): Promise<{ status: number; body: unknown; retryAfter: string | null }> {
+  private async attempt(spec: RequestSpec, timeoutMs: number): Promise<{ status: number; body: unknown; retryAfter: string | null }> {
     const headers: Record<string, string> = {
       Accept: 'application/json, application/problem+json',
       Authorization: `Bearer ${this.token}`,
@@ -212,7 +274,7 @@ export class TesseraClient {
     if (spec.body !== undefined) headers['Content-Type'] = 'application/json';
     if (spec.idempotencyKey !== undefined) headers['Idempotency-Key'] = spec.idempotencyKey;
 
-    const timeout = AbortSignal.timeout(this.timeoutMs);
+    const timeout = AbortSignal.timeout(timeoutMs);
     const signal = this.signal ? AbortSignal.any([this.signal, timeout]) : timeout;
     const started = Date.now();
     let response: Response;
@@ -239,10 +301,9 @@ export class TesseraClient {
   private transportError(error: unknown): Error {
     if (this.signal?.aborted) return new TesseraAbortedError();
     const name = errorField(error, 'name');
-    if (name === 'TimeoutError' || name === 'AbortError') {
-      return new TesseraTimeoutError(this.endpoint, this.timeoutMs);
-    }
-    return new TesseraConnectionError(this.endpoint, describeCause(error));
+    if (name === 'TimeoutError' || name === 'AbortError') return new AttemptTimeout();
+    const cause = describeCause(error, this.endpoint);
+    return new TesseraConnectionError(this.endpoint, cause.reason, undefined, cause.retryable);
   }
 
   private sleep(ms: number): Promise<void> {
@@ -279,8 +340,26 @@ function errorField(error: unknown, key: 'name' | 'code' | 'message' | 'cause'):
   return typeof error === 'object' && error !== null ? (error as Record<string, unknown>)[key] : undefined;
 }
 
+/**
+ * TLS failures retrying cannot fix, in words: the server speaks plain HTTP, or its certificate
+ * is not one this client trusts. Codes from OpenSSL (via Node) and Node's TLS layer.
+ */
+function tlsProblem(code: string, message: string, endpoint: string): string | undefined {
+  if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || code === 'ERR_SSL_HTTP_REQUEST' || /wrong version number|http request/i.test(message)) {
+    return `the server at ${endpoint} answered in plain HTTP, not HTTPS: use http:// in the endpoint, or put TLS in front of the API`;
+  }
+  if (code === 'EPROTO') return `the TLS handshake with ${endpoint} failed (${message || 'protocol error'}): check that the server speaks HTTPS on that port`;
+  const untrusted = ['DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY'];
+  if (untrusted.includes(code)) {
+    return `the server's TLS certificate is not signed by a certificate authority this machine trusts (${code}): add the CA to the system trust store or point SSL_CERT_FILE / NODE_EXTRA_CA_CERTS at it`;
+  }
+  if (code === 'CERT_HAS_EXPIRED') return "the server's TLS certificate has expired";
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return `the server's TLS certificate does not name the host of ${endpoint}`;
+  return undefined;
+}
+
 /** A short human reason from fetch's error chain ("connection refused", a code, …); no URL, no headers. */
-function describeCause(error: unknown): string {
+function describeCause(error: unknown, endpoint: string): { reason: string; retryable: boolean } {
   const codes: Record<string, string> = {
     ECONNREFUSED: 'connection refused',
     ECONNRESET: 'connection reset by the server',
@@ -293,10 +372,15 @@ function describeCause(error: unknown): string {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth += 1) {
     const code = errorField(current, 'code');
-    if (typeof code === 'string') return codes[code] ?? code;
+    if (typeof code === 'string') {
+      const message = errorField(current, 'message');
+      const tls = tlsProblem(code, typeof message === 'string' ? message : '', endpoint);
+      if (tls !== undefined) return { reason: tls, retryable: false };
+      return { reason: codes[code] ?? code, retryable: true };
+    }
     current = errorField(current, 'cause');
   }
   const cause = errorField(error, 'cause');
   const message = errorField(cause, 'message') ?? errorField(error, 'message');
-  return typeof message === 'string' ? message : 'unknown error';
+  return { reason: typeof message === 'string' ? message : 'unknown error', retryable: true };
 }

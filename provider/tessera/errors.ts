@@ -22,25 +22,52 @@ export class TesseraApiError extends Error {
   }
 }
 
+/** How much trying a failure took: attempts made and the real time spent since the operation began. */
+export interface AttemptSummary {
+  attempts: number;
+  elapsedMs: number;
+}
+
+export function describeAttempts(summary: AttemptSummary): string {
+  return `${summary.attempts} attempt${summary.attempts === 1 ? '' : 's'} in ${(summary.elapsedMs / 1000).toFixed(1)} s`;
+}
+
 /** The endpoint could not be reached (refused, reset, DNS, TLS) after every retry. */
 export class TesseraConnectionError extends Error {
   override readonly name = 'TesseraConnectionError';
   constructor(
     readonly endpoint: string,
     readonly reason: string,
+    readonly summary?: AttemptSummary,
+    /** False when retrying cannot help (e.g. https:// against a plain-HTTP server). */
+    readonly retryable: boolean = true,
   ) {
-    super(`cannot reach the Tessera API at ${endpoint}: ${reason}`);
+    super(`cannot reach the Tessera API at ${endpoint}: ${reason}${summary ? ` (${describeAttempts(summary)})` : ''}`);
+  }
+
+  withSummary(summary: AttemptSummary): TesseraConnectionError {
+    return new TesseraConnectionError(this.endpoint, this.reason, summary, this.retryable);
   }
 }
 
-/** One request took longer than the per-request timeout on every attempt. */
+/**
+ * The API gave no answer in time: the operation's deadline (`request_timeout`) passed, or every
+ * attempt ran into the per-attempt timeout.
+ */
 export class TesseraTimeoutError extends Error {
   override readonly name = 'TesseraTimeoutError';
   constructor(
     readonly endpoint: string,
-    readonly timeoutMs: number,
+    /** e.g. "60s (TESSERA_REQUEST_TIMEOUT)"; undefined when the per-attempt timeout ended it. */
+    readonly deadline: string | undefined,
+    readonly summary: AttemptSummary,
+    readonly attemptTimeoutMs: number,
   ) {
-    super(`the Tessera API at ${endpoint} did not answer within ${timeoutMs} ms`);
+    super(
+      deadline !== undefined
+        ? `the Tessera API at ${endpoint} gave no answer within the request timeout of ${deadline}: ${describeAttempts(summary)}`
+        : `the Tessera API at ${endpoint} gave no answer: ${describeAttempts(summary)}, each waiting up to ${Math.round(attemptTimeoutMs / 1000)} s`,
+    );
   }
 }
 

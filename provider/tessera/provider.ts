@@ -32,6 +32,12 @@ export const providerSchema = defineSchema({
       description:
         'A Tessera personal access token (`tspat_…`) the provider authenticates with. Defaults to the `TESSERA_API_TOKEN` environment variable. Tokens the provider creates belong to this token\'s user.',
     },
+    request_timeout: {
+      type: 'string',
+      optional: true,
+      description:
+        'The longest one provider operation (configuring, reading, creating or revoking a token) may spend on the Tessera API, every retry and wait included, as a duration such as `"60s"`, `"2m"` or `"1m30s"` (1s–1h). Defaults to the `TESSERA_REQUEST_TIMEOUT` environment variable, else `"60s"`. Each attempt waits at most 30 s for an answer; failures that retrying cannot fix (e.g. `https://` against a plain-HTTP server) end at once. When the deadline passes, the error names the time spent and the attempts made.',
+    },
   },
 });
 
@@ -40,13 +46,17 @@ export const tesseraProvider = defineProvider<TesseraProviderContext>({
   schema: providerSchema,
 
   validateConfig({ config, diagnostics }) {
-    const problems = validateConfiguredSettings({ endpoint: configString(config.endpoint), api_token: configString(config.api_token) });
+    const problems = validateConfiguredSettings({
+      endpoint: configString(config.endpoint),
+      api_token: configString(config.api_token),
+      request_timeout: configString(config.request_timeout),
+    });
     for (const problem of problems) diagnostics.error(problem.summary, problem.detail, path(problem.attribute));
   },
 
   async configure(req: ConfigureRequest): Promise<TesseraProviderContext> {
     const resolved = resolveSettings(
-      { endpoint: configString(req.config.endpoint), api_token: configString(req.config.api_token) },
+      { endpoint: configString(req.config.endpoint), api_token: configString(req.config.api_token), request_timeout: configString(req.config.request_timeout) },
       process.env,
     );
     if ('unknown' in resolved) {
@@ -61,6 +71,8 @@ export const tesseraProvider = defineProvider<TesseraProviderContext>({
     const client = new TesseraClient({
       endpoint: settings.endpoint,
       token: settings.apiToken,
+      requestTimeoutMs: settings.requestTimeoutMs,
+      requestTimeoutLabel: settings.requestTimeoutLabel,
       signal: req.signal,
       userAgent: `terraform-provider-tessera/${PROVIDER_VERSION} terraform/${req.terraformVersion}`,
       logger: {

@@ -4,19 +4,36 @@
 
 export const ENDPOINT_VARIABLE = 'TESSERA_ENDPOINT';
 export const TOKEN_VARIABLE = 'TESSERA_API_TOKEN';
+export const REQUEST_TIMEOUT_VARIABLE = 'TESSERA_REQUEST_TIMEOUT';
+
+/** Used when neither request_timeout nor TESSERA_REQUEST_TIMEOUT is set. */
+export const DEFAULT_REQUEST_TIMEOUT = '60s';
+const REQUEST_TIMEOUT_MIN_MS = 1_000;
+const REQUEST_TIMEOUT_MAX_MS = 60 * 60_000;
 
 /** A value from configuration: a string, null (not set), or undefined (not known until apply). */
 export type ConfigString = string | null | undefined;
 
 export interface SettingsProblem {
-  attribute: 'endpoint' | 'api_token';
+  attribute: 'endpoint' | 'api_token' | 'request_timeout';
   summary: string;
   detail: string;
 }
 
 export interface ProviderSettings {
+  /** Base URL without trailing slashes or a trailing /api/v1 (the client adds that). */
   endpoint: string;
   apiToken: string;
+  /** Deadline of one provider operation, retries included. */
+  requestTimeoutMs: number;
+  /** The deadline as written and where it came from, for messages: "4s (TESSERA_REQUEST_TIMEOUT)". */
+  requestTimeoutLabel: string;
+}
+
+export interface SettingsInput {
+  endpoint: ConfigString;
+  api_token: ConfigString;
+  request_timeout?: ConfigString;
 }
 
 const TOKEN_SHAPE = /^ts(pat|svc)_[0-9A-Za-z]{36}$/;
@@ -35,6 +52,31 @@ export function endpointProblem(value: string): string | undefined {
   return undefined;
 }
 
+/**
+ * The endpoint as the client wants it: no trailing slash, and no trailing `/api/v1` (people
+ * copy the API's base path from its documentation; the client adds that prefix itself).
+ */
+export function normalizeEndpoint(value: string): string {
+  return value.trim().replace(/\/+$/, '').replace(/\/api\/v1$/, '');
+}
+
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
+
+/**
+ * Parses a duration the way Terraform's `timeouts` blocks write them: "90s", "2m", "1m30s",
+ * "1.5m", "500ms". A bare number is refused: seconds or milliseconds would be a guess.
+ */
+export function parseDuration(value: string): { ms: number } | { problem: string } {
+  const text = value.trim();
+  if (!/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(text)) {
+    return { problem: 'it is not a duration such as "60s", "2m" or "1m30s" (a number followed by ms, s, m or h)' };
+  }
+  let ms = 0;
+  for (const [, amount, , unit] of text.matchAll(/(\d+(\.\d+)?)(ms|s|m|h)/g)) ms += Number(amount) * (DURATION_UNITS[unit ?? 's'] ?? 1_000);
+  if (ms < REQUEST_TIMEOUT_MIN_MS || ms > REQUEST_TIMEOUT_MAX_MS) return { problem: 'it must be between 1s and 1h' };
+  return { ms: Math.round(ms) };
+}
+
 /** Checks a token's shape without revealing it; undefined when it looks like a Tessera secret. */
 export function tokenProblem(value: string): string | undefined {
   if (value.trim() === '') return 'it is empty';
@@ -50,7 +92,7 @@ function sourceOf(configured: ConfigString, variable: string): string {
  * Validate-time check: only values that are set and known are checked, because a value may
  * still come from the environment, or from another resource at apply time.
  */
-export function validateConfiguredSettings(config: { endpoint: ConfigString; api_token: ConfigString }): SettingsProblem[] {
+export function validateConfiguredSettings(config: SettingsInput): SettingsProblem[] {
   const problems: SettingsProblem[] = [];
   if (typeof config.endpoint === 'string') {
     const reason = endpointProblem(config.endpoint);
@@ -59,6 +101,10 @@ export function validateConfiguredSettings(config: { endpoint: ConfigString; api
   if (typeof config.api_token === 'string') {
     const reason = tokenProblem(config.api_token);
     if (reason) problems.push(invalidToken(reason, 'the provider configuration'));
+  }
+  if (typeof config.request_timeout === 'string') {
+    const parsed = parseDuration(config.request_timeout);
+    if ('problem' in parsed) problems.push(invalidRequestTimeout(parsed.problem, 'the provider configuration'));
   }
   return problems;
 }
@@ -69,10 +115,12 @@ export function validateConfiguredSettings(config: { endpoint: ConfigString; api
  * Returns `unknown` when a configured value is not known yet (the caller then defers).
  */
 export function resolveSettings(
-  config: { endpoint: ConfigString; api_token: ConfigString },
+  config: SettingsInput,
   env: Readonly<Record<string, string | undefined>>,
 ): { settings: ProviderSettings } | { unknown: true } | { problems: SettingsProblem[] } {
-  if (config.endpoint === undefined || config.api_token === undefined) return { unknown: true };
+  if (config.endpoint === undefined || config.api_token === undefined || ('request_timeout' in config && config.request_timeout === undefined)) {
+    return { unknown: true };
+  }
   const endpoint = config.endpoint ?? emptyToNull(env[ENDPOINT_VARIABLE]);
   const apiToken = config.api_token ?? emptyToNull(env[TOKEN_VARIABLE]);
   const problems: SettingsProblem[] = [];
@@ -96,8 +144,27 @@ export function resolveSettings(
     const reason = tokenProblem(apiToken);
     if (reason) problems.push(invalidToken(reason, sourceOf(config.api_token, TOKEN_VARIABLE)));
   }
-  if (problems.length > 0 || endpoint === null || apiToken === null) return { problems };
-  return { settings: { endpoint, apiToken: apiToken.trim() } };
+  const configuredTimeout = config.request_timeout ?? null;
+  const timeoutText = configuredTimeout ?? emptyToNull(env[REQUEST_TIMEOUT_VARIABLE]) ?? DEFAULT_REQUEST_TIMEOUT;
+  const timeoutSource =
+    configuredTimeout !== null
+      ? 'request_timeout in the provider configuration'
+      : env[REQUEST_TIMEOUT_VARIABLE]
+        ? REQUEST_TIMEOUT_VARIABLE
+        : `the default; set request_timeout or ${REQUEST_TIMEOUT_VARIABLE} to change it`;
+  const timeout = parseDuration(timeoutText);
+  if ('problem' in timeout) {
+    problems.push(invalidRequestTimeout(timeout.problem, configuredTimeout !== null ? 'the provider configuration' : `the ${REQUEST_TIMEOUT_VARIABLE} environment variable`));
+  }
+  if (problems.length > 0 || endpoint === null || apiToken === null || 'problem' in timeout) return { problems };
+  return {
+    settings: {
+      endpoint: normalizeEndpoint(endpoint),
+      apiToken: apiToken.trim(),
+      requestTimeoutMs: timeout.ms,
+      requestTimeoutLabel: `${timeoutText.trim()} (${timeoutSource})`,
+    },
+  };
 }
 
 function emptyToNull(value: string | undefined): string | null {
@@ -109,6 +176,14 @@ function invalidEndpoint(reason: string, source: string): SettingsProblem {
     attribute: 'endpoint',
     summary: 'Invalid Tessera API endpoint',
     detail: `The endpoint from ${source} cannot be used: ${reason}. Fix "endpoint" in the provider "tessera" block or the ${ENDPOINT_VARIABLE} environment variable.`,
+  };
+}
+
+function invalidRequestTimeout(reason: string, source: string): SettingsProblem {
+  return {
+    attribute: 'request_timeout',
+    summary: 'Invalid request_timeout',
+    detail: `The request_timeout from ${source} cannot be used: ${reason}. Fix "request_timeout" in the provider "tessera" block or the ${REQUEST_TIMEOUT_VARIABLE} environment variable.`,
   };
 }
 

@@ -27,21 +27,36 @@ export function expiresSoon(expiresAt: string, now: number): boolean {
 
 /**
  * Why a token the API no longer returns is gone: its `expires_at` has passed, or somebody
- * revoked it outside Terraform. The API answers 404 for both and never says which.
+ * revoked it (anyone, or a run whose result was not saved). The API answers 404 for both and
+ * never says which.
  */
 export function vanishedBecause(expiresAt: string | null, now: number): 'expired' | 'revoked' {
   const expires = expiresAt === null ? undefined : parseTimestamp(expiresAt);
   return expires !== undefined && expires <= now ? 'expired' : 'revoked';
 }
 
-/** "in 3 days", "in 5 hours", "2 days ago": for warnings a human reads at a glance. */
+/**
+ * "in 4 days, 23 hours", "in 5 hours, 12 minutes", "in 3 days", "2 hours ago": the two largest
+ * units, each rounded down, so the phrase never promises more time than is left and never
+ * hides most of a day ("4 days" for 4 days and 23 hours read as about 4).
+ */
 export function describeFromNow(timestamp: string, now: number): string {
   const at = parseTimestamp(timestamp);
   if (at === undefined) return timestamp;
   const delta = at - now;
-  const abs = Math.abs(delta);
-  const [value, unit] =
-    abs >= DAY_MS ? [Math.floor(abs / DAY_MS), 'day'] : abs >= 3_600_000 ? [Math.floor(abs / 3_600_000), 'hour'] : [Math.max(1, Math.floor(abs / 60_000)), 'minute'];
-  const phrase = `${value} ${unit}${value === 1 ? '' : 's'}`;
+  const phrase = describeDuration(Math.abs(delta));
   return delta >= 0 ? `in ${phrase}` : `${phrase} ago`;
+}
+
+const HOUR_MS = 3_600_000;
+const MINUTE_MS = 60_000;
+
+function describeDuration(ms: number): string {
+  const unit = (value: number, name: string): string => `${value} ${name}${value === 1 ? '' : 's'}`;
+  const days = Math.floor(ms / DAY_MS);
+  const hours = Math.floor((ms % DAY_MS) / HOUR_MS);
+  const minutes = Math.floor((ms % HOUR_MS) / MINUTE_MS);
+  if (days > 0) return hours > 0 ? `${unit(days, 'day')}, ${unit(hours, 'hour')}` : unit(days, 'day');
+  if (hours > 0) return minutes > 0 ? `${unit(hours, 'hour')}, ${unit(minutes, 'minute')}` : unit(hours, 'hour');
+  return unit(Math.max(1, minutes), 'minute');
 }

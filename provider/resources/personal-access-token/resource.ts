@@ -3,7 +3,7 @@
 // state (with a warning saying why) when it expired or was revoked elsewhere.
 import { UNKNOWN, type CtyValue } from '../../protocol/cty/values';
 import { defineResource, type CtyObject } from '../../protocol/definition';
-import { DiagnosticError, error, path } from '../../protocol/diagnostics';
+import { DiagnosticError, error, path, type Diagnostics } from '../../protocol/diagnostics';
 import { defineSchema } from '../../protocol/schema/definition';
 import { apiDiagnostics } from '../../tessera/api-diagnostics';
 import { configNumber, configString } from '../../tessera/config-values';
@@ -30,7 +30,7 @@ export const personalAccessTokenSchema = defineSchema({
       required: true,
       requiresReplace: true,
       description:
-        'Lifetime of the token in whole days, checked at plan time against the server\'s token policy (1–30 unless the operator lowered the maximum). Changing it replaces the token.',
+        "Lifetime of the token in whole days (1–30 unless the operator changed the server's token policy). Checked against the server's token policy whenever a token is about to be created (create or replace), at plan time when the value is known then; an existing token outside a policy changed later only draws a warning (plan and destroy keep working) and fails at its next replacement. When the value is only known after apply (e.g. another resource's output), use `lifecycle { create_before_destroy = true }`: otherwise a replace revokes the old token before the new value is checked. Changing it replaces the token.",
     },
     rotate_before_days: {
       type: 'number',
@@ -74,21 +74,27 @@ export const personalAccessTokenResource = defineResource<TesseraProviderContext
   modifyPlan(req) {
     const { prior, config, planned, diagnostics, provider } = req;
     if (config === null || planned === null) return; // destroy
-    checkExpirationDays(config.expiration_days, diagnostics, provider.policy);
-    if (prior === null || req.requiresReplace.length > 0) return; // create, or already replacing
+    if (prior === null || req.requiresReplace.length > 0) {
+      // A new token is about to be created: only now does the server's policy decide.
+      checkNewTokenDays(config, prior, diagnostics, provider);
+      return;
+    }
 
     const expiresAt = configString(prior.expires_at);
     if (typeof expiresAt !== 'string') return;
     const now = Date.now();
     const rotateBefore = configNumber(config.rotate_before_days);
-    if (rotateBefore === undefined) return; // not known yet: decided in the apply-time plan
-    if (rotationDue(expiresAt, rotateBefore, now)) {
+    if (rotateBefore !== undefined && rotationDue(expiresAt, rotateBefore, now)) {
       // Replacement needs a changed value at the flagged path: the new token's computed
       // attributes are unknown, so expires_at changes and the CLI replaces the token.
       for (const name of COMPUTED_ON_CREATE) planned[name] = UNKNOWN;
       req.requiresReplace.push(path('expires_at'));
+      checkNewTokenDays(config, prior, diagnostics, provider);
       return;
     }
+    // The existing token stays: a policy changed since it was created does not block the plan.
+    warnOutsidePolicy(config, prior, diagnostics, provider);
+    if (rotateBefore === undefined) return; // not known yet: decided in the apply-time plan
     if (expiresSoon(expiresAt, now)) {
       const name = configString(prior.name) ?? '';
       const id = configString(prior.id) ?? '';
@@ -184,6 +190,43 @@ export const personalAccessTokenResource = defineResource<TesseraProviderContext
   },
 });
 
+/**
+ * The checks for a token about to be created (create, or a replace): the policy applies, and a
+ * value still unknown is called out, because in a replace without create_before_destroy the
+ * old token is revoked before the new value can be checked.
+ */
+function checkNewTokenDays(config: CtyObject, prior: CtyObject | null, diagnostics: Diagnostics, provider: TesseraProviderContext): void {
+  checkExpirationDays(config.expiration_days, diagnostics, provider.policy);
+  if (configNumber(config.expiration_days) !== undefined) return;
+  const { min, max } = provider.policy;
+  const checked = `It is checked against the server's token policy (${min}–${max} days) only when the token is created, during apply.`;
+  diagnostics.warning(
+    'expiration_days is not known until apply',
+    prior === null
+      ? `${checked} Prefer a value known at plan time, so a bad value fails the plan instead of the apply.`
+      : `${checked} This plan replaces the token "${configString(prior.name) ?? ''}" (id ${configString(prior.id) ?? ''}): ` +
+          'unless the resource has lifecycle { create_before_destroy = true }, Terraform revokes the old token before the new value is checked, ' +
+          'and a bad value then leaves no token at all. With create_before_destroy, a bad value fails the create and the old token stays. ' +
+          'Add create_before_destroy, or make the value known at plan time.',
+    path('expiration_days'),
+  );
+}
+
+/** An existing token whose lifetime the server's policy no longer allows: it keeps working; say what comes next. */
+function warnOutsidePolicy(config: CtyObject, prior: CtyObject, diagnostics: Diagnostics, provider: TesseraProviderContext): void {
+  const days = configNumber(config.expiration_days);
+  const { min, max, source } = provider.policy;
+  if (source !== 'server' || typeof days !== 'number' || (days >= min && days <= max)) return;
+  const expiresAt = configString(prior.expires_at) ?? 'its expiry';
+  diagnostics.warning(
+    days > max ? "Token lifetime above the server's current maximum" : "Token lifetime below the server's current minimum",
+    `expiration_days is ${days}, but the server's token policy now allows ${min}–${max} days (GET /api/v1/token-policy). ` +
+      `The existing token keeps working until it expires at ${expiresAt}, and plan and destroy keep working; ` +
+      `its next replacement (rotation, or a change that forces a new token) will fail until expiration_days is within ${min}–${max}.`,
+    path('expiration_days'),
+  );
+}
+
 function keepOr(value: CtyValue | undefined, fallback: CtyValue): CtyValue {
   return value === null || value === undefined ? fallback : value;
 }
@@ -198,9 +241,15 @@ function vanishedWarning(state: CtyObject, id: string, expiresAt: string | null)
       detail: `The token "${name}" (id ${id}) expired at ${expiresAt}. It was removed from the state; the plan creates a new token. Set rotate_before_days to replace tokens before they expire.`,
     };
   }
+  // The API answers 404 alike for every way a token goes; who revoked it is unknowable here. A
+  // revocation by this provider whose answer was lost (a destroy that then failed) ends up
+  // here too, so "revoked outside Terraform" would sometimes be false.
   return {
     severity: 'warning' as const,
-    summary: 'Personal access token revoked outside Terraform',
-    detail: `The token "${name}" (id ${id}) no longer exists in Tessera although it expires only at ${expiresAt ?? 'an unknown time'}: it was revoked outside Terraform. It was removed from the state; the plan creates a new token.`,
+    summary: 'Personal access token no longer active',
+    detail:
+      `The token "${name}" (id ${id}) is no longer active in Tessera although it would expire only at ${expiresAt ?? 'an unknown time'}: ` +
+      'it was revoked (not by an apply whose result this state recorded) or no longer exists. ' +
+      'A revocation by an earlier run that failed before saving its result looks the same. It was removed from the state; the plan creates a new token.',
   };
 }

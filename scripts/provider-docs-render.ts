@@ -77,7 +77,7 @@ function renderIndex(): DocPage {
     '',
     description,
     '',
-    'Both settings may come from the environment (`TESSERA_ENDPOINT`, `TESSERA_API_TOKEN`). At configure time the provider checks the token with `GET /api/v1/me` and reads the server\'s token policy, so a wrong endpoint or an invalid, expired or revoked token fails early with an error that names the attribute and the variable. Requests are retried on connection errors, 429 and 502/503/504 with capped exponential backoff, honouring `Retry-After`. Secrets never appear in diagnostics or logs, including `TF_LOG=trace`.',
+    'All settings may come from the environment (`TESSERA_ENDPOINT`, `TESSERA_API_TOKEN`, `TESSERA_REQUEST_TIMEOUT`). At configure time the provider checks the token with `GET /api/v1/me` and reads the server\'s token policy, so a wrong endpoint or an invalid, expired or revoked token fails early with an error that names the attribute and the variable. Requests are retried on connection errors, 429 and 502/503/504 with capped exponential backoff, honouring `Retry-After`, inside one deadline per provider operation (`request_timeout` / `TESSERA_REQUEST_TIMEOUT`, default 60s); when it passes, the error says how long was spent and how many attempts were made. Failures that retrying cannot fix — `https://` against a plain-HTTP server, an untrusted certificate — fail at once in words. An endpoint ending in `/api/v1` is accepted. The server\'s token policy is checked whenever a token is about to be created; tokens created under an earlier, looser policy only draw a warning, so `plan` and `destroy` keep working after an operator lowers `TESSERA_PAT_MAX_DAYS`. Secrets never appear in diagnostics or logs, including `TF_LOG=trace`.',
     '',
     '## Example Usage',
     '',

@@ -17,7 +17,7 @@ const COMPUTED_ON_CREATE = ['id', 'token', 'token_hint', 'created_at', 'expires_
 
 export const personalAccessTokenSchema = defineSchema({
   description:
-    'A Tessera personal access token owned by the provider\'s user. The secret is returned once, on create, in `token`. Destroying the resource revokes the token. With `rotate_before_days` (and `lifecycle { create_before_destroy = true }`), a plan replaces the token before it expires, without a gap.',
+    'A Tessera personal access token owned by the provider\'s user. The secret is returned once, on create, in `token`. Destroying the resource revokes the token. With `rotate_before_days` (and `lifecycle { create_before_destroy = true }`), a plan replaces the token before it expires, without a gap. `create_before_destroy` is the safe pattern for every replacement: the new token is created (and its settings checked by the server) before the old one is revoked, so a refused value — for example an `expiration_days` fed by another resource\'s output, only known at apply — leaves the old token in place instead of none.',
   attributes: {
     name: {
       type: 'string',

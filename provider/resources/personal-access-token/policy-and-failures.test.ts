@@ -123,10 +123,21 @@ resource "tessera_personal_access_token" "fed" {
     const applyOut = unwrap(apply.stderr);
     expect(applyOut).toContain('Error: Invalid expiration_days');
     expect(applyOut).toContain('expiration_days is 31');
-    // The old token was not destroyed: it still works and is still the one in the state.
+    // The old token was not destroyed: it still works, and the state still holds it (Terraform
+    // keeps it as the deposed object of the failed create_before_destroy replacement).
     expect(await meStatus(before.token as string)).toBe(200);
-    const after = await tf.attributes('tessera_personal_access_token.fed');
-    expect(after.id).toBe(before.id);
+    const state = JSON.parse(await tf.readFile('terraform.tfstate')) as {
+      resources: Array<{ type: string; name: string; instances: Array<{ attributes: { id: string }; deposed?: string }> }>;
+    };
+    const instances = state.resources.find((r) => r.type === 'tessera_personal_access_token' && r.name === 'fed')?.instances ?? [];
+    expect(instances.map((i) => i.attributes.id)).toEqual([before.id]);
+
+    // Back to a valid value: the next apply creates the new token, then revokes the old one.
+    await tf.apply(['-var=days=5']);
+    const replaced = await tf.attributes('tessera_personal_access_token.fed');
+    expect(replaced.id).not.toBe(before.id);
+    expect(await meStatus(replaced.token as string)).toBe(200);
+    expect(await meStatus(before.token as string)).toBe(401);
   });
 });
 

@@ -113,14 +113,15 @@ describe('tessera_personal_access_token with the real terraform CLI', () => {
     expect(out).not.toContain(`with ${DEPLOY}`);
   });
 
-  it('recreates a token revoked through the API, with a warning saying it was revoked', async () => {
+  it('recreates a token revoked through the API, with a warning saying it is no longer active', async () => {
     const before = await stateOf(DEPLOY);
     expect((await api.request('DELETE', `/api/v1/personal-access-tokens/${before.id as string}`, api.adminToken)).status).toBe(204);
     const plan = await tf.plan();
     expect(plan.changes).toBe(true);
     const out = unwrap(plan.stdout + plan.stderr);
     expect(out).toContain('Warning: Personal access token no longer active');
-    expect(out).toContain(`(id ${before.id as string}) no longer exists`);
+    expect(out).toContain(`(id ${before.id as string}) is no longer active in Tessera`);
+    expect(out).toContain('was revoked (not by an apply whose result this state recorded) or no longer exists');
     expect(out).toContain(`${DEPLOY} has been deleted`);
     expect(out).toContain(`${DEPLOY} will be created`);
     await tf.apply();

@@ -20,6 +20,12 @@ export interface TesseraProviderConfig {
   */
   readonly endpoint?: string;
   /**
+  * The longest one provider operation (configuring, reading, creating or revoking a token) may spend on the Tessera API, every retry and wait included, as a duration such as `"60s"`, `"2m"` or `"1m30s"` (1s–1h). Defaults to the `TESSERA_REQUEST_TIMEOUT` environment variable, else `"60s"`. Each attempt waits at most 30 s for an answer; failures that retrying cannot fix (e.g. `https://` against a plain-HTTP server) end at once. When the deadline passes, the error names the time spent and the attempts made.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/tessera/tessera/latest/docs#request_timeout TesseraProvider#request_timeout}
+  */
+  readonly requestTimeout?: string;
+  /**
   * Alias name
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/tessera/tessera/latest/docs#alias TesseraProvider#alias}
@@ -73,6 +79,7 @@ export class TesseraProvider extends cdktf.TerraformProvider {
     });
     this._apiToken = config.apiToken;
     this._endpoint = config.endpoint;
+    this._requestTimeout = config.requestTimeout;
     this._alias = config.alias;
   }
 
@@ -112,6 +119,22 @@ export class TesseraProvider extends cdktf.TerraformProvider {
     return this._endpoint;
   }
 
+  // request_timeout - computed: false, optional: true, required: false
+  private _requestTimeout?: string; 
+  public get requestTimeout() {
+    return this._requestTimeout;
+  }
+  public set requestTimeout(value: string | undefined) {
+    this._requestTimeout = value;
+  }
+  public resetRequestTimeout() {
+    this._requestTimeout = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get requestTimeoutInput() {
+    return this._requestTimeout;
+  }
+
   // alias - computed: false, optional: true, required: false
   private _alias?: string; 
   public get alias() {
@@ -136,6 +159,7 @@ export class TesseraProvider extends cdktf.TerraformProvider {
     return {
       api_token: cdktf.stringToTerraform(this._apiToken),
       endpoint: cdktf.stringToTerraform(this._endpoint),
+      request_timeout: cdktf.stringToTerraform(this._requestTimeout),
       alias: cdktf.stringToTerraform(this._alias),
     };
   }
@@ -150,6 +174,12 @@ export class TesseraProvider extends cdktf.TerraformProvider {
       },
       endpoint: {
         value: cdktf.stringToHclTerraform(this._endpoint),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      request_timeout: {
+        value: cdktf.stringToHclTerraform(this._requestTimeout),
         isBlock: false,
         type: "simple",
         storageClassType: "string",

@@ -8,7 +8,7 @@ import * as cdktn from 'cdktn';
 
 export interface EphemeralTesseraPersonalAccessTokenConfig extends cdktn.TerraformEphemeralMetaArguments {
   /**
-  * Lifetime in whole days, within the server's token policy; defaults to 1. The token is revoked at the end of the run anyway; this bounds its life if the run is killed.
+  * Lifetime in whole days, within the server's token policy. Defaults to the shortest lifetime the policy allows (`min_expiration_days` of `GET /api/v1/token-policy`, 1 day unless the operator changed it). The token is revoked when the run closes it, and also when the provider is stopped or shut down (Terraform does not close ephemeral resources downstream of a failure); this lifetime bounds only what a killed run leaves: if the provider process is killed outright (SIGKILL, out of memory, power loss), nothing can revoke the token and it stays valid until it expires. A value above the minimum is honoured but only lengthens that exposure.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/tessera/tessera/latest/docs/ephemeral-resources/personal_access_token#expiration_days EphemeralTesseraPersonalAccessToken#expiration_days}
   */

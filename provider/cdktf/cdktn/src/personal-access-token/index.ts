@@ -8,7 +8,7 @@ import * as cdktn from 'cdktn';
 
 export interface PersonalAccessTokenConfig extends cdktn.TerraformMetaArguments {
   /**
-  * Lifetime of the token in whole days, checked at plan time against the server's token policy (1–30 unless the operator lowered the maximum). Changing it replaces the token.
+  * Lifetime of the token in whole days (1–30 unless the operator changed the server's token policy). Checked against the server's token policy whenever a token is about to be created (create or replace), at plan time when the value is known then; an existing token outside a policy changed later only draws a warning (plan and destroy keep working) and fails at its next replacement. When the value is only known after apply (e.g. another resource's output), use `lifecycle { create_before_destroy = true }`: otherwise a replace revokes the old token before the new value is checked. Changing it replaces the token.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/tessera/tessera/latest/docs/resources/personal_access_token#expiration_days PersonalAccessToken#expiration_days}
   */

@@ -170,6 +170,52 @@ describe('without PLUGIN_CLIENT_CERT (TLS disabled)', () => {
   });
 });
 
+describe("the provider's onStop hook", () => {
+  const providerType = blockType(defineSchema({ attributes: { store_path: { type: 'string', optional: true }, api_key: { type: 'string', optional: true } } }).block);
+
+  async function configured(): Promise<{ p: PluginProcess; client: ReturnType<typeof connect>; stops: () => string[]; cleanup: () => void }> {
+    const dir = mkdtempSync(join(tmpdir(), 'tpt-stop-'));
+    const store = join(dir, 'store.json');
+    const p = await start({});
+    const client = connect(p.handshake);
+    const configure = await client.provider('ConfigureProvider', {
+      terraform_version: '1.11.4',
+      config: { msgpack: Buffer.from(encodeMsgpack({ store_path: store, api_key: null }, providerType)) },
+    });
+    expect(configure.diagnostics).toEqual([]);
+    const stops = (): string[] => (existsSync(store) ? ((JSON.parse(readFileSync(store, 'utf8')) as { stops?: string[] }).stops ?? []) : []);
+    return { p, client, stops, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  }
+
+  test('runs on StopProvider and again on Shutdown, before the process exits', async () => {
+    const { p, client, stops, cleanup } = await configured();
+    try {
+      expect(await client.provider('StopProvider', {})).toEqual({ Error: '' });
+      expect(stops()).toEqual(['stop-provider']);
+      await client.controller('Shutdown', {});
+      const exit = await within(p.exited, 2_000, 'exit after Shutdown');
+      expect(exit.code).toBe(0);
+      expect(stops()).toEqual(['stop-provider', 'shutdown']);
+    } finally {
+      client.close();
+      cleanup();
+    }
+  });
+
+  test('runs on SIGTERM, then the process exits 0', async () => {
+    const { p, client, stops, cleanup } = await configured();
+    try {
+      p.child.kill('SIGTERM');
+      const exit = await within(p.exited, 2_000, 'exit after SIGTERM');
+      expect(exit.code).toBe(0);
+      expect(stops()).toEqual(['signal']);
+    } finally {
+      client.close();
+      cleanup();
+    }
+  });
+});
+
 describe('with PLUGIN_CLIENT_CERT (AutoMTLS)', () => {
   const clientCert = createServerCertificate();
   let p: PluginProcess;

@@ -287,4 +287,10 @@ export const tptProvider = defineProvider<TptClient>({
   resources: [thing, fault, slow],
   dataSources: [lookup],
   ephemeralResources: [ticket],
+  // Records each run, so tests see that StopProvider, Shutdown and SIGTERM reach the hook.
+  onStop({ provider, reason }) {
+    provider.store.update((d) => {
+      d.stops = [...(d.stops ?? []), reason];
+    });
+  },
 });

@@ -28,6 +28,8 @@ export interface StoreData {
   things: Record<string, StoredThing>;
   tickets: Record<string, StoredTicket>;
   nextId: number;
+  /** Reasons the provider's onStop hook ran with, in order (absent until it first runs). */
+  stops?: string[];
 }
 
 export class Store {

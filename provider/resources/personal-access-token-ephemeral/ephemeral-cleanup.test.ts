@@ -2,6 +2,8 @@
 // CloseEphemeralResource ("upstream of ephemeral … errored, so skipping"). The provider must
 // still revoke the token before its process ends, and open it with the shortest lifetime the
 // server's policy allows.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { startProviderTestApi, type ProviderTestApi } from '../../../test/provider/tessera-api';
 import { terraformSession, type TerraformSession } from '../../../test/provider/terraform-session';
 
@@ -61,8 +63,12 @@ async function activeRunTokens(): Promise<ListedToken[]> {
 
 describe('ephemeral tessera_personal_access_token when the run fails', () => {
   it('revokes the token it opened although Terraform never closes it', async () => {
-    const apply = await tf.run(['apply', '-auto-approve', '-no-color', '-input=false']);
+    const logPath = join(tf.dir, 'apply.log');
+    const apply = await tf.run(['apply', '-auto-approve', '-no-color', '-input=false'], { env: { TF_LOG_PROVIDER: 'info', TF_LOG_PATH: logPath } });
     expect(apply.code).toBe(1);
+    // Terraform skipped the close, and the provider revoked the token as it was shut down.
+    const log = await readFile(logPath, 'utf8');
+    expect(log).toMatch(/revoked ephemeral personal access token that Terraform did not close: .*stop_reason=shutdown/);
     expect(apply.stdout).toContain('ephemeral.tessera_personal_access_token.run: Opening...');
     expect(apply.stderr).toContain('consumer failed on purpose');
     // The token was really opened in this apply (and in the plan before it) …

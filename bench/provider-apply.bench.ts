@@ -8,7 +8,7 @@ import globalSetup from '../test/support/global-setup';
 import globalTeardown from '../test/support/global-teardown';
 import { createTerraformWorkdir, type TerraformWorkdir } from '../test/support/terraform';
 import { providerMirror } from '../test/provider/provider-mirror';
-import { startProviderTestApi } from '../test/provider/tessera-api';
+import { startTestApi } from '../test/support/api-server';
 
 const COUNT = 100;
 const PARALLELISM = 10;
@@ -72,7 +72,7 @@ const fmt = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 
 async function main(): Promise<void> {
   await globalSetup();
-  const api = await startProviderTestApi();
+  const api = await startTestApi();
   const workdirs: TerraformWorkdir[] = [];
   try {
     const mirror = await providerMirror();

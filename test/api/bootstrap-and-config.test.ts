@@ -2,42 +2,38 @@
 import { randomBytes } from 'node:crypto';
 import { AdminInputError, createPersonalTokenForEmail, createUserAccount, ensureBootstrapAdmin } from '../../api/bootstrap';
 import { ConfigError, loadConfig, parseServerKey } from '../../api/config';
-import { migratedDatabase, startApi, type MigratedDatabase } from './support/harness';
+import { startTestApi, type TestApi } from '../support/api-server';
 
-let database: MigratedDatabase;
+// A migrated database with no users yet (the first test bootstraps it), and an API on it.
+let api: TestApi;
 
 beforeAll(async () => {
-  database = await migratedDatabase();
+  api = await startTestApi({ bootstrapAdmin: false });
 });
 
 afterAll(async () => {
-  await database?.drop();
+  await api?.stop();
 });
 
 describe('bootstrap and admin operations', () => {
   it('creates admin@localhost with a working 1-day SysAdmin token once, and only on an empty database', async () => {
-    const options = { database: database.url, serverKey: database.serverKey };
+    const options = { database: api.databaseUrl, serverKey: api.serverKey };
     const [first, concurrent] = await Promise.all([ensureBootstrapAdmin(options), ensureBootstrapAdmin(options)]);
     const secret = first ?? concurrent;
     expect([first, concurrent].filter((s) => s !== null)).toHaveLength(1);
     expect(secret).toMatch(/^tspat_[0-9A-Za-z]{36}$/);
     expect(await ensureBootstrapAdmin(options)).toBeNull();
-    const api = await startApi(database);
-    try {
-      const me = await api.request('GET', '/api/v1/me', { token: secret as string });
-      expect(me.json).toMatchObject({ email: 'admin@localhost', teams: [{ name: 'SysAdmin', role: 'SysAdmin' }] });
-      const authenticatedBy = me.json['authenticated_by'] as { expires_at: string };
-      // ManualClock-free here: the token lives 1 day from its creation.
-      const tokens = await api.request('GET', '/api/v1/personal-access-tokens', { token: secret as string });
-      expect((tokens.json['personal_access_tokens'] as Array<{ expiration_days: number }>)[0]?.expiration_days).toBe(1);
-      expect(Date.parse(authenticatedBy.expires_at) - Date.now()).toBeLessThanOrEqual(24 * 3600 * 1000);
-    } finally {
-      await api.close();
-    }
+    const me = await api.request('GET', '/api/v1/me', { token: secret as string });
+    expect(me.json).toMatchObject({ email: 'admin@localhost', teams: [{ name: 'SysAdmin', role: 'SysAdmin' }] });
+    const authenticatedBy = me.json['authenticated_by'] as { expires_at: string };
+    // ManualClock-free here: the token lives 1 day from its creation.
+    const tokens = await api.request('GET', '/api/v1/personal-access-tokens', { token: secret as string });
+    expect((tokens.json['personal_access_tokens'] as Array<{ expiration_days: number }>)[0]?.expiration_days).toBe(1);
+    expect(Date.parse(authenticatedBy.expires_at) - Date.now()).toBeLessThanOrEqual(24 * 3600 * 1000);
   });
 
   it('creates users (optionally into a team with a role) and tokens for them', async () => {
-    const options = { database: database.url, serverKey: database.serverKey };
+    const options = { database: api.databaseUrl, serverKey: api.serverKey };
     const user = await createUserAccount(options, { email: 'Ops@Example.test', name: 'Ops', team: 'operators', role: 'Member' });
     expect(user).toMatchObject({ email: 'ops@example.test', teams: [{ name: 'operators', role: 'Member' }] });
     const second = await createUserAccount(options, { email: 'ops2@example.test', name: 'Ops 2', team: 'operators' });

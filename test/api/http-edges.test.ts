@@ -3,19 +3,20 @@
 import fc from 'fast-check';
 import { randomBytes } from 'node:crypto';
 import { generateSecret } from '../../api/tokens/secret';
-import { createUserWithToken, request, startApi, startFixture, type Fixture } from './support/harness';
+import { ManualClock } from '../../api/clock';
+import { request, startTestApi, type TestApi } from '../support/api-server';
 
-let fixture: Fixture;
+let fixture: TestApi<ManualClock>;
 
 beforeAll(async () => {
-  fixture = await startFixture();
+  fixture = await startTestApi({ clock: new ManualClock(new Date('2026-01-15T10:00:00.000Z')) });
 });
 
 afterAll(async () => {
-  await fixture?.close();
+  await fixture?.stop();
 });
 
-const api = () => fixture.api;
+const api = () => fixture;
 
 function expectProblem(response: { status: number; headers: Headers; json: Record<string, unknown>; text: string }, status: number): void {
   expect(response.status).toBe(status);
@@ -99,10 +100,10 @@ describe('request edges', () => {
 
 describe('authentication failures', () => {
   it('answers every kind of bad credential with the same 401 body and WWW-Authenticate', async () => {
-    const user = await createUserWithToken(fixture, { days: 1 });
-    const revoked = await createUserWithToken(fixture);
+    const user = await fixture.createUserWithToken({ days: 1 });
+    const revoked = await fixture.createUserWithToken();
     await api().request('DELETE', `/api/v1/personal-access-tokens/${revoked.tokenId}`, { token: revoked.token });
-    const deactivated = await createUserWithToken(fixture);
+    const deactivated = await fixture.createUserWithToken();
     expect((await api().request('PATCH', `/api/v1/users/${deactivated.id}`, { token: fixture.adminToken, body: { active: false } })).status).toBe(200);
 
     const cases: Array<[string, Record<string, string>]> = [
@@ -134,7 +135,7 @@ describe('authentication failures', () => {
   });
 
   it('refuses a bad checksum without a database lookup', async () => {
-    const lookups = async () => (await fixture.api.tessera.metrics.tokenLookups.get()).values[0]?.value ?? 0;
+    const lookups = async () => (await fixture.tessera.metrics.tokenLookups.get()).values[0]?.value ?? 0;
     const before = await lookups();
     const secret = generateSecret('personal_access_token');
     const broken = `${secret.slice(0, -1)}${secret.endsWith('0') ? '1' : '0'}`;
@@ -146,8 +147,8 @@ describe('authentication failures', () => {
   });
 
   it('serves concurrent first uses of one token with a single database lookup', async () => {
-    const user = await createUserWithToken(fixture);
-    const lookups = async () => (await fixture.api.tessera.metrics.tokenLookups.get()).values[0]?.value ?? 0;
+    const user = await fixture.createUserWithToken();
+    const lookups = async () => (await fixture.tessera.metrics.tokenLookups.get()).values[0]?.value ?? 0;
     const before = await lookups();
     const responses = await Promise.all(Array.from({ length: 20 }, () => api().request('GET', '/api/v1/me', { token: user.token })));
     expect(responses.every((r) => r.status === 200)).toBe(true);
@@ -156,10 +157,7 @@ describe('authentication failures', () => {
   });
 
   it('refuses a bad checksum even when the database is unreachable', async () => {
-    const offline = await startApi(
-      { ...fixture.database, url: 'postgres://nobody@127.0.0.1:1/none' },
-      { authFailureLimit: 1000 },
-    );
+    const offline = await fixture.startAnotherInstance({ databaseUrl: 'postgres://nobody@127.0.0.1:1/none', authFailureLimit: 1000 });
     try {
       const secret = generateSecret('personal_access_token');
       const broken = `${secret.slice(0, -1)}${secret.endsWith('0') ? '1' : '0'}`;
@@ -169,14 +167,14 @@ describe('authentication failures', () => {
       expect((await offline.request('GET', '/readyz')).status).toBe(503);
       expect((await offline.request('GET', '/healthz')).status).toBe(200);
     } finally {
-      await offline.close();
+      await offline.stop();
     }
   });
 
   it('records failed authentications as audit events', async () => {
     const unknown = generateSecret('personal_access_token');
     await api().request('GET', '/api/v1/me', { token: unknown });
-    await fixture.api.tessera.flush();
+    await fixture.tessera.flush();
     const events = await api().request('GET', '/api/v1/audit-events?action=authentication.failed', { token: fixture.adminToken });
     expect(events.status).toBe(200);
     const list = events.json['audit_events'] as Array<Record<string, unknown>>;
@@ -186,7 +184,7 @@ describe('authentication failures', () => {
   });
 
   it('rate limits repeated failures from one address with 429 and Retry-After, valid tokens included', async () => {
-    const limited = await startApi(fixture.database, { authFailureLimit: 5, authFailureWindowMs: 60_000 });
+    const limited = await fixture.startAnotherInstance({ authFailureLimit: 5, authFailureWindowMs: 60_000 });
     try {
       for (let i = 0; i < 5; i++) {
         expect((await limited.request('GET', '/api/v1/me', { token: generateSecret('personal_access_token') })).status).toBe(401);
@@ -199,9 +197,9 @@ describe('authentication failures', () => {
       // Public endpoints stay reachable.
       expect((await limited.request('GET', '/api/v1/token-policy')).status).toBe(200);
       // Another instance (another limiter) is unaffected.
-      expect((await request(fixture.api.url, 'GET', '/api/v1/me', { token: fixture.adminToken })).status).toBe(200);
+      expect((await request(fixture.url, 'GET', '/api/v1/me', { token: fixture.adminToken })).status).toBe(200);
     } finally {
-      await limited.close();
+      await limited.stop();
     }
   });
 });

@@ -2,19 +2,20 @@
 // the retained secret encrypted and gone after the window.
 import { randomUUID } from 'node:crypto';
 import { sweepIdempotencyRecords } from '../../api/idempotency/service';
-import { createUserWithToken, startFixture, type Fixture } from './support/harness';
+import { ManualClock } from '../../api/clock';
+import { startTestApi, type TestApi } from '../support/api-server';
 
-let fixture: Fixture;
+let fixture: TestApi<ManualClock>;
 
 beforeAll(async () => {
-  fixture = await startFixture();
+  fixture = await startTestApi({ clock: new ManualClock(new Date('2026-01-15T10:00:00.000Z')) });
 });
 
 afterAll(async () => {
-  await fixture?.close();
+  await fixture?.stop();
 });
 
-const api = () => fixture.api;
+const api = () => fixture;
 
 function create(token: string, key: string, body: unknown, path = '/api/v1/personal-access-tokens') {
   return api().request('POST', path, { token, body, headers: { 'idempotency-key': key } });
@@ -27,7 +28,7 @@ async function liveTokenCount(userId: string): Promise<number> {
 
 describe('Idempotency-Key', () => {
   it('returns the original response (same id, same secret) for a retry with the same body', async () => {
-    const user = await createUserWithToken(fixture);
+    const user = await fixture.createUserWithToken();
     const key = randomUUID();
     const first = await create(user.token, key, { name: 'retry me', expiration_days: 5 });
     expect(first.status).toBe(201);
@@ -41,7 +42,7 @@ describe('Idempotency-Key', () => {
   });
 
   it('answers 409 for the same key with a different body', async () => {
-    const user = await createUserWithToken(fixture);
+    const user = await fixture.createUserWithToken();
     const key = randomUUID();
     expect((await create(user.token, key, { name: 'one', expiration_days: 5 })).status).toBe(201);
     const other = await create(user.token, key, { name: 'two', expiration_days: 5 });
@@ -51,7 +52,7 @@ describe('Idempotency-Key', () => {
   });
 
   it('creates exactly one token when the same request races with itself', async () => {
-    const user = await createUserWithToken(fixture);
+    const user = await fixture.createUserWithToken();
     const key = randomUUID();
     const responses = await Promise.all(Array.from({ length: 8 }, () => create(user.token, key, { name: 'race', expiration_days: 3 })));
     expect(responses.map((r) => r.status)).toEqual(Array(8).fill(201));
@@ -61,8 +62,8 @@ describe('Idempotency-Key', () => {
   });
 
   it('scopes keys per user: another user\'s identical key creates their own token', async () => {
-    const alice = await createUserWithToken(fixture);
-    const bob = await createUserWithToken(fixture);
+    const alice = await fixture.createUserWithToken();
+    const bob = await fixture.createUserWithToken();
     const key = randomUUID();
     const a = await create(alice.token, key, { name: 'same', expiration_days: 1 });
     const b = await create(bob.token, key, { name: 'same', expiration_days: 1 });
@@ -71,7 +72,7 @@ describe('Idempotency-Key', () => {
   });
 
   it('keeps the secret only encrypted, and forgets it after 10 minutes', async () => {
-    const user = await createUserWithToken(fixture);
+    const user = await fixture.createUserWithToken();
     const key = `key-${randomUUID()}`;
     const first = await create(user.token, key, { name: 'window', expiration_days: 1 });
     const secret = first.json['token'] as string;

@@ -1,20 +1,21 @@
 // After a busy session (creates, uses, retries, failures, errors), no log line and no database
 // column holds a secret, its random part, or an idempotency key.
 import { randomUUID } from 'node:crypto';
-import { startFixture, type Fixture } from './support/harness';
+import { ManualClock } from '../../api/clock';
+import { startTestApi, type TestApi } from '../support/api-server';
 
-let fixture: Fixture;
+let fixture: TestApi<ManualClock>;
 
 beforeAll(async () => {
-  fixture = await startFixture();
+  fixture = await startTestApi({ clock: new ManualClock(new Date('2026-01-15T10:00:00.000Z')) });
 });
 
 afterAll(async () => {
-  await fixture?.close();
+  await fixture?.stop();
 });
 
-async function databaseDump(fixture: Fixture): Promise<string> {
-  const db = fixture.api.tessera.db;
+async function databaseDump(fixture: TestApi): Promise<string> {
+  const db = fixture.tessera.db;
   const tables = (await db.raw("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")) as { rows: Array<{ tablename: string }> };
   let dump = '';
   for (const { tablename } of tables.rows) {
@@ -32,7 +33,7 @@ function forms(secret: string): string[] {
 
 describe('secrets', () => {
   it('never appear in logs or in any table', async () => {
-    const api = fixture.api;
+    const api = fixture;
     const secrets: string[] = [fixture.adminToken];
     const keys: string[] = [];
     const key = randomUUID();

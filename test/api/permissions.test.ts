@@ -1,22 +1,23 @@
 // Roles evaluated on every request, deactivation, SysAdmin powers, service accounts and the
 // collector handshake, and the audit trail they leave.
-import { createUserWithToken, startFixture, type Fixture } from './support/harness';
+import { ManualClock } from '../../api/clock';
+import { startTestApi, type TestApi } from '../support/api-server';
 
-let fixture: Fixture;
+let fixture: TestApi<ManualClock>;
 
 beforeAll(async () => {
-  fixture = await startFixture();
+  fixture = await startTestApi({ clock: new ManualClock(new Date('2026-01-15T10:00:00.000Z')) });
 });
 
 afterAll(async () => {
-  await fixture?.close();
+  await fixture?.stop();
 });
 
-const api = () => fixture.api;
+const api = () => fixture;
 
 describe('roles and permissions', () => {
   it('gives a Member read access to users and teams but no writes', async () => {
-    const member = await createUserWithToken(fixture, { role: 'Member' });
+    const member = await fixture.createUserWithToken({ role: 'Member' });
     expect((await api().request('GET', '/api/v1/users', { token: member.token })).status).toBe(200);
     expect((await api().request('GET', '/api/v1/teams', { token: member.token })).status).toBe(200);
     expect((await api().request('GET', `/api/v1/users/${member.id}`, { token: member.token })).status).toBe(200);
@@ -31,8 +32,8 @@ describe('roles and permissions', () => {
   });
 
   it('lets a user without any team manage only their own tokens and read only themselves', async () => {
-    const loner = await createUserWithToken(fixture);
-    const other = await createUserWithToken(fixture);
+    const loner = await fixture.createUserWithToken();
+    const other = await fixture.createUserWithToken();
     expect((await api().request('GET', `/api/v1/users/${loner.id}`, { token: loner.token })).status).toBe(200);
     // Another user is an object the caller may not see: 404, not 403.
     expect((await api().request('GET', `/api/v1/users/${other.id}`, { token: loner.token })).status).toBe(404);
@@ -41,7 +42,7 @@ describe('roles and permissions', () => {
   });
 
   it('takes SysAdmin away from an existing token on the very next request when the membership goes', async () => {
-    const admin = await createUserWithToken(fixture, { role: 'SysAdmin' });
+    const admin = await fixture.createUserWithToken({ role: 'SysAdmin' });
     expect((await api().request('GET', '/api/v1/audit-events', { token: admin.token })).status).toBe(200);
     const removed = await api().request('DELETE', `/api/v1/teams/${admin.teamId}/members/${admin.id}`, { token: fixture.adminToken });
     expect(removed.status).toBe(204);
@@ -51,7 +52,7 @@ describe('roles and permissions', () => {
   });
 
   it('applies a team role change to existing tokens on the very next request', async () => {
-    const user = await createUserWithToken(fixture, { role: 'SysAdmin' });
+    const user = await fixture.createUserWithToken({ role: 'SysAdmin' });
     expect((await api().request('GET', '/api/v1/service-accounts', { token: user.token })).status).toBe(200);
     const changed = await api().request('PATCH', `/api/v1/teams/${user.teamId}`, { token: fixture.adminToken, body: { role: 'ReadOnly' } });
     expect(changed.status).toBe(200);
@@ -61,7 +62,7 @@ describe('roles and permissions', () => {
   });
 
   it('kills every token of a deactivated user at once, and a SysAdmin can revoke anyone\'s token', async () => {
-    const user = await createUserWithToken(fixture);
+    const user = await fixture.createUserWithToken();
     const second = await api().request('POST', '/api/v1/personal-access-tokens', { token: user.token, body: { name: 'two', expiration_days: 2 } });
     expect((await api().request('GET', '/api/v1/me', { token: second.json['token'] as string })).status).toBe(200);
     const off = await api().request('PATCH', `/api/v1/users/${user.id}`, { token: fixture.adminToken, body: { active: false } });
@@ -70,19 +71,19 @@ describe('roles and permissions', () => {
     expect((await api().request('GET', '/api/v1/me', { token: user.token })).status).toBe(401);
     expect((await api().request('GET', '/api/v1/me', { token: second.json['token'] as string })).status).toBe(401);
 
-    const victim = await createUserWithToken(fixture);
+    const victim = await fixture.createUserWithToken();
     const revoked = await api().request('DELETE', `/api/v1/personal-access-tokens/${victim.tokenId}`, { token: fixture.adminToken });
     expect(revoked.status).toBe(204);
     expect((await api().request('GET', '/api/v1/me', { token: victim.token })).status).toBe(401);
   });
 
   it('lets a SysAdmin list and revoke all of one user\'s tokens', async () => {
-    const user = await createUserWithToken(fixture);
+    const user = await fixture.createUserWithToken();
     await api().request('POST', '/api/v1/personal-access-tokens', { token: user.token, body: { name: 'b', expiration_days: 3 } });
     const list = await api().request('GET', `/api/v1/users/${user.id}/personal-access-tokens`, { token: fixture.adminToken });
     expect(list.status).toBe(200);
     expect((list.json['personal_access_tokens'] as unknown[]).length).toBe(2);
-    const member = await createUserWithToken(fixture, { role: 'Member' });
+    const member = await fixture.createUserWithToken({ role: 'Member' });
     expect((await api().request('GET', `/api/v1/users/${user.id}/personal-access-tokens`, { token: member.token })).status).toBe(403);
     expect((await api().request('DELETE', `/api/v1/users/${user.id}/personal-access-tokens`, { token: member.token })).status).toBe(403);
     const all = await api().request('DELETE', `/api/v1/users/${user.id}/personal-access-tokens`, { token: fixture.adminToken });
@@ -159,7 +160,7 @@ describe('service accounts and the collector handshake', () => {
     expect(created.json['expires_at']).toBe(new Date(api().clock.now().getTime() + 2 * 86_400_000).toISOString());
     const bad = await api().request('POST', '/api/v1/service-accounts', { token: fixture.adminToken, body: { name: 'bad', expiration_days: 0 } });
     expect(bad.status).toBe(422);
-    const member = await createUserWithToken(fixture, { role: 'Member' });
+    const member = await fixture.createUserWithToken({ role: 'Member' });
     expect((await api().request('POST', '/api/v1/service-accounts', { token: member.token, body: { name: 'x' } })).status).toBe(403);
   });
 });
@@ -167,7 +168,7 @@ describe('service accounts and the collector handshake', () => {
 describe('audit trail', () => {
   it('records creates, revocations, revoke-all, deactivation and role changes with actor and token', async () => {
     const admin = await api().request('GET', '/api/v1/me', { token: fixture.adminToken });
-    const user = await createUserWithToken(fixture, { role: 'Member' });
+    const user = await fixture.createUserWithToken({ role: 'Member' });
     const created = await api().request('POST', '/api/v1/personal-access-tokens', { token: user.token, body: { name: 'audited', expiration_days: 1 } });
     await api().request('DELETE', `/api/v1/personal-access-tokens/${created.json['id']}`, { token: user.token });
     await api().request('DELETE', '/api/v1/personal-access-tokens', { token: user.token });

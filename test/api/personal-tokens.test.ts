@@ -1,19 +1,20 @@
 // Personal access tokens over real HTTP on a real database: create, use, list, show, revoke,
 // revoke all, expiry at expires_at, validation and visibility.
 import { DAY_MS } from '../../api/tokens/policy';
-import { createUserWithToken, startFixture, type Fixture } from './support/harness';
+import { ManualClock } from '../../api/clock';
+import { startTestApi, type TestApi } from '../support/api-server';
 
-let fixture: Fixture;
+let fixture: TestApi<ManualClock>;
 
 beforeAll(async () => {
-  fixture = await startFixture();
+  fixture = await startTestApi({ clock: new ManualClock(new Date('2026-01-15T10:00:00.000Z')) });
 });
 
 afterAll(async () => {
-  await fixture?.close();
+  await fixture?.stop();
 });
 
-const api = () => fixture.api;
+const api = () => fixture;
 
 async function createToken(token: string, body: unknown = { name: 'ci', expiration_days: 30 }) {
   return api().request('POST', '/api/v1/personal-access-tokens', { token, body });
@@ -77,7 +78,7 @@ describe('personal access tokens', () => {
   });
 
   it('lists only the caller\'s live tokens, metadata only, with last_used_at', async () => {
-    const user = await createUserWithToken(fixture);
+    const user = await fixture.createUserWithToken();
     const second = await createToken(user.token, { name: 'second', expiration_days: 2 });
     const list = await api().request('GET', '/api/v1/personal-access-tokens', { token: user.token });
     expect(list.status).toBe(200);
@@ -96,8 +97,8 @@ describe('personal access tokens', () => {
   });
 
   it('shows a token to its owner and answers 404 for another user\'s token id', async () => {
-    const alice = await createUserWithToken(fixture);
-    const bob = await createUserWithToken(fixture);
+    const alice = await fixture.createUserWithToken();
+    const bob = await fixture.createUserWithToken();
     const mine = await api().request('GET', `/api/v1/personal-access-tokens/${alice.tokenId}`, { token: alice.token });
     expect(mine.status).toBe(200);
     expect(mine.json['id']).toBe(alice.tokenId);
@@ -112,7 +113,7 @@ describe('personal access tokens', () => {
   });
 
   it('stops accepting a token the moment it is revoked, and 404s a second revocation', async () => {
-    const user = await createUserWithToken(fixture);
+    const user = await fixture.createUserWithToken();
     const other = await createToken(user.token, { name: 'to revoke', expiration_days: 1 });
     const secret = other.json['token'] as string;
     expect((await api().request('GET', '/api/v1/me', { token: secret })).status).toBe(200);
@@ -126,9 +127,9 @@ describe('personal access tokens', () => {
   });
 
   it('revokes all of the caller\'s tokens at once, including the one used for the call', async () => {
-    const user = await createUserWithToken(fixture);
+    const user = await fixture.createUserWithToken();
     const extra = await createToken(user.token, { name: 'extra', expiration_days: 3 });
-    const bystander = await createUserWithToken(fixture);
+    const bystander = await fixture.createUserWithToken();
     const response = await api().request('DELETE', '/api/v1/personal-access-tokens', { token: user.token });
     expect(response.status).toBe(200);
     expect(response.json).toEqual({ revoked_count: 2 });
@@ -138,7 +139,7 @@ describe('personal access tokens', () => {
   });
 
   it('refuses a token exactly at expires_at (and not a millisecond before)', async () => {
-    const user = await createUserWithToken(fixture, { days: 1 });
+    const user = await fixture.createUserWithToken({ days: 1 });
     const longer = (await createToken(user.token, { name: 'longer', expiration_days: 2 })).json['token'] as string;
     const start = api().clock.now();
     try {
@@ -157,7 +158,7 @@ describe('personal access tokens', () => {
   });
 
   it('paginates with page_size and an opaque page_token', async () => {
-    const user = await createUserWithToken(fixture);
+    const user = await fixture.createUserWithToken();
     const ids = [user.tokenId];
     for (let i = 0; i < 6; i++) {
       api().clock.advance(1);
@@ -192,10 +193,10 @@ describe('personal access tokens', () => {
   });
 
   it('writes last_used_at in batches, at most once a minute', async () => {
-    const user = await createUserWithToken(fixture);
+    const user = await fixture.createUserWithToken();
     const start = api().clock.now();
     const row = async () =>
-      (await fixture.api.tessera.db('tokens').where({ id: user.tokenId }).first('last_used_at')) as { last_used_at: Date | null };
+      (await fixture.tessera.db('tokens').where({ id: user.tokenId }).first('last_used_at')) as { last_used_at: Date | null };
     try {
       expect((await row()).last_used_at).toBeNull();
       await api().request('GET', '/api/v1/me', { token: user.token });
@@ -203,11 +204,11 @@ describe('personal access tokens', () => {
       expect((await row()).last_used_at).toBeNull();
       api().clock.advance(30_000);
       await api().request('GET', '/api/v1/me', { token: user.token });
-      await fixture.api.tessera.flush();
+      await fixture.tessera.flush();
       expect((await row()).last_used_at?.toISOString()).toBe(start.toISOString());
       api().clock.advance(31_000);
       await api().request('GET', '/api/v1/me', { token: user.token });
-      await fixture.api.tessera.flush();
+      await fixture.tessera.flush();
       expect((await row()).last_used_at?.toISOString()).toBe(new Date(start.getTime() + 61_000).toISOString());
     } finally {
       api().clock.set(start);

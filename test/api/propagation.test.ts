@@ -1,62 +1,11 @@
 // Revocation across API processes sharing one database: each process caches verified tokens, and
 // PostgreSQL LISTEN/NOTIFY must tell the others within 100 ms. Two real OS processes, measured.
-import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
 import { createPersonalTokenForEmail, createUserAccount } from '../../api/bootstrap';
 import { ManualClock } from '../../api/clock';
-import { migratedDatabase, request, startApi, type MigratedDatabase } from './support/harness';
-import { ensureBootstrapAdmin } from '../../api/bootstrap';
 import { AuthCache, type StoredCredential } from '../../api/auth/cache';
 import { INVALIDATION_CHANNEL } from '../../api/auth/invalidation';
 import { Client } from 'pg';
-
-const ROOT = path.resolve(__dirname, '..', '..');
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
-
-interface ChildApi {
-  url: string;
-  process: ChildProcess;
-  stop(): Promise<void>;
-}
-
-async function startChild(database: MigratedDatabase): Promise<ChildApi> {
-  if (!fs.existsSync(TSX)) throw new Error(`tsx is missing at ${TSX}: run npm ci`);
-  const child = spawn(TSX, [path.join(__dirname, 'support', 'api-process.ts')], {
-    env: { ...process.env, TESSERA_CHILD_DATABASE_URL: database.url, TESSERA_CHILD_SERVER_KEY: database.serverKey.toString('hex') },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    // Generous: tsx compiles the app on first start, and CI runs other suites alongside.
-    const timer = setTimeout(() => reject(new Error(`API process did not start in 90 s: ${stderr}`)), 90_000);
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const line = out.split('\n')[0];
-      if (out.includes('\n') && line) {
-        clearTimeout(timer);
-        resolve((JSON.parse(line) as { url: string }).url);
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`API process exited with ${code}: ${stderr}`));
-    });
-  });
-  return {
-    url,
-    process: child,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.stdin?.end();
-        setTimeout(() => child.kill('SIGKILL'), 5_000).unref();
-      }),
-  };
-}
+import { startTestApi, type ApiInstance, type TestApi } from '../support/api-server';
 
 async function cacheHits(url: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();
@@ -76,48 +25,46 @@ async function msUntilRefused(url: string, token: string, since: number, limitMs
   }
 }
 
-let database: MigratedDatabase;
+// Two API processes (api/main.ts) on one database; `a` also owns the database and the admin token.
+let a: TestApi;
+let b: ApiInstance;
 let adminToken: string;
-let a: ChildApi;
-let b: ChildApi;
 
 beforeAll(async () => {
-  database = await migratedDatabase();
-  adminToken = (await ensureBootstrapAdmin({ database: database.url, serverKey: database.serverKey })) as string;
-  a = await startChild(database);
-  b = await startChild(database);
+  a = await startTestApi({ mode: 'process' });
+  b = await a.startAnotherInstance({ mode: 'process' });
+  adminToken = a.adminToken;
 }, 200_000);
 
 afterAll(async () => {
-  await Promise.all([a?.stop(), b?.stop()]);
-  await database?.drop();
+  await a?.stop();
 });
 
 describe('revocation across two API processes', () => {
   it('reaches the other process within 100 ms (measured over 10 revocations)', async () => {
-    const created = await request(a.url, 'POST', '/api/v1/users', { token: adminToken, body: { email: 'prop@example.test', name: 'Prop' } });
+    const created = await a.request('POST', '/api/v1/users', { token: adminToken, body: { email: 'prop@example.test', name: 'Prop' } });
     expect(created.status).toBe(201);
     const samples: number[] = [];
     const roundTrips: number[] = [];
     // A third listener, in this process, timestamps the notification itself: the mechanism's
     // latency without any HTTP in it.
-    const listener = new Client({ connectionString: database.url });
+    const listener = new Client({ connectionString: a.databaseUrl });
     await listener.connect();
     await listener.query(`LISTEN ${INVALIDATION_CHANNEL}`);
     const notified = new Map<string, number>();
     listener.on('notification', (message) => notified.set(message.payload ?? '', performance.now()));
     const notifyDelays: number[] = [];
     for (let i = 0; i < 10; i++) {
-      const token = await createPersonalTokenForEmail({ database: database.url, serverKey: database.serverKey }, { email: 'prop@example.test', days: 1 });
+      const token = await createPersonalTokenForEmail({ database: a.databaseUrl, serverKey: a.serverKey }, { email: 'prop@example.test', days: 1 });
       // Warm process B's cache and prove it answers from memory (so the test measures invalidation).
       const hitsBefore = await cacheHits(b.url);
       for (let j = 0; j < 5; j++) {
         const sent = performance.now();
-        expect((await request(b.url, 'GET', '/api/v1/me', { token: token.token })).status).toBe(200);
+        expect((await b.request('GET', '/api/v1/me', { token: token.token })).status).toBe(200);
         roundTrips.push(performance.now() - sent);
       }
       expect(await cacheHits(b.url)).toBeGreaterThan(hitsBefore);
-      const revoke = await request(a.url, 'DELETE', `/api/v1/personal-access-tokens/${token.id}`, { token: adminToken });
+      const revoke = await a.request('DELETE', `/api/v1/personal-access-tokens/${token.id}`, { token: adminToken });
       expect(revoke.status).toBe(204);
       const since = performance.now();
       samples.push(await msUntilRefused(b.url, token.token, since));
@@ -125,7 +72,7 @@ describe('revocation across two API processes', () => {
       // Negative: the notification was already there when A's 204 arrived.
       if (at !== undefined) notifyDelays.push(at - since);
       // Process A itself refused it on the very next request.
-      expect((await request(a.url, 'GET', '/api/v1/me', { token: token.token })).status).toBe(401);
+      expect((await a.request('GET', '/api/v1/me', { token: token.token })).status).toBe(401);
     }
     const sorted = [...samples].sort((x, y) => x - y);
     const trip = [...roundTrips].sort((x, y) => x - y)[Math.floor(roundTrips.length / 2)] ?? 0;
@@ -147,20 +94,20 @@ describe('revocation across two API processes', () => {
   }, 60_000);
 
   it('propagates deactivation and role loss across processes too', async () => {
-    const user = await request(a.url, 'POST', '/api/v1/users', { token: adminToken, body: { email: 'deact@example.test', name: 'Deact' } });
-    const team = await request(a.url, 'POST', '/api/v1/teams', { token: adminToken, body: { name: 'prop-admins', role: 'SysAdmin' } });
-    await request(a.url, 'PUT', `/api/v1/teams/${team.json['id']}/members/${user.json['id']}`, { token: adminToken });
-    const token = await createPersonalTokenForEmail({ database: database.url, serverKey: database.serverKey }, { email: 'deact@example.test', days: 1 });
-    expect((await request(b.url, 'GET', '/api/v1/audit-events', { token: token.token })).status).toBe(200);
-    await request(a.url, 'DELETE', `/api/v1/teams/${team.json['id']}/members/${user.json['id']}`, { token: adminToken });
+    const user = await a.request('POST', '/api/v1/users', { token: adminToken, body: { email: 'deact@example.test', name: 'Deact' } });
+    const team = await a.request('POST', '/api/v1/teams', { token: adminToken, body: { name: 'prop-admins', role: 'SysAdmin' } });
+    await a.request('PUT', `/api/v1/teams/${team.json['id']}/members/${user.json['id']}`, { token: adminToken });
+    const token = await createPersonalTokenForEmail({ database: a.databaseUrl, serverKey: a.serverKey }, { email: 'deact@example.test', days: 1 });
+    expect((await b.request('GET', '/api/v1/audit-events', { token: token.token })).status).toBe(200);
+    await a.request('DELETE', `/api/v1/teams/${team.json['id']}/members/${user.json['id']}`, { token: adminToken });
     const roleSince = performance.now();
     let status = 200;
     while (status === 200 && performance.now() - roleSince < 1_000) {
-      status = (await request(b.url, 'GET', '/api/v1/audit-events', { token: token.token })).status;
+      status = (await b.request('GET', '/api/v1/audit-events', { token: token.token })).status;
     }
     expect(status).toBe(403);
     const roleMs = performance.now() - roleSince;
-    await request(a.url, 'PATCH', `/api/v1/users/${user.json['id']}`, { token: adminToken, body: { active: false } });
+    await a.request('PATCH', `/api/v1/users/${user.json['id']}`, { token: adminToken, body: { active: false } });
     const deactivationMs = await msUntilRefused(b.url, token.token, performance.now());
     console.log(`role loss reached the other process in ${roleMs.toFixed(1)} ms, deactivation in ${deactivationMs.toFixed(1)} ms`);
     // Single samples on a shared machine: the hard bound here is the contract's 1 s; the
@@ -173,10 +120,10 @@ describe('revocation across two API processes', () => {
 describe('when notifications are lost', () => {
   it('disables the cache while the LISTEN connection is down and flushes it on reconnect', async () => {
     const clock = new ManualClock();
-    const local = await startApi(database, { clock });
+    const local = await a.startAnotherInstance({ clock });
     try {
-      await createUserAccount({ database: database.url, serverKey: database.serverKey }, { email: 'listen@example.test', name: 'Listen' });
-      const token = await createPersonalTokenForEmail({ database: database.url, serverKey: database.serverKey, clock }, { email: 'listen@example.test', days: 1 });
+      await createUserAccount({ database: a.databaseUrl, serverKey: a.serverKey }, { email: 'listen@example.test', name: 'Listen' });
+      const token = await createPersonalTokenForEmail({ database: a.databaseUrl, serverKey: a.serverKey, clock }, { email: 'listen@example.test', days: 1 });
       expect((await local.request('GET', '/api/v1/me', { token: token.token })).status).toBe(200);
       // Kill this instance's LISTEN backend, as a network blip or server restart would.
       await local.tessera.db.raw(
@@ -187,7 +134,7 @@ describe('when notifications are lost', () => {
       const since = performance.now();
       expect(await msUntilRefused(local.url, token.token, since)).toBeLessThan(1_000);
       // The listener comes back by itself and the cache is used again.
-      const fresh = await createPersonalTokenForEmail({ database: database.url, serverKey: database.serverKey, clock }, { email: 'listen@example.test', days: 1 });
+      const fresh = await createPersonalTokenForEmail({ database: a.databaseUrl, serverKey: a.serverKey, clock }, { email: 'listen@example.test', days: 1 });
       const hitsBefore = (await local.tessera.metrics.authCacheHits.get()).values[0]?.value ?? 0;
       let hits = hitsBefore;
       for (let i = 0; i < 100 && hits === hitsBefore; i++) {
@@ -197,7 +144,7 @@ describe('when notifications are lost', () => {
       }
       expect(hits).toBeGreaterThan(hitsBefore);
     } finally {
-      await local.close();
+      await local.stop();
     }
   }, 30_000);
 

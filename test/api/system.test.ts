@@ -1,49 +1,46 @@
 // Health, readiness, metrics and the OpenAPI document.
-import { randomBytes } from 'node:crypto';
 import { migrateLatest, pendingMigrations } from '../../api/db/migrate';
-import { createTestDatabase } from '../support/database';
-import { startApi, startFixture, type Fixture } from './support/harness';
+import { ManualClock } from '../../api/clock';
+import { startTestApi, type TestApi } from '../support/api-server';
 
-let fixture: Fixture;
+let fixture: TestApi<ManualClock>;
 
 beforeAll(async () => {
-  fixture = await startFixture();
+  fixture = await startTestApi({ clock: new ManualClock(new Date('2026-01-15T10:00:00.000Z')) });
 });
 
 afterAll(async () => {
-  await fixture?.close();
+  await fixture?.stop();
 });
 
 describe('operations endpoints', () => {
   it('answers /healthz and /readyz', async () => {
-    expect((await fixture.api.request('GET', '/healthz')).json).toEqual({ status: 'ok' });
-    const ready = await fixture.api.request('GET', '/readyz');
+    expect((await fixture.request('GET', '/healthz')).json).toEqual({ status: 'ok' });
+    const ready = await fixture.request('GET', '/readyz');
     expect(ready.status).toBe(200);
     expect(ready.json).toEqual({ status: 'ready' });
   });
 
   it('is not ready while migrations are pending, and ready once they are applied', async () => {
-    const database = await createTestDatabase();
-    const api = await startApi({ ...database, serverKey: randomBytes(32) });
+    const api = await startTestApi({ migrate: false });
     try {
       const before = await api.request('GET', '/readyz');
       expect(before.status).toBe(503);
       expect(before.json['detail']).toMatch(/migration/);
-      expect(await migrateLatest(database.url)).not.toEqual([]);
-      expect(await pendingMigrations(database.url)).toEqual([]);
+      expect(await migrateLatest(api.databaseUrl)).not.toEqual([]);
+      expect(await pendingMigrations(api.databaseUrl)).toEqual([]);
       // A second run is a no-op.
-      expect(await migrateLatest(database.url)).toEqual([]);
+      expect(await migrateLatest(api.databaseUrl)).toEqual([]);
       expect((await api.request('GET', '/readyz')).status).toBe(200);
     } finally {
-      await api.close();
-      await database.drop();
+      await api.stop();
     }
   });
 
   it('exposes Prometheus metrics that count requests and failures', async () => {
-    await fixture.api.request('GET', '/api/v1/me', { token: fixture.adminToken });
-    await fixture.api.request('GET', '/api/v1/me', { token: 'tspat_nope' });
-    const metrics = await fixture.api.request('GET', '/metrics');
+    await fixture.request('GET', '/api/v1/me', { token: fixture.adminToken });
+    await fixture.request('GET', '/api/v1/me', { token: 'tspat_nope' });
+    const metrics = await fixture.request('GET', '/metrics');
     expect(metrics.status).toBe(200);
     expect(metrics.headers.get('content-type')).toMatch(/^text\/plain/);
     expect(metrics.text).toMatch(/tessera_http_requests_total\{method="GET",route="\/api\/v1\/me",status="200"\} \d+/);
@@ -54,7 +51,7 @@ describe('operations endpoints', () => {
 
 describe('OpenAPI document', () => {
   it('is OpenAPI 3.1 and documents every endpoint of the contract', async () => {
-    const response = await fixture.api.request('GET', '/api/v1/openapi.json');
+    const response = await fixture.request('GET', '/api/v1/openapi.json');
     expect(response.status).toBe(200);
     const document = response.json as { openapi: string; paths: Record<string, Record<string, unknown>> };
     expect(document.openapi).toBe('3.1.0');
@@ -91,7 +88,7 @@ describe('OpenAPI document', () => {
   });
 
   it('lets other parts add the routes they mount', async () => {
-    const extended = await startApi(fixture.database, {
+    const extended = await fixture.startAnotherInstance({
       extendOpenApi: (document) => ({ ...document, paths: { ...(document['paths'] as object), '/sessions': { post: { summary: 'sign in' } } } }),
     });
     try {
@@ -99,12 +96,12 @@ describe('OpenAPI document', () => {
       expect((document.json['paths'] as Record<string, unknown>)['/sessions']).toEqual({ post: { summary: 'sign in' } });
       expect((document.json['paths'] as Record<string, unknown>)['/me']).toBeDefined();
     } finally {
-      await extended.close();
+      await extended.stop();
     }
   });
 
   it('states the operator\'s lowered maximum', async () => {
-    const lowered = await startApi(fixture.database, { patMaxDays: 7 });
+    const lowered = await fixture.startAnotherInstance({ patMaxDays: 7 });
     try {
       const policy = await lowered.request('GET', '/api/v1/token-policy');
       expect(policy.json).toEqual({ personal_access_token: { min_expiration_days: 1, max_expiration_days: 7 } });
@@ -113,7 +110,7 @@ describe('OpenAPI document', () => {
       const tooLong = await lowered.request('POST', '/api/v1/personal-access-tokens', { token: fixture.adminToken, body: { name: 'x', expiration_days: 8 } });
       expect(tooLong.status).toBe(422);
     } finally {
-      await lowered.close();
+      await lowered.stop();
     }
   });
 });

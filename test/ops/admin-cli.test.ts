@@ -79,7 +79,7 @@ describe('admin CLI against DATABASE_URL', () => {
     expect(result.stdout).toMatch(/^tspat_[0-9A-Za-z]{36}\n$/);
     const secret = result.stdout.trim();
     expect(result.stderr).not.toContain(secret);
-    const response = await me(api.baseUrl, secret);
+    const response = await me(api.url, secret);
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({ email: 'carol@example.com', teams: [{ name: 'ops', role: 'Member' }] });
     const expiresAt = Date.parse((response.body.authenticated_by as { expires_at: string }).expires_at);

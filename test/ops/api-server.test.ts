@@ -4,7 +4,7 @@ import { Client } from 'pg';
 import { startTestApi, type TestApi } from '../support/api-server';
 
 async function me(api: TestApi, token: string): Promise<{ status: number; body: { email?: string; teams?: Array<{ role: string }> } }> {
-  const response = await fetch(`${api.baseUrl}/api/v1/me`, { headers: { Authorization: `Bearer ${token}` } });
+  const response = await fetch(`${api.url}/api/v1/me`, { headers: { Authorization: `Bearer ${token}` } });
   return { status: response.status, body: (await response.json()) as { email?: string; teams?: Array<{ role: string }> } };
 }
 
@@ -20,7 +20,7 @@ describe.each(['in-process', 'process'] as const)('startTestApi (%s)', (mode) =>
   });
 
   it('serves the API with a working SysAdmin token for admin@localhost', async () => {
-    expect(api.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(api.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const { status, body } = await me(api, api.adminToken);
     expect(status).toBe(200);
     expect(body.email).toBe('admin@localhost');
@@ -43,7 +43,7 @@ describe.each(['in-process', 'process'] as const)('startTestApi (%s)', (mode) =>
 it('stop() ends the server and drops its database', async () => {
   const api = await startTestApi();
   await api.stop();
-  await expect(fetch(`${api.baseUrl}/healthz`)).rejects.toThrow();
+  await expect(fetch(`${api.url}/healthz`)).rejects.toThrow();
   const client = new Client({ connectionString: api.databaseUrl });
   client.on('error', () => undefined);
   await expect(client.connect()).rejects.toMatchObject({ code: '3D000' }); // database does not exist

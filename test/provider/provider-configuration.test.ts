@@ -4,7 +4,7 @@
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../scripts/provider-packaging';
-import { startProviderTestApi, type ProviderTestApi } from './tessera-api';
+import { startTestApi, type TestApi } from '../support/api-server';
 import { exampleFiles, terraformSession, unwrap, type TerraformSession } from './terraform-session';
 
 jest.setTimeout(180_000);
@@ -24,11 +24,11 @@ resource "tessera_personal_access_token" "t" {
 ${extra}}
 `;
 
-let api: ProviderTestApi;
+let api: TestApi;
 const sessions: TerraformSession[] = [];
 
 beforeAll(async () => {
-  api = await startProviderTestApi();
+  api = await startTestApi();
 });
 
 afterAll(async () => {
@@ -143,7 +143,7 @@ resource "tessera_personal_access_token" "t" {
   });
 
   it('checks expiration_days at plan time against the server token policy', async () => {
-    const strict = await startProviderTestApi({ patMaxDays: 7 });
+    const strict = await startTestApi({ patMaxDays: 7 });
     try {
       const tf = await terraformSession(strict, { 'main.tf': TOKEN_TF(10) });
       sessions.push(tf);
@@ -204,9 +204,9 @@ resource "tessera_personal_access_token" "t" {
   });
 
   it('says the token is invalid or expired when the provider token was revoked, pointing at api_token', async () => {
-    const created = await api.request('POST', '/api/v1/personal-access-tokens', api.adminToken, { name: 'soon-revoked', expiration_days: 1 });
-    const { id, token } = created.body as { id: string; token: string };
-    expect((await api.request('DELETE', `/api/v1/personal-access-tokens/${id}`, api.adminToken)).status).toBe(204);
+    const created = await api.request('POST', '/api/v1/personal-access-tokens', { token: api.adminToken, body: { name: 'soon-revoked', expiration_days: 1 } });
+    const { id, token } = created.json as { id: string; token: string };
+    expect((await api.request('DELETE', `/api/v1/personal-access-tokens/${id}`, { token: api.adminToken })).status).toBe(204);
     const tf = await session({
       'main.tf': `${TOKEN_TF(3)}
 variable "token" {

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTerraformWorkdir, type RunResult, type TerraformWorkdir } from '../support/terraform';
 import { providerMirror } from './provider-mirror';
-import type { ProviderTestApi } from './tessera-api';
+import type { TestApi } from '../support/api-server';
 
 export interface TerraformSession extends TerraformWorkdir {
   /** `plan -detailed-exitcode`: 0 = no changes, 2 = changes; anything else throws. */
@@ -37,7 +37,7 @@ export interface StateJson {
 
 export const BASE_ARGS = ['-no-color', '-input=false'];
 
-export async function terraformSession(api: ProviderTestApi, files: Record<string, string>, env: Record<string, string> = {}): Promise<TerraformSession> {
+export async function terraformSession(api: Pick<TestApi, 'url' | 'adminToken'>, files: Record<string, string>, env: Record<string, string> = {}): Promise<TerraformSession> {
   const mirror = await providerMirror();
   const workdir = await createTerraformWorkdir({
     mirrorDir: mirror.mirrorDir,

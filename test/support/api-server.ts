@@ -1,212 +1,289 @@
-// A real Tessera API for end-to-end tests (provider, CDKTF, ops): a fresh test database,
-// migrations, the bootstrap SysAdmin and its token, listening on 127.0.0.1 on a free port.
+// The one way tests start a Tessera API: a fresh database in the run's test PostgreSQL (see
+// database.ts), migrated, with the bootstrap SysAdmin admin@localhost and its 1-day token, and an
+// instance on 127.0.0.1 on a free port — in this process (default), or in its own OS process
+// running api/main.ts exactly as an operator does (for cross-process and kill tests).
 //
-//   const api = await startTestApi();                 // in this process (fast, default)
-//   const api = await startTestApi({ mode: 'process' }); // `node --import tsx api/main.ts` as a child
-//   await fetch(`${api.baseUrl}/api/v1/me`, { headers: { Authorization: `Bearer ${api.adminToken}` } });
-//   const alice = await api.createUserWithToken({ email: 'alice@example.com' });
-//   await api.stop();
-import { spawn, type ChildProcess } from 'node:child_process';
+//   const api = await startTestApi();                                  // system clock, logs at debug
+//   const api = await startTestApi({ clock: new ManualClock(), patMaxDays: 7, authFailureLimit: 5 });
+//   const api = await startTestApi({ webPage: true, webRoot, sessionSettings, trustProxy: true });
+//   const api = await startTestApi({ mode: 'process' });               // node --import tsx api/main.ts
+//   const res = await api.request('POST', '/api/v1/users', { token: api.adminToken, body: { … } });
+//   res.status, res.json['id'], res.headers, res.text; api.logs (every log line, raw)
+//   await api.sql('UPDATE tokens SET expires_at = $2 WHERE id = $1', [id, at]);
+//   const alice = await api.createUserWithToken({ role: 'Member' });  // alice.token, alice.teamId
+//   const bob = await api.createUser({ role: 'Member' });             // bob.password, for sign-in
+//   const b = await api.startAnotherInstance({ mode: 'process' });    // same database and key
+//   api.clock.advance(…) (with a ManualClock); api.tessera.flush(); await api.restart({ patMaxDays: 7 });
+//   await api.stop();                                                 // every instance, then the database
+//
+// In-process instances take any createTessera option; authFailureLimit defaults to 1000 so tests
+// do not trip it. A 'process' instance is configured by environment only (patMaxDays, logLevel,
+// port, env), always has the web page (as api/main.ts does), and uses the system clock.
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import * as path from 'node:path';
-import { createInterface } from 'node:readline';
-import pino from 'pino';
-import { createTessera } from '../../api/app';
-import { createPersonalTokenForEmail, createUserAccount, ensureBootstrapAdmin } from '../../api/bootstrap';
-import type { Clock } from '../../api/clock';
+import { Writable } from 'node:stream';
+import type { Knex } from 'knex';
+import { Pool } from 'pg';
+import { createTessera, type Tessera, type TesseraOptions } from '../../api/app';
+import { ensureBootstrapAdmin } from '../../api/bootstrap';
+import { systemClock, type Clock } from '../../api/clock';
+import type { LogLevel } from '../../api/config';
+import { createKnex } from '../../api/db/connection';
 import { migrateLatest } from '../../api/db/migrate';
+import { createLogger } from '../../api/logger';
+import type { Sessions } from '../../api/sessions';
+import type { SessionSettings } from '../../api/sessions/settings';
+import { webPageOptions } from '../../api/web/web-options';
+import { startApiChild } from './api-child';
 import { createTestDatabase } from './database';
+import { request as httpRequest, type ApiResponse, type RequestOptions } from './http-request';
+import * as users from './test-users';
 
-export interface TestUserInput {
-  /** Default: a unique user-…@example.test address. */
-  email?: string;
-  name?: string;
-  /** Team to join; created with `role` when missing. */
-  team?: string;
-  role?: 'SysAdmin' | 'Member' | 'ReadOnly';
-  /** Token lifetime; default 30. */
-  days?: number;
+export { request, type ApiResponse, type RequestOptions } from './http-request';
+export type { CreatedUser, PasswordUser, Role, TestUser, TestUserInput } from './test-users';
+
+/** How one instance runs. Every createTessera option but the key, logger and clock passes through. */
+export interface InstanceOptions<C extends Clock = Clock> extends Partial<Omit<TesseraOptions, 'serverKey' | 'logger' | 'clock'>> {
+  /** 'in-process' (default): createTessera here. 'process': a child running api/main.ts. */
+  mode?: 'in-process' | 'process';
+  /** In-process only. Default: the fixture's (for startTestApi, the system clock). */
+  clock?: C;
+  /** Level of the lines kept in `logs`; default 'debug'. Mode 'process': 'info' or lower. */
+  logLevel?: LogLevel;
+  /** Mount the web page and /api/v1/sessions as api/main.ts does; implied by webRoot or sessionSettings. */
+  webPage?: boolean;
+  /** A built page folder; without one the page routes answer 503 (not built). */
+  webRoot?: string;
+  sessionSettings?: Partial<SessionSettings>;
+  /** Default 0 (a free port). */
+  port?: number;
+  /** Mode 'process' only: more environment for api/main.ts. */
+  env?: Record<string, string>;
 }
 
-export interface TestUser {
-  id: string;
-  email: string;
-  /** A personal access token secret of that user. */
-  token: string;
-  tokenId: string;
+export interface TestApiOptions<C extends Clock = Clock> extends Omit<InstanceOptions<C>, 'databaseUrl'> {
+  /** Default true. false: an empty database (then no bootstrap admin either). */
+  migrate?: boolean;
+  /** Create admin@localhost and its token (`adminToken`); default true when migrating. */
+  bootstrapAdmin?: boolean;
 }
 
-export interface TestApi {
-  /** e.g. http://127.0.0.1:41234 (no trailing slash). */
-  baseUrl: string;
-  /** The test database the API uses (superuser URL), for assertions in SQL. */
+const FIXTURE_KEYS = ['mode', 'clock', 'logLevel', 'webPage', 'webRoot', 'sessionSettings', 'port', 'env'] as const;
+const PROCESS_KEYS = new Set<string>(['mode', 'logLevel', 'port', 'env', 'patMaxDays', 'databaseUrl', 'webPage']);
+
+interface Shared {
   databaseUrl: string;
-  /** Server key (HMAC) the API runs with. */
   serverKey: Buffer;
-  /** Personal access token secret of admin@localhost, a SysAdmin, valid 1 day. */
-  adminToken: string;
-  /** Creates a user (optionally in a team) with a personal access token, straight in the database. */
-  createUserWithToken(input?: TestUserInput): Promise<TestUser>;
-  /**
-   * In-process only: stops the API and starts it again on the same database, key and port with
-   * other settings, as an operator restarting it with a changed environment would.
-   */
-  restart(options: Pick<TestApiOptions, 'patMaxDays'>): Promise<void>;
-  /** Stops the API, then drops its database. */
+}
+
+interface Running {
+  url: string;
+  tessera?: Tessera;
+  sessions?: Sessions;
+  child?: ChildProcess;
   stop(): Promise<void>;
 }
 
-export interface TestApiOptions {
-  /** "in-process" (default): createTessera in this process. "process": a child running api/main.ts. */
-  mode?: 'in-process' | 'process';
-  /** TESSERA_PAT_MAX_DAYS; default 30. */
-  patMaxDays?: number;
-  /** In-process only: a controllable clock for the API (e.g. ManualClock from api/clock). */
-  clock?: Clock;
-  /** In-process only: a logger (default silent). */
-  logger?: pino.Logger;
-  /** Failed authentications per address before 429; default 1000 so tests do not trip it. */
-  authFailureLimit?: number;
+/** One running API on the fixture's database. */
+export class ApiInstance<C extends Clock = Clock> {
+  /** e.g. http://127.0.0.1:41234 (no trailing slash); kept across restart(). */
+  url = '';
+  /** Every log line the instance wrote, raw (JSON, newline-terminated), across restarts. */
+  readonly logs: string[] = [];
+  private running: Running | undefined;
+
+  constructor(
+    protected readonly shared: Shared,
+    private options: InstanceOptions<C>,
+    /** The instance's clock (mode 'process': the system clock). */
+    readonly clock: C,
+  ) {}
+
+  get mode(): 'in-process' | 'process' {
+    return this.options.mode ?? 'in-process';
+  }
+
+  /** The in-process instance (its db, metrics, flush()); throws for mode 'process'. */
+  get tessera(): Tessera {
+    if (this.running?.tessera === undefined) throw new Error(`tessera: this instance is not running in this process (mode ${this.mode})`);
+    return this.running.tessera;
+  }
+
+  /** The session layer; only with the web page, in-process. */
+  get sessions(): Sessions {
+    if (this.running?.sessions === undefined) throw new Error('sessions: start the instance in-process with webPage: true');
+    return this.running.sessions;
+  }
+
+  /** Mode 'process': the child running api/main.ts (e.g. to kill it). */
+  get child(): ChildProcess | undefined {
+    return this.running?.child;
+  }
+
+  /** Calls this instance over HTTP as any client does. */
+  request = (method: string, path: string, options?: RequestOptions): Promise<ApiResponse> => httpRequest(this.url, method, path, options);
+
+  /** @internal Starts serving; the fixture calls it. */
+  async launch(port = this.options.port ?? 0): Promise<void> {
+    this.running = this.mode === 'process' ? await launchChild(this.shared, this.options, port, this.logs) : await launchInProcess(this.shared, this.options, this.clock, port, this.logs);
+    this.url = this.running.url;
+  }
+
+  /** Stops the instance and starts it again on the same port with these settings changed, as an operator would. */
+  async restart(changes: Omit<InstanceOptions<C>, 'mode' | 'clock' | 'port'> = {}): Promise<void> {
+    const port = Number(new URL(this.url).port);
+    await this.stopServing();
+    this.options = { ...this.options, ...changes };
+    await this.launch(port);
+  }
+
+  /** Stops this instance (the fixture's stop() also drops the database). Safe to call twice. */
+  async stop(): Promise<void> {
+    await this.stopServing();
+  }
+
+  private async stopServing(): Promise<void> {
+    const running = this.running;
+    this.running = undefined;
+    await running?.stop();
+  }
 }
 
-const repoRoot = path.resolve(__dirname, '../..');
-let userCounter = 0;
+/** The fixture: the first instance, plus the database, its key, the admin token and helpers. */
+export class TestApi<C extends Clock = Clock> extends ApiInstance<C> {
+  private readonly others = new Set<ApiInstance<Clock>>();
+  private pool: Pool | undefined;
 
-export async function startTestApi(options: TestApiOptions = {}): Promise<TestApi> {
+  constructor(
+    shared: Shared,
+    options: InstanceOptions<C>,
+    clock: C,
+    private readonly db: Knex,
+    private readonly admin: users.AdminDatabase,
+    private readonly bootstrapToken: string | null,
+    private readonly dropDatabase: () => Promise<void>,
+  ) {
+    super(shared, options, clock);
+  }
+
+  /** The test database (superuser URL), e.g. for assertions in SQL or another process. */
+  get databaseUrl(): string {
+    return this.shared.databaseUrl;
+  }
+
+  /** Server key (HMAC) every instance runs with. */
+  get serverKey(): Buffer {
+    return this.shared.serverKey;
+  }
+
+  /** Personal access token secret of admin@localhost, a SysAdmin, valid 1 day. */
+  get adminToken(): string {
+    if (this.bootstrapToken === null) throw new Error('adminToken: the fixture was started with bootstrapAdmin: false');
+    return this.bootstrapToken;
+  }
+
+  /** Runs SQL ($1, $2 … parameters) on the test database, for what no API offers. */
+  async sql<T extends Record<string, unknown> = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> {
+    this.pool ??= new Pool({ connectionString: this.databaseUrl, max: 2, application_name: 'tessera-test-sql' });
+    return (await this.pool.query(text, params)).rows as T[];
+  }
+
+  /** A user (in a team when asked; `role` alone gives them a new team) with a personal token. */
+  createUserWithToken(input: users.TestUserInput & { days?: number } = {}): Promise<users.TestUser> {
+    return users.createUserWithToken(this.admin, input);
+  }
+
+  /** A user with a web page password (default: a random one; null: none). */
+  createUser(input: users.TestUserInput & { password?: string | null } = {}): Promise<users.PasswordUser> {
+    return users.createPasswordUser(this.admin, input);
+  }
+
+  /** One more instance on the same database and key; stopped by the fixture's stop(). */
+  async startAnotherInstance<D extends Clock = C>(options: InstanceOptions<D> = {}): Promise<ApiInstance<D>> {
+    const clock = (options.mode === 'process' ? systemClock : (options.clock ?? this.clock)) as D;
+    const instance = new ApiInstance<D>(this.shared, options, clock);
+    await instance.launch();
+    this.others.add(instance);
+    return instance;
+  }
+
+  /** Stops every instance, then drops the database. */
+  override async stop(): Promise<void> {
+    try {
+      await Promise.all([super.stop(), ...[...this.others].map((other) => other.stop())]);
+    } finally {
+      await this.pool?.end().catch(() => undefined);
+      await this.db.destroy().catch(() => undefined);
+      await this.dropDatabase();
+    }
+  }
+}
+
+export async function startTestApi<C extends Clock = Clock>(options: TestApiOptions<C> = {}): Promise<TestApi<C>> {
+  const { migrate = true, bootstrapAdmin = migrate, ...instanceOptions } = options;
   const database = await createTestDatabase();
   const serverKey = randomBytes(32);
-  let stopServer: () => Promise<void> = async () => undefined;
+  const clock = (options.mode === 'process' ? systemClock : (options.clock ?? systemClock)) as C;
+  const db = createKnex(database.url, { poolMax: 2, applicationName: 'tessera-test-fixture' });
+  const admin: users.AdminDatabase = { database: db, serverKey, clock, patMaxDays: options.patMaxDays };
+  let api: TestApi<C> | undefined;
   try {
-    await migrateLatest(database.url);
-    const adminToken = await ensureBootstrapAdmin({ database: database.url, serverKey });
-    if (adminToken === null) throw new Error('a fresh test database already had users');
-
-    let baseUrl: string;
-    let restartServer: (patMaxDays: number | undefined) => Promise<void> = async () => {
-      throw new Error('startTestApi: restart applies to mode "in-process" only');
-    };
-    if ((options.mode ?? 'in-process') === 'in-process') {
-      const startInProcess = async (patMaxDays: number | undefined, port: number): Promise<string> => {
-        const tessera = await createTessera({
-          databaseUrl: database.url,
-          serverKey,
-          clock: options.clock,
-          logger: options.logger ?? pino({ level: 'silent' }),
-          patMaxDays,
-          authFailureLimit: options.authFailureLimit ?? 1000,
-        });
-        stopServer = () => tessera.close();
-        return (await tessera.listen(port, '127.0.0.1')).url;
-      };
-      baseUrl = await startInProcess(options.patMaxDays, 0);
-      const port = Number(new URL(baseUrl).port);
-      restartServer = async (patMaxDays) => {
-        await stopServer();
-        await startInProcess(patMaxDays, port);
-      };
-    } else {
-      if (options.clock !== undefined || options.logger !== undefined) {
-        throw new Error('startTestApi: clock and logger apply to mode "in-process" only');
-      }
-      const child = await spawnApiProcess(database.url, serverKey, options.patMaxDays);
-      stopServer = child.stop;
-      baseUrl = child.url;
-    }
-
-    const adminOptions = { database: database.url, serverKey, patMaxDays: options.patMaxDays };
-    return {
-      baseUrl,
-      databaseUrl: database.url,
-      serverKey,
-      adminToken,
-      async createUserWithToken(input: TestUserInput = {}) {
-        userCounter += 1;
-        const email = input.email ?? `user-${process.pid}-${userCounter}-${randomBytes(3).toString('hex')}@example.test`;
-        const user = await createUserAccount(adminOptions, { email, name: input.name ?? `Test user ${userCounter}`, team: input.team, role: input.role });
-        const token = await createPersonalTokenForEmail(adminOptions, { email, days: input.days ?? 30, name: 'test token' });
-        return { id: user.id, email, token: token.token, tokenId: token.id };
-      },
-      restart: (next) => restartServer(next.patMaxDays),
-      async stop() {
-        try {
-          await stopServer();
-        } finally {
-          await database.drop();
-        }
-      },
-    };
+    if (migrate) await migrateLatest(database.url);
+    const token = bootstrapAdmin ? await ensureBootstrapAdmin(admin) : null;
+    if (bootstrapAdmin && token === null) throw new Error('a fresh test database already had users');
+    api = new TestApi<C>({ databaseUrl: database.url, serverKey }, instanceOptions, clock, db, admin, token, database.drop);
+    await api.launch();
+    return api;
   } catch (error) {
-    await stopServer().catch(() => undefined);
-    await database.drop().catch(() => undefined);
+    if (api) await api.stop().catch(() => undefined);
+    else await db.destroy().finally(() => database.drop()).catch(() => undefined);
     throw error;
   }
 }
 
-interface ApiChild {
-  url: string;
-  stop(): Promise<void>;
-}
-
-/**
- * Runs api/main.ts with DATABASE_URL + TESSERA_SERVER_KEY + PORT=0 (so it bootstraps nothing and
- * picks a free port) and waits for its "Tessera API listening" log line, which carries the URL.
- */
-async function spawnApiProcess(databaseUrl: string, serverKey: Buffer, patMaxDays: number | undefined): Promise<ApiChild> {
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    DATABASE_URL: databaseUrl,
-    TESSERA_SERVER_KEY: serverKey.toString('hex'),
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'info',
-    ...(patMaxDays === undefined ? {} : { TESSERA_PAT_MAX_DAYS: String(patMaxDays) }),
-  };
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'api/main.ts')], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const output: string[] = [];
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`api/main.ts did not start within 60 s: ${output.join('\n').slice(-2000)}`)), 60_000);
-    const lines = createInterface({ input: child.stdout });
-    lines.on('line', (line) => {
-      output.push(line);
-      try {
-        const entry = JSON.parse(line) as { msg?: string; url?: string };
-        if (entry.msg === 'Tessera API listening' && typeof entry.url === 'string') {
-          clearTimeout(timer);
-          resolve(entry.url);
-        }
-      } catch {
-        // not a log line
-      }
-    });
-    child.stderr.on('data', (chunk: Buffer) => output.push(chunk.toString('utf8')));
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`api/main.ts exited (${String(code)}) before listening: ${output.join('\n').slice(-2000)}`));
-    });
-  });
-  // If the test process ends without stop() (a crash, a forced exit), do not leave the API behind.
-  const onExit = (): void => {
-    child.kill('SIGKILL');
-  };
-  process.once('exit', onExit);
-  return {
-    url,
-    stop: async () => {
-      process.removeListener('exit', onExit);
-      await stopChild(child);
+async function launchInProcess(shared: Shared, options: InstanceOptions, clock: Clock, port: number, logs: string[]): Promise<Running> {
+  const passThrough: Partial<TesseraOptions> = Object.fromEntries(Object.entries(options).filter(([key]) => !(FIXTURE_KEYS as readonly string[]).includes(key)));
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      logs.push(chunk.toString('utf8'));
+      callback();
     },
-  };
+  });
+  let sessions: Sessions | undefined;
+  const web = options.webPage === true || options.webRoot !== undefined || options.sessionSettings !== undefined;
+  const tessera = await createTessera({
+    authFailureLimit: 1000,
+    ...passThrough,
+    databaseUrl: options.databaseUrl ?? shared.databaseUrl,
+    serverKey: shared.serverKey,
+    clock,
+    logger: createLogger({ level: options.logLevel ?? 'debug', destination }),
+    ...(web ? webPageOptions({ root: options.webRoot, sessionSettings: options.sessionSettings, onSessions: (s) => (sessions = s) }) : {}),
+  });
+  try {
+    const { url } = await tessera.listen(port, '127.0.0.1');
+    return { url, tessera, sessions, stop: () => tessera.close() };
+  } catch (error) {
+    await tessera.close().catch(() => undefined);
+    throw error;
+  }
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.once('exit', () => {
-      clearTimeout(force);
-      resolve();
-    });
-    child.kill('SIGTERM');
+async function launchChild(shared: Shared, options: InstanceOptions, port: number, logs: string[]): Promise<Running> {
+  const inProcessOnly = Object.entries(options).filter(([key, value]) => value !== undefined && !PROCESS_KEYS.has(key)).map(([key]) => key);
+  if (inProcessOnly.length > 0) {
+    throw new Error(`${inProcessOnly.join(', ')}: in-process only; api/main.ts takes its settings from the environment (option env)`);
+  }
+  const logLevel = options.logLevel ?? 'debug';
+  if (!['trace', 'debug', 'info'].includes(logLevel)) throw new Error(`logLevel ${logLevel}: mode 'process' needs 'info' or lower (its listening line is read)`);
+  const child = await startApiChild({
+    databaseUrl: options.databaseUrl ?? shared.databaseUrl,
+    serverKey: shared.serverKey,
+    port,
+    logLevel,
+    patMaxDays: options.patMaxDays,
+    env: options.env,
+    onOutput: (text) => logs.push(text),
   });
+  return { url: child.url, child: child.child, stop: child.stop };
 }

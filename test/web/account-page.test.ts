@@ -5,7 +5,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium, screenshot } from './support/browser';
 import { buildPage, javascriptFiles, type BuiltPage } from './support/build-page';
-import { startWebApi, type TestUser, type WebApi } from './support/web-api';
+import { startTestApi, type PasswordUser, type TestApi } from '../support/api-server';
 
 const MAX_JAVASCRIPT_BYTES = 200 * 1024;
 
@@ -13,11 +13,11 @@ jest.setTimeout(180_000);
 
 describe('My Account page in Chromium', () => {
   let page: BuiltPage;
-  let api: WebApi;
+  let api: TestApi;
   let browser: Browser;
   let context: BrowserContext;
   let tab: Page;
-  let user: TestUser;
+  let user: PasswordUser;
   const problems: string[] = [];
   let javascriptBytes = 0;
 
@@ -25,8 +25,8 @@ describe('My Account page in Chromium', () => {
     // Launch first: a missing browser is the most likely failure and its message names the fix.
     browser = await launchChromium();
     page = await buildPage();
-    api = await startWebApi({ webRoot: page.root, lastUsedFlushIntervalMs: 100 });
-    user = await api.createUser({ name: 'Ada Lovelace' });
+    api = await startTestApi({ webPage: true, webRoot: page.root, lastUsedFlushIntervalMs: 100 });
+    user = await api.createUser({ name: 'Ada Lovelace', role: 'Member' });
     context = await browser.newContext({ baseURL: api.url, viewport: { width: 1100, height: 760 } });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: api.url });
     // Generous: CI machines here are shared and often loaded.
@@ -51,7 +51,7 @@ describe('My Account page in Chromium', () => {
   afterAll(async () => {
     await context?.close();
     await browser?.close();
-    await api?.close();
+    await api?.stop();
     page?.remove();
   });
 

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { createLogger } from '../../api/logger';
 import { ensureAdminPassword, setPasswordCommand } from '../../api/sessions';
-import { CookieClient, startWebApi, type WebApi } from './support/web-api';
+import { CookieClient } from './support/cookie-client';
+import { startTestApi, type TestApi } from '../support/api-server';
 
 function captured(): { stream: Writable; text: () => string } {
   const chunks: string[] = [];
@@ -27,15 +28,15 @@ function stdinWith(text: string): PassThrough {
 }
 
 describe('bootstrap admin password and set-password', () => {
-  let api: WebApi;
+  let api: TestApi;
   let stateDirectory: string;
 
   beforeAll(async () => {
-    api = await startWebApi();
+    api = await startTestApi({ webPage: true });
     stateDirectory = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-state-'));
   });
   afterAll(async () => {
-    await api?.close();
+    await api?.stop();
     fs.rmSync(stateDirectory, { recursive: true, force: true });
   });
 
@@ -64,7 +65,7 @@ describe('bootstrap admin password and set-password', () => {
   });
 
   test('set-password reads the password from standard input, replaces the old one and ends existing sessions', async () => {
-    const user = await api.createUser();
+    const user = await api.createUser({ role: 'Member' });
     const before = new CookieClient(api.url);
     await before.signIn(user.email, user.password);
 
@@ -86,7 +87,7 @@ describe('bootstrap admin password and set-password', () => {
   });
 
   test('set-password --generate prints a new random password once', async () => {
-    const user = await api.createUser({ password: null });
+    const user = await api.createUser({ role: 'Member', password: null });
     const stdout = captured();
     const stderr = captured();
     const code = await setPasswordCommand(['--email', user.email, '--generate'], {
@@ -117,7 +118,7 @@ describe('bootstrap admin password and set-password', () => {
   });
 
   test('set-password refuses a short password and leaves the old one working', async () => {
-    const user = await api.createUser();
+    const user = await api.createUser({ role: 'Member' });
     const stderr = captured();
     const code = await setPasswordCommand(['--email', user.email], {
       db: api.tessera.db,

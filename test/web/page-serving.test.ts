@@ -3,11 +3,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startWebApi, type WebApi } from './support/web-api';
+import { startTestApi, type TestApi } from '../support/api-server';
 
 describe('serving the web page', () => {
-  let built: WebApi;
-  let unbuilt: WebApi;
+  let built: TestApi;
+  let unbuilt: TestApi;
   let root: string;
 
   beforeAll(async () => {
@@ -15,12 +15,12 @@ describe('serving the web page', () => {
     fs.mkdirSync(path.join(root, 'assets'));
     fs.writeFileSync(path.join(root, 'index.html'), '<!doctype html><script type="module" src="/assets/app-abc123.js"></script>');
     fs.writeFileSync(path.join(root, 'assets', 'app-abc123.js'), 'console.log("page")');
-    built = await startWebApi({ webRoot: root });
-    unbuilt = await startWebApi({ webRoot: path.join(root, 'missing') });
+    built = await startTestApi({ webPage: true, webRoot: root });
+    unbuilt = await startTestApi({ webPage: true, webRoot: path.join(root, 'missing') });
   });
   afterAll(async () => {
-    await built?.close();
-    await unbuilt?.close();
+    await built?.stop();
+    await unbuilt?.stop();
     fs.rmSync(root, { recursive: true, force: true });
   });
 

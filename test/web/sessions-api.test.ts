@@ -1,23 +1,24 @@
 // Sign-in, session cookies, CSRF and expiry over real HTTP against a real database.
 import { ManualClock } from '../../api/clock';
-import { CookieClient, startWebApi, type WebApi } from './support/web-api';
+import { CookieClient } from './support/cookie-client';
+import { startTestApi, type TestApi } from '../support/api-server';
 
 const MINUTE = 60_000;
 
 describe('sessions API', () => {
-  let api: WebApi;
+  let api: TestApi;
   let clock: ManualClock;
 
   beforeAll(async () => {
     clock = new ManualClock(new Date('2026-03-02T09:00:00.000Z'));
-    api = await startWebApi({ clock, sessionSettings: { idleTimeoutMs: 30 * MINUTE, absoluteTimeoutMs: 8 * 60 * MINUTE } });
+    api = await startTestApi({ webPage: true, clock, sessionSettings: { idleTimeoutMs: 30 * MINUTE, absoluteTimeoutMs: 8 * 60 * MINUTE } });
   });
   afterAll(async () => {
-    await api?.close();
+    await api?.stop();
   });
 
   test('signing in sets an HttpOnly SameSite=Strict cookie (not Secure over plain HTTP) and returns the CSRF token', async () => {
-    const user = await api.createUser();
+    const user = await api.createUser({ role: 'Member' });
     const client = new CookieClient(api.url);
     const response = await client.request('POST', '/api/v1/sessions', { body: { email: user.email, password: user.password } });
     expect(response.status).toBe(201);
@@ -61,9 +62,9 @@ describe('sessions API', () => {
   });
 
   test('every sign-in failure gets the same 401 body, and the password is stored only as an argon2id hash', async () => {
-    const user = await api.createUser();
-    const noPassword = await api.createUser({ password: null });
-    const inactive = await api.createUser();
+    const user = await api.createUser({ role: 'Member' });
+    const noPassword = await api.createUser({ role: 'Member', password: null });
+    const inactive = await api.createUser({ role: 'Member' });
     const deactivate = await fetch(`${api.url}/api/v1/users/${inactive.id}`, {
       method: 'PATCH',
       headers: { authorization: `Bearer ${api.adminToken}`, 'content-type': 'application/json' },
@@ -112,7 +113,7 @@ describe('sessions API', () => {
     let client: CookieClient;
 
     beforeAll(async () => {
-      const user = await api.createUser();
+      const user = await api.createUser({ role: 'Member' });
       client = new CookieClient(api.url);
       await client.signIn(user.email, user.password);
     });
@@ -155,7 +156,7 @@ describe('sessions API', () => {
     test('a bearer token request is not subject to the CSRF check, even with a session cookie alongside', async () => {
       const response = await client.request('GET', '/api/v1/me', { headers: { authorization: `Bearer ${api.adminToken}` }, csrf: false });
       expect(response.json['authenticated_by']).toMatchObject({ type: 'personal_access_token' });
-      const other = await api.createUser();
+      const other = await api.createUser({ role: 'Member' });
       const revokeAll = await client.request('DELETE', `/api/v1/users/${other.id}/personal-access-tokens`, {
         headers: { authorization: `Bearer ${api.adminToken}` },
         csrf: false,
@@ -164,7 +165,7 @@ describe('sessions API', () => {
     });
 
     test('sign-in from another origin is refused (login CSRF)', async () => {
-      const user = await api.createUser();
+      const user = await api.createUser({ role: 'Member' });
       const response = await new CookieClient(api.url).request('POST', '/api/v1/sessions', {
         body: { email: user.email, password: user.password },
         headers: { origin: 'https://evil.example' },
@@ -175,7 +176,7 @@ describe('sessions API', () => {
   });
 
   test('sign-out ends the session on the server and clears the cookie; it needs the CSRF token too', async () => {
-    const user = await api.createUser();
+    const user = await api.createUser({ role: 'Member' });
     const client = new CookieClient(api.url);
     await client.signIn(user.email, user.password);
     const stolenCookie = client.cookieHeader();
@@ -193,7 +194,7 @@ describe('sessions API', () => {
   });
 
   test('a session ends after 30 idle minutes, but use keeps it alive until the absolute limit', async () => {
-    const user = await api.createUser();
+    const user = await api.createUser({ role: 'Member' });
     const idle = new CookieClient(api.url);
     await idle.signIn(user.email, user.password);
     const busy = new CookieClient(api.url);
@@ -216,7 +217,7 @@ describe('sessions API', () => {
   });
 
   test('no password, session secret or CSRF token ever reaches the log', async () => {
-    const user = await api.createUser();
+    const user = await api.createUser({ role: 'Member' });
     const client = new CookieClient(api.url);
     await client.request('POST', '/api/v1/sessions', { body: { email: user.email, password: `${user.password}-wrong` } });
     const session = await client.signIn(user.email, user.password);
@@ -233,7 +234,7 @@ describe('sessions API', () => {
   });
 
   test('deactivating the user ends their sessions at once', async () => {
-    const user = await api.createUser();
+    const user = await api.createUser({ role: 'Member' });
     const client = new CookieClient(api.url);
     await client.signIn(user.email, user.password);
     expect((await client.request('GET', '/api/v1/me')).status).toBe(200);
@@ -248,17 +249,17 @@ describe('sessions API', () => {
 });
 
 describe('sessions behind a TLS-terminating proxy', () => {
-  let api: WebApi;
+  let api: TestApi;
 
   beforeAll(async () => {
-    api = await startWebApi({ trustProxy: true });
+    api = await startTestApi({ webPage: true, trustProxy: true });
   });
   afterAll(async () => {
-    await api?.close();
+    await api?.stop();
   });
 
   test('the cookie is Secure and __Host- prefixed, and only that name is accepted over TLS', async () => {
-    const user = await api.createUser();
+    const user = await api.createUser({ role: 'Member' });
     const tls = new CookieClient(api.url, { 'x-forwarded-proto': 'https' });
     const response = await tls.request('POST', '/api/v1/sessions', { body: { email: user.email, password: user.password } });
     expect(response.status).toBe(201);
@@ -277,17 +278,17 @@ describe('sessions behind a TLS-terminating proxy', () => {
 });
 
 describe('failed sign-ins are rate limited per address', () => {
-  let api: WebApi;
+  let api: TestApi;
 
   beforeAll(async () => {
-    api = await startWebApi();
+    api = await startTestApi({ webPage: true });
   });
   afterAll(async () => {
-    await api?.close();
+    await api?.stop();
   });
 
   test('after 10 failures the address gets 429 with Retry-After, even with the right password', async () => {
-    const user = await api.createUser();
+    const user = await api.createUser({ role: 'Member' });
     const client = new CookieClient(api.url);
     for (let i = 0; i < 10; i++) {
       const response = await client.request('POST', '/api/v1/sessions', { body: { email: user.email, password: `wrong-${i}` } });

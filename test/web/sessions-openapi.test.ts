@@ -1,7 +1,7 @@
 // The session endpoints as the OpenAPI document describes them, merged into the API's document.
 import { openApiDocument } from '../../api/openapi/document';
 import { withSessionsOpenApi } from '../../api/sessions';
-import { startWebApi, type WebApi } from './support/web-api';
+import { startTestApi, type TestApi } from '../support/api-server';
 
 describe('OpenAPI for sessions', () => {
   const merged = withSessionsOpenApi(openApiDocument({ patMaxDays: 30 })) as {
@@ -27,12 +27,12 @@ describe('OpenAPI for sessions', () => {
 });
 
 describe('the served OpenAPI document', () => {
-  let api: WebApi;
+  let api: TestApi;
   beforeAll(async () => {
-    api = await startWebApi();
+    api = await startTestApi({ webPage: true });
   });
   afterAll(async () => {
-    await api.close();
+    await api.stop();
   });
 
   test('GET /api/v1/openapi.json of an instance composed like npm start describes the session endpoints', async () => {

@@ -1,15 +1,15 @@
 // End to end: the documented example reads the provider's user through the real CLI.
 import { join } from 'node:path';
-import { startProviderTestApi, type ProviderTestApi } from '../../../test/provider/tessera-api';
+import { startTestApi, type TestApi } from '../../../test/support/api-server';
 import { exampleFiles, terraformSession, type TerraformSession } from '../../../test/provider/terraform-session';
 
 jest.setTimeout(120_000);
 
-let api: ProviderTestApi;
+let api: TestApi;
 let tf: TerraformSession;
 
 beforeAll(async () => {
-  api = await startProviderTestApi();
+  api = await startTestApi();
   tf = await terraformSession(api, exampleFiles(join(__dirname, 'example')));
   await tf.runOk(['init', '-no-color', '-input=false']);
 });
@@ -25,7 +25,7 @@ describe('data source tessera_current_user', () => {
     expect(await tf.output('email')).toBe('admin@localhost');
     const roles = JSON.parse((await tf.runOk(['output', '-json', 'roles'])).stdout) as unknown;
     expect(roles).toEqual(['SysAdmin']);
-    const me = (await api.request('GET', '/api/v1/me', api.adminToken)).body as { id: string; teams: Array<{ id: string; name: string }> };
+    const me = (await api.request('GET', '/api/v1/me', { token: api.adminToken })).json as { id: string; teams: Array<{ id: string; name: string }> };
     const state = JSON.parse((await tf.runOk(['show', '-json'])).stdout) as {
       values: { root_module: { resources: Array<{ address: string; values: { id: string; teams: Array<{ id: string; name: string; role: string }> } }> } };
     };

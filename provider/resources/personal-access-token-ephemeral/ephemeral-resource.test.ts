@@ -2,18 +2,18 @@
 // configuration authenticates with it to read tessera_current_user, and the run revokes it.
 // The secret must never reach the state or a plan file.
 import { join } from 'node:path';
-import { startProviderTestApi, type ProviderTestApi } from '../../../test/provider/tessera-api';
+import { startTestApi, type TestApi } from '../../../test/support/api-server';
 import { exampleFiles, terraformSession, type TerraformSession } from '../../../test/provider/terraform-session';
 
 jest.setTimeout(180_000);
 
 const SECRET = /tspat_[0-9A-Za-z]{36}/;
 
-let api: ProviderTestApi;
+let api: TestApi;
 let tf: TerraformSession;
 
 beforeAll(async () => {
-  api = await startProviderTestApi();
+  api = await startTestApi();
   tf = await terraformSession(api, exampleFiles(join(__dirname, 'example')));
   await tf.runOk(['init', '-no-color', '-input=false']);
 });

@@ -3,7 +3,7 @@
 // its whole life; the scenarios build on each other, in order.
 import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
-import { startProviderTestApi, type ProviderTestApi } from '../../../test/provider/tessera-api';
+import { startTestApi, type TestApi } from '../../../test/support/api-server';
 import { exampleFiles, terraformSession, unwrap, type TerraformSession } from '../../../test/provider/terraform-session';
 
 jest.setTimeout(180_000);
@@ -19,11 +19,11 @@ resource "tessera_personal_access_token" "short" {
 }
 `;
 
-let api: ProviderTestApi;
+let api: TestApi;
 let tf: TerraformSession;
 
 beforeAll(async () => {
-  api = await startProviderTestApi();
+  api = await startTestApi();
   tf = await terraformSession(api, { ...exampleFiles(join(__dirname, 'example')), 'short.tf': SHORT_TF });
 });
 
@@ -33,7 +33,7 @@ afterAll(async () => {
 });
 
 async function status(token: string): Promise<number> {
-  return (await api.request('GET', '/api/v1/me', token)).status;
+  return (await api.request('GET', '/api/v1/me', { token })).status;
 }
 
 /** Changes one attribute of a managed resource in the local state file (terraform.tfstate). */
@@ -91,9 +91,9 @@ describe('tessera_personal_access_token with the real terraform CLI', () => {
     await tf.apply();
     const token = await tf.output('deploy_token');
     expect(token).toMatch(/^tspat_[0-9A-Za-z]{36}$/);
-    const me = await api.request('GET', '/api/v1/me', token);
+    const me = await api.request('GET', '/api/v1/me', { token });
     expect(me.status).toBe(200);
-    expect(me.body).toMatchObject({ email: 'admin@localhost' });
+    expect(me.json).toMatchObject({ email: 'admin@localhost' });
     const values = await stateOf(DEPLOY);
     expect(values).toMatchObject({ name: 'ci-deploy', expiration_days: 30, rotate_before_days: 7, token });
     expect(values.token_hint).toBe(`tspat_…${token.slice(-4)}`);
@@ -115,7 +115,7 @@ describe('tessera_personal_access_token with the real terraform CLI', () => {
 
   it('recreates a token revoked through the API, with a warning saying it is no longer active', async () => {
     const before = await stateOf(DEPLOY);
-    expect((await api.request('DELETE', `/api/v1/personal-access-tokens/${before.id as string}`, api.adminToken)).status).toBe(204);
+    expect((await api.request('DELETE', `/api/v1/personal-access-tokens/${before.id as string}`, { token: api.adminToken })).status).toBe(204);
     const plan = await tf.plan();
     expect(plan.changes).toBe(true);
     const out = unwrap(plan.stdout + plan.stderr);
@@ -221,7 +221,7 @@ describe('tessera_personal_access_token with the real terraform CLI', () => {
     await tf.runOk(['state', 'list']);
     const deploy = await stateOf(DEPLOY);
     const short = await stateOf(SHORT);
-    await api.request('DELETE', `/api/v1/personal-access-tokens/${short.id as string}`, api.adminToken);
+    await api.request('DELETE', `/api/v1/personal-access-tokens/${short.id as string}`, { token: api.adminToken });
     const destroy = await tf.runOk(['destroy', '-auto-approve', '-no-color', '-input=false']);
     expect(destroy.stdout).toMatch(/Destroy complete! Resources: [12] destroyed\./);
     expect(await status(deploy.token as string)).toBe(401);

@@ -1,15 +1,15 @@
 // End to end: the documented example lists the caller's active tokens through the real CLI.
 import { join } from 'node:path';
-import { startProviderTestApi, type ProviderTestApi } from '../../../test/provider/tessera-api';
+import { startTestApi, type TestApi } from '../../../test/support/api-server';
 import { exampleFiles, terraformSession, type TerraformSession } from '../../../test/provider/terraform-session';
 
 jest.setTimeout(120_000);
 
-let api: ProviderTestApi;
+let api: TestApi;
 let tf: TerraformSession;
 
 beforeAll(async () => {
-  api = await startProviderTestApi();
+  api = await startTestApi();
   tf = await terraformSession(api, exampleFiles(join(__dirname, 'example')));
   await tf.runOk(['init', '-no-color', '-input=false']);
 });
@@ -19,15 +19,15 @@ afterAll(async () => {
   await api?.stop();
 });
 
-interface Created {
+type Created = {
   id: string;
   token_hint: string;
-}
+};
 
 async function create(name: string, days: number): Promise<Created> {
-  const response = await api.request('POST', '/api/v1/personal-access-tokens', api.adminToken, { name, expiration_days: days });
+  const response = await api.request('POST', '/api/v1/personal-access-tokens', { token: api.adminToken, body: { name, expiration_days: days } });
   expect(response.status).toBe(201);
-  return response.body as Created;
+  return response.json as Created;
 }
 
 describe('data source tessera_personal_access_tokens', () => {
@@ -35,7 +35,7 @@ describe('data source tessera_personal_access_tokens', () => {
     const soon = await create('expires-soon', 3);
     const later = await create('expires-later', 30);
     const revoked = await create('revoked', 30);
-    expect((await api.request('DELETE', `/api/v1/personal-access-tokens/${revoked.id}`, api.adminToken)).status).toBe(204);
+    expect((await api.request('DELETE', `/api/v1/personal-access-tokens/${revoked.id}`, { token: api.adminToken })).status).toBe(204);
 
     const apply = await tf.apply();
     expect(apply.stdout).not.toMatch(/tspat_[0-9A-Za-z]{36}/);

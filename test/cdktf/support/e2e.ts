@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { requireTerraformBinary, writeMirrorCliConfig } from '../../../scripts/cdktf-terraform';
-import { startTestApi, type TestApi } from './api';
+import { startTestApi, type TestApi } from '../../support/api-server';
 import { providerMirror } from '../../provider/provider-mirror';
 
 export interface E2eEnvironment {
@@ -23,7 +23,8 @@ export async function startE2eEnvironment(compileStacks: () => Promise<void>): P
   try {
     const [, { mirrorDir }] = await Promise.all([compileStacks(), providerMirror()]);
     writeMirrorCliConfig(cliConfigFile, mirrorDir);
-    const api = await startTestApi();
+    // Info level, as an operator's API logs: the tests check no secret reaches them.
+    const api = await startTestApi({ logLevel: 'info' });
     return {
       scratch,
       cliConfigFile,

@@ -31,8 +31,9 @@ let b: ApiInstance;
 let adminToken: string;
 
 beforeAll(async () => {
-  a = await startTestApi({ mode: 'process' });
-  b = await a.startAnotherInstance({ mode: 'process' });
+  // Info, not debug: the children's log lines are read by this process, which also times them.
+  a = await startTestApi({ mode: 'process', logLevel: 'info' });
+  b = await a.startAnotherInstance({ mode: 'process', logLevel: 'info' });
   adminToken = a.adminToken;
 }, 200_000);
 

@@ -18,8 +18,8 @@ export interface ApiChildOptions {
   patMaxDays?: number;
   /** More environment for api/main.ts (e.g. TESSERA_SESSION_* settings). */
   env?: Record<string, string>;
-  /** Receives every stdout line (the JSON log lines) and every stderr chunk. */
-  onOutput(text: string): void;
+  /** Receives every stdout line (a JSON log line), newline-terminated. stderr only goes into errors. */
+  onLogLine(line: string): void;
 }
 
 export interface ApiChild {
@@ -48,11 +48,11 @@ export async function startApiChild(options: ApiChildOptions): Promise<ApiChild>
     child.kill('SIGKILL');
   };
   process.once('exit', onExit);
+  // The last output, for the error when it does not start.
   const recent: string[] = [];
   const keep = (text: string): void => {
     recent.push(text);
     if (recent.length > 50) recent.shift();
-    options.onOutput(text);
   };
   child.stderr.on('data', (chunk: Buffer) => keep(chunk.toString('utf8')));
   const url = await new Promise<string>((resolve, reject) => {
@@ -66,6 +66,7 @@ export async function startApiChild(options: ApiChildOptions): Promise<ApiChild>
     }, 90_000);
     createInterface({ input: child.stdout }).on('line', (line) => {
       keep(`${line}\n`);
+      options.onLogLine(`${line}\n`);
       try {
         const entry = JSON.parse(line) as { msg?: string; url?: string };
         if (entry.msg === LISTENING_MESSAGE && typeof entry.url === 'string') {

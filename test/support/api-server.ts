@@ -86,11 +86,10 @@ interface Running {
 
 /** One running API on the fixture's database. */
 export class ApiInstance<C extends Clock = Clock> {
-  /** e.g. http://127.0.0.1:41234 (no trailing slash); kept across restart(). */
-  url = '';
   /** Every log line the instance wrote, raw (JSON, newline-terminated), across restarts. */
   readonly logs: string[] = [];
   private running: Running | undefined;
+  private address = '';
 
   constructor(
     protected readonly shared: Shared,
@@ -98,6 +97,11 @@ export class ApiInstance<C extends Clock = Clock> {
     /** The instance's clock (mode 'process': the system clock). */
     readonly clock: C,
   ) {}
+
+  /** e.g. http://127.0.0.1:41234 (no trailing slash); the same across restart(), and after stop(). */
+  get url(): string {
+    return this.address;
+  }
 
   get mode(): 'in-process' | 'process' {
     return this.options.mode ?? 'in-process';
@@ -126,7 +130,7 @@ export class ApiInstance<C extends Clock = Clock> {
   /** @internal Starts serving; the fixture calls it. */
   async launch(port = this.options.port ?? 0): Promise<void> {
     this.running = this.mode === 'process' ? await launchChild(this.shared, this.options, port, this.logs) : await launchInProcess(this.shared, this.options, this.clock, port, this.logs);
-    this.url = this.running.url;
+    this.address = this.running.url;
   }
 
   /** Stops the instance and starts it again on the same port with these settings changed, as an operator would. */
@@ -283,7 +287,7 @@ async function launchChild(shared: Shared, options: InstanceOptions, port: numbe
     logLevel,
     patMaxDays: options.patMaxDays,
     env: options.env,
-    onOutput: (text) => logs.push(text),
+    onLogLine: (line) => logs.push(line),
   });
   return { url: child.url, child: child.child, stop: child.stop };
 }

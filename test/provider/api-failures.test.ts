@@ -2,7 +2,7 @@
 // prefix, and https:// pointed at a plain-HTTP server. Each must end quickly in words a user
 // can act on.
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy';
-import { startProviderTestApi, type ProviderTestApi } from './tessera-api';
+import { startTestApi, type TestApi } from '../support/api-server';
 import { terraformSession, unwrap, type TerraformSession } from './terraform-session';
 
 jest.setTimeout(180_000);
@@ -20,12 +20,12 @@ resource "tessera_personal_access_token" "t" {
 }
 `;
 
-let api: ProviderTestApi;
+let api: TestApi;
 const sessions: TerraformSession[] = [];
 const proxies: FaultProxy[] = [];
 
 beforeAll(async () => {
-  api = await startProviderTestApi();
+  api = await startTestApi();
 });
 
 afterAll(async () => {

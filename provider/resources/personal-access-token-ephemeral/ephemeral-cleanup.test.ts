@@ -4,7 +4,7 @@
 // server's policy allows.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startProviderTestApi, type ProviderTestApi } from '../../../test/provider/tessera-api';
+import { startTestApi, type TestApi } from '../../../test/support/api-server';
 import { terraformSession, type TerraformSession } from '../../../test/provider/terraform-session';
 
 jest.setTimeout(180_000);
@@ -39,11 +39,11 @@ interface ListedToken {
   expires_at: string;
 }
 
-let api: ProviderTestApi;
+let api: TestApi;
 let tf: TerraformSession;
 
 beforeAll(async () => {
-  api = await startProviderTestApi();
+  api = await startTestApi();
   tf = await terraformSession(api, { 'main.tf': FAILING_RUN_TF });
   await tf.runOk(['init', '-no-color', '-input=false']);
 });
@@ -55,9 +55,9 @@ afterAll(async () => {
 
 /** The admin's active tokens named "failing-run", as the API lists them. */
 async function activeRunTokens(): Promise<ListedToken[]> {
-  const listed = await api.request('GET', '/api/v1/personal-access-tokens?page_size=200', api.adminToken);
+  const listed = await api.request('GET', '/api/v1/personal-access-tokens?page_size=200', { token: api.adminToken });
   expect(listed.status).toBe(200);
-  const body = listed.body as { personal_access_tokens: ListedToken[] };
+  const body = listed.json as { personal_access_tokens: ListedToken[] };
   return body.personal_access_tokens.filter((t) => t.name === 'failing-run');
 }
 
@@ -84,8 +84,8 @@ describe('ephemeral tessera_personal_access_token when the run fails', () => {
       "SELECT created_at, expires_at FROM tokens WHERE name = 'failing-run' ORDER BY created_at DESC LIMIT 1",
     );
     expect(row).toBeDefined();
-    const policy = await api.request('GET', '/api/v1/token-policy', api.adminToken);
-    const min = (policy.body as { personal_access_token: { min_expiration_days: number } }).personal_access_token.min_expiration_days;
+    const policy = await api.request('GET', '/api/v1/token-policy', { token: api.adminToken });
+    const min = (policy.json as { personal_access_token: { min_expiration_days: number } }).personal_access_token.min_expiration_days;
     expect(row!.expires_at.getTime() - row!.created_at.getTime()).toBe(min * DAY_MS);
   });
 });

@@ -2,7 +2,7 @@
 // the operator lowers the server's maximum lifetime, expiration_days is only known at apply,
 // and a destroy whose revocation reached the API but whose answer was lost.
 import { startFaultProxy, type FaultProxy } from '../../../test/support/fault-proxy';
-import { startProviderTestApi, type ProviderTestApi } from '../../../test/provider/tessera-api';
+import { startTestApi, type TestApi } from '../../../test/support/api-server';
 import { terraformSession, unwrap, type TerraformSession } from '../../../test/provider/terraform-session';
 
 jest.setTimeout(240_000);
@@ -15,12 +15,12 @@ terraform {
 }
 `;
 
-let api: ProviderTestApi;
+let api: TestApi;
 const sessions: TerraformSession[] = [];
 const proxies: FaultProxy[] = [];
 
 beforeAll(async () => {
-  api = await startProviderTestApi();
+  api = await startTestApi();
 });
 
 afterAll(async () => {
@@ -37,7 +37,7 @@ async function session(files: Record<string, string>, env: Record<string, string
 }
 
 async function meStatus(token: string): Promise<number> {
-  return (await api.request('GET', '/api/v1/me', token)).status;
+  return (await api.request('GET', '/api/v1/me', { token })).status;
 }
 
 describe('a lowered server maximum lifetime', () => {
@@ -55,10 +55,10 @@ resource "tessera_personal_access_token" "long" {
     const ids = (await api.sql<{ id: string }>("SELECT id FROM tokens WHERE name LIKE 'long-%' AND revoked_at IS NULL")).map((r) => r.id);
     expect(ids).toHaveLength(2);
 
-    await api.testApi.restart({ patMaxDays: 7 });
+    await api.restart({ patMaxDays: 7 });
     try {
-      const policy = await api.request('GET', '/api/v1/token-policy', api.adminToken);
-      expect(policy.body).toMatchObject({ personal_access_token: { max_expiration_days: 7 } });
+      const policy = await api.request('GET', '/api/v1/token-policy', { token: api.adminToken });
+      expect(policy.json).toMatchObject({ personal_access_token: { max_expiration_days: 7 } });
 
       const plan = await tf.plan();
       expect(plan.changes).toBe(false);
@@ -80,7 +80,7 @@ resource "tessera_personal_access_token" "long" {
       const left = await api.sql<{ id: string }>('SELECT id FROM tokens WHERE id = ANY($1) AND revoked_at IS NULL', [ids]);
       expect(left).toEqual([]);
     } finally {
-      await api.testApi.restart({ patMaxDays: 30 });
+      await api.restart({ patMaxDays: 30 });
     }
   });
 });

@@ -18,6 +18,7 @@ import {
   type CreateTokenRequest,
   type CreatedToken,
   type Me,
+  type TokenListFilter,
   type TokenMetadata,
   type TokenPolicy,
 } from './api-types';
@@ -161,13 +162,15 @@ export class TesseraClient {
     return true;
   }
 
-  /** Every active token of the caller, following `next_page_token` to the end. */
-  async listPersonalAccessTokens(): Promise<TokenMetadata[]> {
+  /** Every active token of the caller (optionally filtered), following `next_page_token` to the end. */
+  async listPersonalAccessTokens(filter: TokenListFilter = {}): Promise<TokenMetadata[]> {
     const tokens: TokenMetadata[] = [];
     let pageToken: string | null | undefined;
     // A page cap guards against a server that keeps returning the same page token.
     for (let page = 0; page < 10_000; page += 1) {
       const query = new URLSearchParams({ page_size: '200' });
+      if (filter.created_via !== undefined) query.set('created_via', filter.created_via);
+      if (filter.client_reference !== undefined) query.set('client_reference', filter.client_reference);
       if (pageToken) query.set('page_token', pageToken);
       const path = `/api/v1/personal-access-tokens?${query.toString()}`;
       const body = this.parse('GET', path, tokenListPageSchema, await this.expectOk({ method: 'GET', path }));
@@ -188,7 +191,7 @@ export class TesseraClient {
     if (response.status >= 200 && response.status < 300) return;
     const problem = problemSchema.safeParse(response.body);
     const p = problem.success ? problem.data : {};
-    throw new TesseraApiError(method, path, response.status, p.title ?? '', p.detail ?? '', p.errors ?? []);
+    throw new TesseraApiError(method, path, response.status, p.title ?? '', p.detail ?? '', p.errors ?? [], p.type ?? '');
   }
 
   private parse<T extends z.ZodMiniType>(method: Method, path: string, schema: T, response: RawResponse): z.infer<T> {

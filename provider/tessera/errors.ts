@@ -17,6 +17,8 @@ export class TesseraApiError extends Error {
     readonly title: string,
     readonly detail: string,
     readonly fieldErrors: readonly FieldProblem[],
+    /** The problem's `type` URN (e.g. urn:tessera:problem:client-reference-in-use), '' when absent. */
+    readonly problemType: string = '',
   ) {
     super(`${method} ${path} returned ${status}${title ? ` ${title}` : ''}${detail ? `: ${detail}` : ''}`);
   }

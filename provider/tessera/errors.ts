@@ -43,12 +43,18 @@ export class TesseraConnectionError extends Error {
     readonly summary?: AttemptSummary,
     /** False when retrying cannot help (e.g. https:// against a plain-HTTP server). */
     readonly retryable: boolean = true,
+    /**
+     * False only when no attempt can have delivered the request (every one failed before a
+     * connection existed: refused, DNS, unreachable, TLS handshake). A create that failed that
+     * way certainly made nothing.
+     */
+    readonly requestMayHaveArrived: boolean = true,
   ) {
     super(`cannot reach the Tessera API at ${endpoint}: ${reason}${summary ? ` (${describeAttempts(summary)})` : ''}`);
   }
 
-  withSummary(summary: AttemptSummary): TesseraConnectionError {
-    return new TesseraConnectionError(this.endpoint, this.reason, summary, this.retryable);
+  withSummary(summary: AttemptSummary, requestMayHaveArrived: boolean = this.requestMayHaveArrived): TesseraConnectionError {
+    return new TesseraConnectionError(this.endpoint, this.reason, summary, this.retryable, requestMayHaveArrived);
   }
 }
 

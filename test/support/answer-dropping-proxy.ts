@@ -8,7 +8,8 @@
  *   // client's connection is destroyed (the client sees "socket hang up"), on every retry.
  *   proxy.dropAnswersTo = null; // pass everything through again
  *
- * Everything else is forwarded unchanged.
+ * Everything else is forwarded unchanged. `stopAfterAnswers(n)` makes the proxy stop listening
+ * once n more answers went out: later connections are refused, as when the API goes down.
  */
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -19,20 +20,31 @@ export interface AnswerDroppingProxy {
   dropAnswersTo: ((method: string, path: string) => boolean) | null;
   /** Requests forwarded whose answer was then dropped, with the status the API gave them. */
   readonly dropped: Array<{ method: string; path: string; status: number }>;
+  /** After `count` more answers, refuse every new connection (and drop the open ones). */
+  stopAfterAnswers(count: number): void;
   close(): Promise<void>;
 }
 
 export async function startAnswerDroppingProxy(target: string): Promise<AnswerDroppingProxy> {
   const upstream = new URL(target);
   const sockets = new Set<Socket>();
+  let answersLeft: number | null = null;
+  let closing: Promise<void> | null = null;
+  const close = (): Promise<void> => {
+    closing ??= new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      for (const socket of sockets) socket.destroy();
+    });
+    return closing;
+  };
   const proxy: AnswerDroppingProxy = {
     url: '',
     dropAnswersTo: null,
     dropped: [],
-    close: async () => {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+    stopAfterAnswers: (count) => {
+      answersLeft = count;
     },
+    close,
   };
 
   const forward = (req: IncomingMessage, body: Buffer): Promise<{ status: number; headers: IncomingMessage['headers']; body: Buffer }> =>
@@ -79,7 +91,11 @@ export async function startAnswerDroppingProxy(target: string): Promise<AnswerDr
     delete headers['connection'];
     delete headers['keep-alive'];
     headers['content-length'] = String(answer.body.length);
-    res.writeHead(answer.status, headers).end(answer.body);
+    res.writeHead(answer.status, headers).end(answer.body, () => {
+      if (answersLeft === null) return;
+      answersLeft -= 1;
+      if (answersLeft <= 0) void close();
+    });
   };
 
   const server = createServer((req, res) => {

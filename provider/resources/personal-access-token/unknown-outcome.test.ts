@@ -146,4 +146,18 @@ describe('a create whose answer is lost', () => {
     expect(destroyed.stdout).toContain('Destroy complete! Resources: 1 destroyed.');
     expect(await activeNamed(NAME)).toHaveLength(0);
   });
+
+  it('when the API goes down before the create, says so plainly and records nothing', async () => {
+    await tf.runOk(['plan', '-no-color', '-input=false', '-out=create.tfplan']);
+    // Applying the saved plan configures the provider (GET /me and GET /token-policy), then creates.
+    proxy.stopAfterAnswers(2);
+    const failed = await tf.run(['apply', '-no-color', '-input=false', 'create.tfplan']);
+    expect(failed.code).toBe(1);
+    const out = unwrap(failed.stderr);
+    expect(out).toContain('Error: Could not create the personal access token');
+    expect(out).toContain('connection refused');
+    expect(out).not.toContain('unknown');
+    expect(await instance()).toBeUndefined();
+    expect(await activeNamed(NAME)).toHaveLength(0);
+  });
 });

@@ -74,8 +74,11 @@ async function applyLosingTheAnswer(extraArgs: string[] = []): Promise<string> {
   const failed = await tf.run(['apply', '-auto-approve', '-no-color', '-input=false', ...extraArgs]);
   proxy.dropAnswersTo = null;
   expect(failed.code).toBe(1);
-  // Every attempt reached the API (5: the first and 4 retries) and every answer was dropped.
-  expect(proxy.dropped.slice(before)).toEqual(Array(5).fill({ method: 'POST', path: CREATE_PATH, status: 201 }));
+  // Every attempt (the first and its retries) reached the API, which created or replayed the
+  // token, and every answer was dropped.
+  const attempts = proxy.dropped.slice(before);
+  expect(attempts.length).toBeGreaterThanOrEqual(2);
+  for (const attempt of attempts) expect(attempt).toEqual({ method: 'POST', path: CREATE_PATH, status: 201 });
   const out = unwrap(failed.stderr);
   expect(out).toContain('Error: Outcome of creating the personal access token is unknown');
   expect(out).toContain(`The request to create the token "${NAME}" may have reached the Tessera API at ${proxy.url}, but no answer came back`);

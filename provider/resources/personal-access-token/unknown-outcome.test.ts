@@ -150,6 +150,23 @@ describe('a create whose answer is lost', () => {
     expect(await activeNamed(NAME)).toHaveLength(0);
   });
 
+  it('keeps the recovered token, secret included, when the user untaints the resource first', async () => {
+    await applyLosingTheAnswer();
+    const [lost] = await activeNamed(NAME);
+    await tf.runOk(['untaint', '-no-color', ADDRESS]);
+    const applied = await tf.apply();
+    const out = unwrap(applied.stdout + applied.stderr);
+    expect(out).toContain(`The token exists with id ${lost!.id}. Its secret was recovered.`);
+    expect(out).toContain('Apply complete! Resources: 0 added, 0 changed, 0 destroyed.');
+    const state = await tf.attributes(ADDRESS);
+    expect(state.id).toBe(lost!.id);
+    expect((await api.request('GET', '/api/v1/me', state.token as string)).status).toBe(200);
+    expect(await activeNamed(NAME)).toHaveLength(1);
+    expect((await tf.plan()).changes).toBe(false);
+    await tf.runOk(['destroy', '-auto-approve', '-no-color', '-input=false']);
+    expect(await activeNamed(NAME)).toHaveLength(0);
+  });
+
   it('when the API goes down before the create, says so plainly and records nothing', async () => {
     await tf.runOk(['plan', '-no-color', '-input=false', '-out=create.tfplan']);
     // Applying the saved plan configures the provider (GET /me and GET /token-policy), then creates.

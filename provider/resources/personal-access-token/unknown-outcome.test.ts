@@ -167,6 +167,22 @@ describe('a create whose answer is lost', () => {
     expect(await activeNamed(NAME)).toHaveLength(0);
   });
 
+  it('drops the resource when the token of the interrupted create is gone, and creates it anew', async () => {
+    await applyLosingTheAnswer();
+    const [lost] = await activeNamed(NAME);
+    // Someone revoked the token meanwhile, and the idempotency window has passed.
+    expect((await api.request('DELETE', `${CREATE_PATH}/${lost!.id}`, api.adminToken)).status).toBe(204);
+    await api.sql('DELETE FROM idempotency_records');
+    const applied = await tf.apply();
+    const out = unwrap(applied.stdout + applied.stderr);
+    expect(out).toContain('Warning: Interrupted personal access token create had no effect');
+    expect(out).toContain('Apply complete! Resources: 1 added, 0 changed, 0 destroyed.');
+    const active = await activeNamed(NAME);
+    expect(active).toHaveLength(1);
+    expect((await tf.attributes(ADDRESS)).id).toBe(active[0]!.id);
+    await tf.runOk(['destroy', '-auto-approve', '-no-color', '-input=false']);
+  });
+
   it('when the API goes down before the create, says so plainly and records nothing', async () => {
     await tf.runOk(['plan', '-no-color', '-input=false', '-out=create.tfplan']);
     // Applying the saved plan configures the provider (GET /me and GET /token-policy), then creates.

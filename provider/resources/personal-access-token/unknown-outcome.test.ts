@@ -2,7 +2,7 @@
 // a local proxy that forwards the create to the API but drops the answer on every retry. The
 // token then exists in Tessera while the apply fails; the error must say so and name the way to
 // find it, and the next apply must neither lose it nor make a second one.
-import { startAnswerDroppingProxy, type AnswerDroppingProxy } from '../../../test/support/answer-dropping-proxy';
+import { startFaultProxy, type FaultProxy } from '../../../test/support/fault-proxy';
 import { startProviderTestApi, type ProviderTestApi } from '../../../test/provider/tessera-api';
 import { terraformSession, unwrap, type TerraformSession } from '../../../test/provider/terraform-session';
 
@@ -25,19 +25,19 @@ resource "tessera_personal_access_token" "lost" {
 const CREATE_PATH = '/api/v1/personal-access-tokens';
 
 let api: ProviderTestApi;
-let proxy: AnswerDroppingProxy;
+let proxy: FaultProxy;
 let tf: TerraformSession;
 
 beforeAll(async () => {
   api = await startProviderTestApi();
-  proxy = await startAnswerDroppingProxy(api.url);
+  proxy = await startFaultProxy(api.url);
   tf = await terraformSession(api, { 'main.tf': CONFIG }, { TESSERA_ENDPOINT: proxy.url });
   await tf.runOk(['init', '-no-color', '-input=false']);
 });
 
 afterAll(async () => {
   tf?.cleanup();
-  await proxy?.close();
+  await proxy?.stop();
   await api?.stop();
 });
 
@@ -64,21 +64,21 @@ async function instance(): Promise<StateInstance | undefined> {
 }
 
 function dropCreates(): void {
-  proxy.dropAnswersTo = (method, path) => method === 'POST' && path === CREATE_PATH;
+  proxy.setRule(({ method, path }) => (method === 'POST' && path === CREATE_PATH ? 'forward-reset' : 'forward'));
 }
 
 /** Applies through the dropping proxy; asserts the failure says the outcome is unknown; returns the reference it names. */
 async function applyLosingTheAnswer(extraArgs: string[] = []): Promise<string> {
   dropCreates();
-  const before = proxy.dropped.length;
+  const before = proxy.requests.length;
   const failed = await tf.run(['apply', '-auto-approve', '-no-color', '-input=false', ...extraArgs]);
-  proxy.dropAnswersTo = null;
+  proxy.setRule(() => 'forward');
   expect(failed.code).toBe(1);
   // Every attempt (the first and its retries) reached the API, which created or replayed the
   // token, and every answer was dropped.
-  const attempts = proxy.dropped.slice(before);
+  const attempts = proxy.requests.slice(before).filter((r) => r.mode === 'forward-reset');
   expect(attempts.length).toBeGreaterThanOrEqual(2);
-  for (const attempt of attempts) expect(attempt).toEqual({ method: 'POST', path: CREATE_PATH, status: 201 });
+  for (const attempt of attempts) expect(attempt).toEqual({ method: 'POST', path: CREATE_PATH, mode: 'forward-reset', status: 201 });
   const out = unwrap(failed.stderr);
   expect(out).toContain('Error: Outcome of creating the personal access token is unknown');
   expect(out).toContain(`The request to create the token "${NAME}" may have reached the Tessera API at ${proxy.url}, but no answer came back`);

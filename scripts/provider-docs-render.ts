@@ -44,6 +44,19 @@ const IMPORT_SECTIONS: Record<string, string> = {
     'terraform import tessera_personal_access_token.deploy TOKEN_ID',
     '```',
     '',
+    '## When the answer to a create is lost',
+    '',
+    'Every token the provider creates carries `created_via` (`terraform-provider-tessera/VERSION`) and a fresh `client_reference`. ' +
+      'If the API may have created a token but no answer arrives through any retry, the apply fails with ' +
+      '"Outcome of creating the personal access token is unknown", naming the `client_reference`; ' +
+      '`GET /api/v1/personal-access-tokens?client_reference=…` finds the token. Terraform keeps the resource as tainted.',
+    '',
+    'The next plan or apply settles it first: it re-sends the same create with the same Idempotency-Key (the API returns the original token, ' +
+      'secret included, or makes it if the first request never arrived); once the API\'s idempotency window has passed it finds the token by ' +
+      'its `client_reference` instead (then `token` is null). The tainted token is then replaced, which revokes it: no token is left behind ' +
+      'and none is made twice. To keep the recovered token instead, run `terraform untaint` on the resource before applying. ' +
+      '`terraform destroy -refresh=false` revokes the token found by its `client_reference`.',
+    '',
   ].join('\n'),
 };
 

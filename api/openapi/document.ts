@@ -4,6 +4,7 @@
 import { MAX_BODY_BYTES } from '../http/body';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../http/pagination';
 import { IDEMPOTENCY_WINDOW_MS } from '../idempotency/service';
+import { CLIENT_REFERENCE_MAX, CREATED_VIA_MAX } from '../tokens/client-markers';
 import { PAT_MIN_DAYS, SERVICE_ACCOUNT_MAX_DAYS } from '../tokens/policy';
 
 type Schema = Record<string, unknown>;
@@ -25,7 +26,7 @@ const errors = {
   },
   403: problem('Authenticated, but the role does not allow this.'),
   404: problem('No such object, or one the caller may not see.'),
-  409: problem('Conflicts with existing state (duplicate email or team name, reused Idempotency-Key).'),
+  409: problem('Conflicts with existing state (duplicate email or team name, reused Idempotency-Key, reused client_reference).'),
   413: problem(`Request body larger than ${MAX_BODY_BYTES} bytes.`),
   415: problem('Request body is not application/json (UTF-8).'),
   422: problem('Validation failed; `errors` names every bad field.'),
@@ -65,6 +66,32 @@ const idempotencyKey = {
     'with another body is a 409. Keys are scoped to the calling user. The retained response is encrypted (AES-256-GCM) under a key ' +
     'derived (HKDF-SHA-256) from the idempotency key and the server key, and deleted after the window.',
 };
+
+// Client markers of personal access tokens: optional on create, returned (null when unset) in
+// every token view, and filters of the token listings.
+const createdVia: Schema = {
+  type: 'string',
+  minLength: 1,
+  maxLength: CREATED_VIA_MAX,
+  pattern: '^[\\x21-\\x7e](?:[\\x20-\\x7e]*[\\x21-\\x7e])?$',
+  description: 'Which client created the token, e.g. `terraform-provider-tessera/0.1.0`. Not secret.',
+};
+const clientReference: Schema = {
+  type: 'string',
+  minLength: 1,
+  maxLength: CLIENT_REFERENCE_MAX,
+  pattern: '^[\\x21-\\x7e]+$',
+  description:
+    'An opaque value the client chose for this one create (e.g. a UUID), so it can find the token when it never received the ' +
+    'create response. Unique per user: a second create with the same value is a 409 (problem type ' +
+    '`urn:tessera:problem:client-reference-in-use`), also after the Idempotency-Key window. Not secret.',
+};
+const clientMarkerProperties = { created_via: createdVia, client_reference: clientReference };
+const clientMarkerViews = { created_via: nullable(createdVia), client_reference: nullable(clientReference) };
+const clientMarkerFilters = [
+  { name: 'created_via', in: 'query', schema: createdVia, description: 'Only tokens created with this created_via.' },
+  { name: 'client_reference', in: 'query', schema: clientReference, description: 'Only the token created with this client_reference.' },
+];
 
 const list = (property: string, item: string): Schema => ({
   type: 'object',
@@ -138,7 +165,7 @@ export function openApiDocument(options: { patMaxDays: number }): Record<string,
           type: 'object',
           additionalProperties: false,
           required: ['name', 'expiration_days'],
-          properties: { name: ref('Name'), expiration_days: patDays },
+          properties: { name: ref('Name'), expiration_days: patDays, ...clientMarkerProperties },
           description: 'Unknown fields are refused (422) so typos do not pass silently.',
         },
         CreatedPersonalAccessToken: {
@@ -152,6 +179,7 @@ export function openApiDocument(options: { patMaxDays: number }): Record<string,
             expiration_days: { type: 'integer' },
             created_at: timestamp,
             expires_at: { ...timestamp, description: 'created_at + expiration_days × 24 h exactly.' },
+            ...clientMarkerViews,
           },
         },
         PersonalAccessToken: {
@@ -165,6 +193,7 @@ export function openApiDocument(options: { patMaxDays: number }): Record<string,
             created_at: timestamp,
             expires_at: timestamp,
             last_used_at: { ...nullable(timestamp), description: 'Updated at most once a minute; null until first use.' },
+            ...clientMarkerViews,
           },
         },
         User: {
@@ -286,7 +315,7 @@ export function openApiDocument(options: { patMaxDays: number }): Record<string,
         },
         get: {
           summary: "The caller's live tokens (not revoked, not expired), metadata only",
-          parameters: pageParameters,
+          parameters: [...pageParameters, ...clientMarkerFilters],
           responses: { 200: json(list('personal_access_tokens', 'PersonalAccessToken')), ...pick(401, 403, 422, 429) },
         },
         delete: {
@@ -305,7 +334,7 @@ export function openApiDocument(options: { patMaxDays: number }): Record<string,
       },
       '/users/{id}/personal-access-tokens': {
         parameters: [pathId('id', 'User id')],
-        get: { summary: "A user's live tokens (SysAdmin)", parameters: pageParameters, responses: { 200: json(list('personal_access_tokens', 'PersonalAccessToken')), ...pick(401, 403, 404, 422) } },
+        get: { summary: "A user's live tokens (SysAdmin)", parameters: [...pageParameters, ...clientMarkerFilters], responses: { 200: json(list('personal_access_tokens', 'PersonalAccessToken')), ...pick(401, 403, 404, 422) } },
         delete: { summary: "Revoke all of a user's tokens (SysAdmin)", responses: { 200: json({ type: 'object', properties: { revoked_count: { type: 'integer' } } }), ...pick(401, 403, 404) } },
       },
       '/service-accounts': {

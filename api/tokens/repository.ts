@@ -66,12 +66,17 @@ export interface TokenRow {
   expires_at: Date | null;
   revoked_at: Date | null;
   last_used_at: Date | null;
+  created_via: string | null;
+  client_reference: string | null;
 }
 
 const METADATA_COLUMNS = [
   'id', 'kind', 'user_id', 'service_account_id', 'name', 'token_hint', 'expiration_days',
-  'created_at', 'expires_at', 'revoked_at', 'last_used_at',
+  'created_at', 'expires_at', 'revoked_at', 'last_used_at', 'created_via', 'client_reference',
 ] as const;
+
+/** The unique index that makes a client_reference name at most one token of a user. */
+export const CLIENT_REFERENCE_CONSTRAINT = 'tokens_user_client_reference_key';
 
 export interface NewToken {
   kind: SecretKind;
@@ -83,6 +88,14 @@ export interface NewToken {
   expirationDays: number | null;
   createdAt: Date;
   expiresAt: Date | null;
+  createdVia?: string | null;
+  clientReference?: string | null;
+}
+
+/** Narrows a personal-token listing to the markers a client set at create. */
+export interface TokenFilter {
+  createdVia?: string;
+  clientReference?: string;
 }
 
 export async function insertToken(db: Queryable, token: NewToken): Promise<TokenRow> {
@@ -97,13 +110,15 @@ export async function insertToken(db: Queryable, token: NewToken): Promise<Token
       expiration_days: token.expirationDays,
       created_at: token.createdAt,
       expires_at: token.expiresAt,
+      created_via: token.createdVia ?? null,
+      client_reference: token.clientReference ?? null,
     })
     .returning(METADATA_COLUMNS)) as TokenRow[];
   return row as TokenRow;
 }
 
 /** A user's live personal tokens (not revoked, not expired at `now`), oldest first. */
-export async function listLiveUserTokens(db: Queryable, userId: string, now: Date, page: PageRequest): Promise<TokenRow[]> {
+export async function listLiveUserTokens(db: Queryable, userId: string, now: Date, page: PageRequest, filter: TokenFilter = {}): Promise<TokenRow[]> {
   const query = db<TokenRow>('tokens')
     .select(METADATA_COLUMNS)
     .where({ user_id: userId, kind: 'personal_access_token' })
@@ -112,6 +127,8 @@ export async function listLiveUserTokens(db: Queryable, userId: string, now: Dat
     .orderBy([{ column: 'created_at' }, { column: 'id' }])
     .limit(page.pageSize + 1);
   if (page.after) query.whereRaw('(created_at, id) > (?::timestamptz, ?::uuid)', keyPair(page.after));
+  if (filter.createdVia !== undefined) query.where('created_via', filter.createdVia);
+  if (filter.clientReference !== undefined) query.where('client_reference', filter.clientReference);
   return (await query) as unknown as TokenRow[];
 }
 

@@ -10,6 +10,7 @@ import { notFound } from '../http/problem';
 import { integerInRange, isUuid, nameSchema, parseOrProblem } from '../http/validation';
 import { parseIdempotencyKey, runIdempotent } from '../idempotency/service';
 import { findUserById } from '../users/repository';
+import { clientMarkerFields, parseTokenFilter } from './client-markers';
 import { PAT_MIN_DAYS } from './policy';
 import {
   getPersonalToken,
@@ -22,7 +23,7 @@ import {
 
 export function createPatSchema(maxDays: number) {
   return z.strictObject(
-    { name: nameSchema(), expiration_days: integerInRange(PAT_MIN_DAYS, maxDays) },
+    { name: nameSchema(), expiration_days: integerInRange(PAT_MIN_DAYS, maxDays), ...clientMarkerFields },
     { error: 'must be a JSON object' },
   );
 }
@@ -47,7 +48,12 @@ export function personalTokenRoutes(ctx: ServiceContext): Router {
     const input = parseOrProblem(schema, raw);
     const actor = actorOf(req, res);
     const create = (trx: Parameters<typeof insertPersonalToken>[1]) =>
-      insertPersonalToken(ctx, trx, actor, user.id, { name: input.name, expirationDays: input.expiration_days });
+      insertPersonalToken(ctx, trx, actor, user.id, {
+        name: input.name,
+        expirationDays: input.expiration_days,
+        createdVia: input.created_via,
+        clientReference: input.client_reference,
+      });
     if (key === undefined) return sendCreated(res, await ctx.db.transaction(create), false);
     const result = await runIdempotent(ctx, { scope: `personal_access_token:${user.id}`, key, body: raw }, create);
     sendCreated(res, result.body, result.replayed);
@@ -55,7 +61,8 @@ export function personalTokenRoutes(ctx: ServiceContext): Router {
 
   router.get('/personal-access-tokens', async (req: Request, res: Response) => {
     const user = requireUser(res);
-    const page = await listPersonalTokens(ctx, user.id, parsePageRequest(req.query, isTimeIdKey));
+    const filter = parseTokenFilter(req.query);
+    const page = await listPersonalTokens(ctx, user.id, parsePageRequest(req.query, isTimeIdKey), filter);
     res.json({ personal_access_tokens: page.items, next_page_token: page.nextPageToken });
   });
 
@@ -83,7 +90,8 @@ export function personalTokenRoutes(ctx: ServiceContext): Router {
     requireSysAdmin(res);
     const id = req.params['id'];
     if (!isUuid(id) || !(await findUserById(ctx.db, id))) throw notFound('user');
-    const page = await listPersonalTokens(ctx, id, parsePageRequest(req.query, isTimeIdKey));
+    const filter = parseTokenFilter(req.query);
+    const page = await listPersonalTokens(ctx, id, parsePageRequest(req.query, isTimeIdKey), filter);
     res.json({ personal_access_tokens: page.items, next_page_token: page.nextPageToken });
   });
 

@@ -3,16 +3,18 @@
 import type { Knex } from 'knex';
 import { insertAuditEvents } from '../audit/repository';
 import { changeAuthState, type Actor, type ServiceContext } from '../context';
-import { notFound } from '../http/problem';
+import { HttpProblem, notFound } from '../http/problem';
 import { toPage, type Page, type PageRequest } from '../http/pagination';
 import { expiryFor } from './policy';
 import {
+  CLIENT_REFERENCE_CONSTRAINT,
   findLiveUserToken,
   findPersonalToken,
   insertToken,
   listLiveUserTokens,
   revokeAllUserTokens,
   revokeToken,
+  type TokenFilter,
   type TokenRow,
 } from './repository';
 import { generateSecret, hashSecret, tokenHint } from './secret';
@@ -25,6 +27,8 @@ export interface CreatedPersonalToken {
   expiration_days: number;
   created_at: string;
   expires_at: string;
+  created_via: string | null;
+  client_reference: string | null;
 }
 
 export interface PersonalTokenMetadata {
@@ -35,6 +39,32 @@ export interface PersonalTokenMetadata {
   created_at: string;
   expires_at: string;
   last_used_at: string | null;
+  created_via: string | null;
+  client_reference: string | null;
+}
+
+export interface NewPersonalToken {
+  name: string;
+  expirationDays: number;
+  /** Which client made the token (free text, not secret). */
+  createdVia?: string;
+  /** The client's own reference for this one create; unique per user. */
+  clientReference?: string;
+}
+
+/** 409 when a client_reference already names one of the user's tokens (live or not). */
+export const clientReferenceInUse = (): HttpProblem =>
+  new HttpProblem(
+    409,
+    'client-reference-in-use',
+    'Conflict',
+    'A personal access token with this client_reference already exists (a client_reference names one create). ' +
+      'Find it with GET /api/v1/personal-access-tokens?client_reference=…; it is not listed once revoked or expired.',
+  );
+
+function isClientReferenceViolation(error: unknown): boolean {
+  const e = error as { code?: unknown; constraint?: unknown } | null;
+  return typeof e === 'object' && e !== null && e.code === '23505' && e.constraint === CLIENT_REFERENCE_CONSTRAINT;
 }
 
 function lastUsed(ctx: ServiceContext, row: TokenRow): Date | null {
@@ -53,6 +83,8 @@ export function toMetadata(ctx: ServiceContext, row: TokenRow): PersonalTokenMet
     created_at: row.created_at.toISOString(),
     expires_at: (row.expires_at as Date).toISOString(),
     last_used_at: used ? used.toISOString() : null,
+    created_via: row.created_via,
+    client_reference: row.client_reference,
   };
 }
 
@@ -62,21 +94,29 @@ export async function insertPersonalToken(
   trx: Knex.Transaction,
   actor: Actor,
   userId: string,
-  input: { name: string; expirationDays: number },
+  input: NewPersonalToken,
 ): Promise<CreatedPersonalToken> {
   const secret = generateSecret('personal_access_token');
   const createdAt = ctx.clock.now();
-  const row = await insertToken(trx, {
-    kind: 'personal_access_token',
-    userId,
-    serviceAccountId: null,
-    name: input.name,
-    secretHash: hashSecret(ctx.serverKey, secret),
-    tokenHint: tokenHint(secret),
-    expirationDays: input.expirationDays,
-    createdAt,
-    expiresAt: expiryFor(createdAt, input.expirationDays),
-  });
+  let row: TokenRow;
+  try {
+    row = await insertToken(trx, {
+      kind: 'personal_access_token',
+      userId,
+      serviceAccountId: null,
+      name: input.name,
+      secretHash: hashSecret(ctx.serverKey, secret),
+      tokenHint: tokenHint(secret),
+      expirationDays: input.expirationDays,
+      createdAt,
+      expiresAt: expiryFor(createdAt, input.expirationDays),
+      createdVia: input.createdVia ?? null,
+      clientReference: input.clientReference ?? null,
+    });
+  } catch (error) {
+    if (isClientReferenceViolation(error)) throw clientReferenceInUse();
+    throw error;
+  }
   await insertAuditEvents(trx, [
     {
       occurredAt: createdAt,
@@ -88,7 +128,14 @@ export async function insertPersonalToken(
       targetType: 'personal_access_token',
       targetId: row.id,
       sourceIp: actor.sourceIp,
-      details: { user_id: userId, name: row.name, expiration_days: input.expirationDays, token_hint: row.token_hint },
+      details: {
+        user_id: userId,
+        name: row.name,
+        expiration_days: input.expirationDays,
+        token_hint: row.token_hint,
+        ...(row.created_via === null ? {} : { created_via: row.created_via }),
+        ...(row.client_reference === null ? {} : { client_reference: row.client_reference }),
+      },
     },
   ]);
   return {
@@ -99,11 +146,18 @@ export async function insertPersonalToken(
     expiration_days: input.expirationDays,
     created_at: row.created_at.toISOString(),
     expires_at: (row.expires_at as Date).toISOString(),
+    created_via: row.created_via,
+    client_reference: row.client_reference,
   };
 }
 
-export async function listPersonalTokens(ctx: ServiceContext, userId: string, page: PageRequest): Promise<Page<PersonalTokenMetadata>> {
-  const rows = await listLiveUserTokens(ctx.db, userId, ctx.clock.now(), page);
+export async function listPersonalTokens(
+  ctx: ServiceContext,
+  userId: string,
+  page: PageRequest,
+  filter: TokenFilter = {},
+): Promise<Page<PersonalTokenMetadata>> {
+  const rows = await listLiveUserTokens(ctx.db, userId, ctx.clock.now(), page, filter);
   const result = toPage(rows, page.pageSize, (r) => [r.created_at.toISOString(), r.id]);
   return { items: result.items.map((r) => toMetadata(ctx, r)), nextPageToken: result.nextPageToken };
 }

@@ -43,6 +43,8 @@ export const createdTokenSchema = z.object({
   expiration_days: z.optional(z.int()),
   created_at: timestamp,
   expires_at: timestamp,
+  created_via: z.optional(z.nullable(z.string())),
+  client_reference: z.optional(z.nullable(z.string())),
 });
 export type CreatedToken = z.infer<typeof createdTokenSchema>;
 
@@ -54,6 +56,8 @@ export const tokenMetadataSchema = z.object({
   created_at: timestamp,
   expires_at: timestamp,
   last_used_at: z.optional(z.nullable(timestamp)),
+  created_via: z.optional(z.nullable(z.string())),
+  client_reference: z.optional(z.nullable(z.string())),
 });
 export type TokenMetadata = z.infer<typeof tokenMetadataSchema>;
 
@@ -73,4 +77,14 @@ export const problemSchema = z.object({
 export interface CreateTokenRequest {
   name: string;
   expiration_days: number;
+  /** Which client made the token, e.g. `terraform-provider-tessera/0.1.0`. */
+  created_via?: string;
+  /** The client's own reference for this one create: finds the token if the answer is lost. */
+  client_reference?: string;
+}
+
+/** Filters of the token listing (the markers set at create). */
+export interface TokenListFilter {
+  created_via?: string;
+  client_reference?: string;
 }

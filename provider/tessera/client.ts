@@ -18,6 +18,7 @@ import {
   type CreateTokenRequest,
   type CreatedToken,
   type Me,
+  type TokenListFilter,
   type TokenMetadata,
   type TokenPolicy,
 } from './api-types';
@@ -161,13 +162,15 @@ export class TesseraClient {
     return true;
   }
 
-  /** Every active token of the caller, following `next_page_token` to the end. */
-  async listPersonalAccessTokens(): Promise<TokenMetadata[]> {
+  /** Every active token of the caller (optionally filtered), following `next_page_token` to the end. */
+  async listPersonalAccessTokens(filter: TokenListFilter = {}): Promise<TokenMetadata[]> {
     const tokens: TokenMetadata[] = [];
     let pageToken: string | null | undefined;
     // A page cap guards against a server that keeps returning the same page token.
     for (let page = 0; page < 10_000; page += 1) {
       const query = new URLSearchParams({ page_size: '200' });
+      if (filter.created_via !== undefined) query.set('created_via', filter.created_via);
+      if (filter.client_reference !== undefined) query.set('client_reference', filter.client_reference);
       if (pageToken) query.set('page_token', pageToken);
       const path = `/api/v1/personal-access-tokens?${query.toString()}`;
       const body = this.parse('GET', path, tokenListPageSchema, await this.expectOk({ method: 'GET', path }));
@@ -188,7 +191,7 @@ export class TesseraClient {
     if (response.status >= 200 && response.status < 300) return;
     const problem = problemSchema.safeParse(response.body);
     const p = problem.success ? problem.data : {};
-    throw new TesseraApiError(method, path, response.status, p.title ?? '', p.detail ?? '', p.errors ?? []);
+    throw new TesseraApiError(method, path, response.status, p.title ?? '', p.detail ?? '', p.errors ?? [], p.type ?? '');
   }
 
   private parse<T extends z.ZodMiniType>(method: Method, path: string, schema: T, response: RawResponse): z.infer<T> {
@@ -207,10 +210,12 @@ export class TesseraClient {
     let lastFailure: TesseraConnectionError | TesseraTimeoutError | undefined;
     let lastResponse: RawResponse | undefined;
     let attempts = 0;
+    // Whether any attempt may have delivered the request (see TesseraConnectionError).
+    let mayHaveArrived = false;
     const summary = (): { attempts: number; elapsedMs: number } => ({ attempts, elapsedMs: Date.now() - this.startedAt });
     const outOfTime = (): Error | RawResponse => {
       if (lastResponse !== undefined && lastFailure === undefined) return lastResponse;
-      if (lastFailure instanceof TesseraConnectionError) return lastFailure.withSummary(summary());
+      if (lastFailure instanceof TesseraConnectionError) return lastFailure.withSummary(summary(), mayHaveArrived);
       return new TesseraTimeoutError(this.endpoint, this.deadlineLabel, summary(), this.timeoutMs);
     };
     for (let attempt = 0; attempt <= this.retry.maxRetries; attempt += 1) {
@@ -235,14 +240,17 @@ export class TesseraClient {
         }
         lastFailure = undefined;
         lastResponse = { status: response.status, body: response.body };
+        mayHaveArrived = true;
         this.logger.warn('Tessera API asked to retry', { method: spec.method, path: spec.path, status: response.status, attempt: attempt + 1 });
       } catch (error) {
         if (error instanceof TesseraAbortedError) throw error;
         if (error instanceof AttemptTimeout) {
+          mayHaveArrived = true;
           if (Date.now() >= this.deadline) throw new TesseraTimeoutError(this.endpoint, this.deadlineLabel, summary(), this.timeoutMs);
           lastFailure = new TesseraTimeoutError(this.endpoint, undefined, summary(), this.timeoutMs);
         } else if (error instanceof TesseraConnectionError) {
-          if (!error.retryable) throw error.withSummary(summary());
+          mayHaveArrived ||= error.requestMayHaveArrived;
+          if (!error.retryable) throw error.withSummary(summary(), mayHaveArrived);
           lastFailure = error;
         } else {
           throw error;
@@ -260,9 +268,9 @@ export class TesseraClient {
       }
       await this.sleep(delay);
     }
-    if (lastFailure instanceof TesseraConnectionError) throw lastFailure.withSummary(summary());
+    if (lastFailure instanceof TesseraConnectionError) throw lastFailure.withSummary(summary(), mayHaveArrived);
     if (lastFailure instanceof TesseraTimeoutError) throw new TesseraTimeoutError(this.endpoint, undefined, summary(), this.timeoutMs);
-    throw new TesseraConnectionError(this.endpoint, 'no attempt was made', summary());
+    throw new TesseraConnectionError(this.endpoint, 'no attempt was made', summary(), true, false);
   }
 
   private async attempt(spec: RequestSpec, timeoutMs: number): Promise<{ status: number; body: unknown; retryAfter: string | null }> {
@@ -303,7 +311,9 @@ export class TesseraClient {
     const name = errorField(error, 'name');
     if (name === 'TimeoutError' || name === 'AbortError') return new AttemptTimeout();
     const cause = describeCause(error, this.endpoint);
-    return new TesseraConnectionError(this.endpoint, cause.reason, undefined, cause.retryable);
+    // The failures retrying cannot fix are TLS handshake failures: no request was sent either.
+    const sentNothing = !cause.retryable || failedBeforeConnecting(error);
+    return new TesseraConnectionError(this.endpoint, cause.reason, undefined, cause.retryable, !sentNothing);
   }
 
   private sleep(ms: number): Promise<void> {
@@ -356,6 +366,19 @@ function tlsProblem(code: string, message: string, endpoint: string): string | u
   if (code === 'CERT_HAS_EXPIRED') return "the server's TLS certificate has expired";
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return `the server's TLS certificate does not name the host of ${endpoint}`;
   return undefined;
+}
+
+/** Failures that happen before a request can be on the wire: nothing was sent. */
+const BEFORE_CONNECTING = /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|ERR_SSL_|ERR_TLS_|EPROTO$|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_)/;
+
+function failedBeforeConnecting(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth += 1) {
+    const code = errorField(current, 'code');
+    if (typeof code === 'string') return BEFORE_CONNECTING.test(code);
+    current = errorField(current, 'cause');
+  }
+  return false;
 }
 
 /** A short human reason from fetch's error chain ("connection refused", a code, …); no URL, no headers. */

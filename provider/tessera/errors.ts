@@ -17,6 +17,8 @@ export class TesseraApiError extends Error {
     readonly title: string,
     readonly detail: string,
     readonly fieldErrors: readonly FieldProblem[],
+    /** The problem's `type` URN (e.g. urn:tessera:problem:client-reference-in-use), '' when absent. */
+    readonly problemType: string = '',
   ) {
     super(`${method} ${path} returned ${status}${title ? ` ${title}` : ''}${detail ? `: ${detail}` : ''}`);
   }
@@ -41,12 +43,18 @@ export class TesseraConnectionError extends Error {
     readonly summary?: AttemptSummary,
     /** False when retrying cannot help (e.g. https:// against a plain-HTTP server). */
     readonly retryable: boolean = true,
+    /**
+     * False only when no attempt can have delivered the request (every one failed before a
+     * connection existed: refused, DNS, unreachable, TLS handshake). A create that failed that
+     * way certainly made nothing.
+     */
+    readonly requestMayHaveArrived: boolean = true,
   ) {
     super(`cannot reach the Tessera API at ${endpoint}: ${reason}${summary ? ` (${describeAttempts(summary)})` : ''}`);
   }
 
-  withSummary(summary: AttemptSummary): TesseraConnectionError {
-    return new TesseraConnectionError(this.endpoint, this.reason, summary, this.retryable);
+  withSummary(summary: AttemptSummary, requestMayHaveArrived: boolean = this.requestMayHaveArrived): TesseraConnectionError {
+    return new TesseraConnectionError(this.endpoint, this.reason, summary, this.retryable, requestMayHaveArrived);
   }
 }
 

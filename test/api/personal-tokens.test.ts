@@ -33,6 +33,8 @@ describe('personal access tokens', () => {
       expiration_days: 7,
       created_at: api().clock.now().toISOString(),
       expires_at: new Date(api().clock.now().getTime() + 7 * DAY_MS).toISOString(),
+      created_via: null,
+      client_reference: null,
     });
     expect(body['created_at']).toMatch(/Z$/);
     expect(created.headers.get('cache-control')).toBe('no-store');
@@ -87,7 +89,7 @@ describe('personal access tokens', () => {
     expect(list.json['next_page_token']).toBeNull();
     for (const token of tokens) {
       expect(token).not.toHaveProperty('token');
-      expect(Object.keys(token).sort()).toEqual(['created_at', 'expiration_days', 'expires_at', 'id', 'last_used_at', 'name', 'token_hint']);
+      expect(Object.keys(token).sort()).toEqual(['client_reference', 'created_at', 'created_via', 'expiration_days', 'expires_at', 'id', 'last_used_at', 'name', 'token_hint']);
     }
     // The user's own token was just used (for the list itself); the second one never was.
     const own = tokens.find((t) => t['id'] === user.tokenId);

@@ -11,7 +11,8 @@
  *   const proxy = await startFaultProxy(api.url);
  *   proxy.setRule((req) => (req.method === 'DELETE' ? 'forward-reset' : 'forward'));
  *   ... terraform with TESSERA_ENDPOINT=proxy.url ...
- *   proxy.requests   // what it saw: method, path, mode
+ *   proxy.requests   // what it saw: method, path, mode (and the API's status if forwarded)
+ *   proxy.stopAfterAnswers(2)  // then refuse connections, as a stopped API does
  *   await proxy.stop();
  */
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -23,6 +24,8 @@ export interface ProxiedRequest {
   method: string;
   path: string;
   mode: FaultMode;
+  /** The API's status, for a request that was passed through (also when its answer was then lost). */
+  status?: number;
 }
 
 export type FaultRule = (request: { method: string; path: string }) => FaultMode;
@@ -34,6 +37,8 @@ export interface FaultProxy {
   /** TCP connections accepted so far (a TLS hello sent to it still counts as one). */
   readonly connections: number;
   setRule(rule: FaultRule): void;
+  /** After `count` more answers went out, refuse every new connection: the API went down. */
+  stopAfterAnswers(count: number): void;
   stop(): Promise<void>;
 }
 
@@ -43,6 +48,15 @@ export async function startFaultProxy(upstream: string, rule: FaultRule = () => 
   const requests: ProxiedRequest[] = [];
   const sockets = new Set<Socket>();
   let connections = 0;
+  let answersLeft: number | null = null;
+  let stopping: Promise<void> | null = null;
+  const stop = (): Promise<void> => {
+    stopping ??= new Promise<void>((resolve) => {
+      for (const socket of sockets) socket.destroy();
+      server.close(() => resolve());
+    });
+    return stopping;
+  };
 
   const forward = (req: IncomingMessage, body: Buffer): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> =>
     new Promise((resolve, reject) => {
@@ -66,7 +80,8 @@ export async function startFaultProxy(upstream: string, rule: FaultRule = () => 
     const method = req.method ?? 'GET';
     const path = req.url ?? '/';
     const mode = current({ method, path });
-    requests.push({ method, path, mode });
+    const seen: ProxiedRequest = { method, path, mode };
+    requests.push(seen);
     if (mode === 'hang') return;
     if (mode === 'reset') {
       req.socket.destroy();
@@ -79,6 +94,7 @@ export async function startFaultProxy(upstream: string, rule: FaultRule = () => 
       res.writeHead(502, { 'Content-Type': 'text/plain' }).end('upstream failed');
       return;
     }
+    seen.status = answer.status;
     if (mode === 'forward-reset') {
       req.socket.destroy();
       return;
@@ -87,7 +103,11 @@ export async function startFaultProxy(upstream: string, rule: FaultRule = () => 
     delete headers['transfer-encoding'];
     delete headers.connection;
     delete headers['keep-alive'];
-    res.writeHead(answer.status, headers).end(answer.body);
+    res.writeHead(answer.status, headers).end(answer.body, () => {
+      if (answersLeft === null) return;
+      answersLeft -= 1;
+      if (answersLeft <= 0) void stop();
+    });
   };
 
   const server = createServer((req, res) => {
@@ -113,10 +133,9 @@ export async function startFaultProxy(upstream: string, rule: FaultRule = () => 
     setRule(next) {
       current = next;
     },
-    stop: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
+    stopAfterAnswers(count) {
+      answersLeft = count;
+    },
+    stop,
   };
 }

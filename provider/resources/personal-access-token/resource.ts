@@ -1,15 +1,30 @@
 // Resource `tessera_personal_access_token`: a token created through the API, revoked on
 // destroy, replaced when its settings change or its rotation window opens, and dropped from
 // state (with a warning saying why) when it expired or was revoked elsewhere.
+import { randomUUID } from 'node:crypto';
 import { UNKNOWN, type CtyValue } from '../../protocol/cty/values';
 import { defineResource, type CtyObject } from '../../protocol/definition';
 import { DiagnosticError, error, path, type Diagnostics } from '../../protocol/diagnostics';
 import { defineSchema } from '../../protocol/schema/definition';
 import { apiDiagnostics } from '../../tessera/api-diagnostics';
 import { configNumber, configString } from '../../tessera/config-values';
+import type { TesseraClient } from '../../tessera/client';
 import { requireClient, type TesseraProviderContext } from '../../tessera/provider-context';
+import type { Logger } from '../../protocol/logging/logger';
 import { describeFromNow, EXPIRY_WARNING_DAYS, expiresSoon, parseTimestamp, rotationDue, vanishedBecause } from '../../tessera/token-lifecycle';
+import { PROVIDER_VERSION } from '../../tessera/version';
 import { checkExpirationDays, checkName, checkRotateBeforeDays } from '../shared/token-rules';
+import {
+  clearPendingCreate,
+  createOutcomeUnknown,
+  findByReference,
+  readPendingCreate,
+  settledDiagnostic,
+  settlePendingCreate,
+  unknownOutcomeDiagnostic,
+  writePendingCreate,
+  type PendingCreate,
+} from './pending-create';
 
 export const TYPE_NAME = 'tessera_personal_access_token';
 
@@ -61,6 +76,9 @@ export const personalAccessTokenSchema = defineSchema({
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+/** The created_via marker on every token this provider creates. */
+export const CREATED_VIA = `terraform-provider-tessera/${PROVIDER_VERSION}`;
+
 export const personalAccessTokenResource = defineResource<TesseraProviderContext>({
   typeName: TYPE_NAME,
   schema: personalAccessTokenSchema,
@@ -107,15 +125,22 @@ export const personalAccessTokenResource = defineResource<TesseraProviderContext
     }
   },
 
-  async create({ config, provider, signal, log }) {
+  async create({ config, provider, signal, log, diagnostics, private: priv }) {
     const name = configString(config.name);
     const days = configNumber(config.expiration_days);
     if (typeof name !== 'string' || typeof days !== 'number') {
       throw new DiagnosticError(error('Token settings not known', 'name and expiration_days must be known when the token is created.'));
     }
     const client = requireClient(provider, { signal, log });
+    const clientReference = randomUUID();
+    const pending: PendingCreate = {
+      idempotency_key: randomUUID(),
+      client_reference: clientReference,
+      request: { name, expiration_days: days, created_via: CREATED_VIA, client_reference: clientReference },
+      started_at: new Date().toISOString(),
+    };
     try {
-      const created = await client.createPersonalAccessToken({ name, expiration_days: days });
+      const created = await client.createPersonalAccessToken(pending.request, pending.idempotency_key);
       log.redact(created.token);
       log.info('created personal access token', { id: created.id, token_hint: created.token_hint });
       // name and expiration_days keep the configured values: the plan promised exactly those.
@@ -127,13 +152,50 @@ export const personalAccessTokenResource = defineResource<TesseraProviderContext
         expires_at: created.expires_at,
       };
     } catch (failure) {
-      throw new DiagnosticError(
-        apiDiagnostics(failure, { summary: 'Could not create the personal access token', attributes: ['name', 'expiration_days'] }),
-      );
+      if (!createOutcomeUnknown(failure)) {
+        throw new DiagnosticError(
+          apiDiagnostics(failure, { summary: 'Could not create the personal access token', attributes: ['name', 'expiration_days'] }),
+        );
+      }
+      // Returning an object together with the error makes Terraform keep it, tainted, with this
+      // private state: the next refresh settles the create (see pending-create.ts).
+      log.warn('create outcome unknown; recorded for the next refresh', { client_reference: clientReference });
+      diagnostics.add(unknownOutcomeDiagnostic(failure, pending, client.endpoint));
+      writePendingCreate(priv, pending);
+      return { id: null, token: null, token_hint: null, created_at: null, expires_at: null };
     }
   },
 
-  async read({ state, provider, signal, diagnostics, log }) {
+  async read({ state, provider, signal, diagnostics, log, private: priv }) {
+    const pending = readPendingCreate(priv);
+    if (pending) {
+      const client = requireClient(provider, { signal, log });
+      let settled;
+      try {
+        settled = await settlePendingCreate(client, pending);
+      } catch (failure) {
+        throw new DiagnosticError(
+          apiDiagnostics(failure, {
+            summary: `Could not settle the earlier create of personal access token "${pending.request.name}" (client_reference ${pending.client_reference}); its outcome is still unknown`,
+          }),
+        );
+      }
+      diagnostics.add(settledDiagnostic(settled, pending));
+      clearPendingCreate(priv);
+      if (settled.kind === 'absent') return null;
+      if (settled.kind === 'created') log.redact(settled.token.token);
+      log.info('settled an interrupted create', { id: settled.token.id, outcome: settled.kind });
+      return {
+        name: keepOr(state.name, settled.token.name),
+        expiration_days: keepOr(state.expiration_days, pending.request.expiration_days),
+        rotate_before_days: state.rotate_before_days ?? null,
+        id: settled.token.id,
+        token: settled.kind === 'created' ? settled.token.token : null,
+        token_hint: settled.token.token_hint,
+        created_at: settled.token.created_at,
+        expires_at: settled.token.expires_at,
+      };
+    }
     const id = configString(state.id);
     if (typeof id !== 'string') return null;
     const client = requireClient(provider, { signal, log });
@@ -170,9 +232,15 @@ export const personalAccessTokenResource = defineResource<TesseraProviderContext
     return {};
   },
 
-  async delete({ prior, provider, signal, log }) {
+  async delete({ prior, provider, signal, log, private: priv }) {
     const id = configString(prior.id);
-    if (typeof id !== 'string') return;
+    if (typeof id !== 'string') {
+      // A create with an unknown outcome that no refresh settled (e.g. destroy -refresh=false):
+      // revoke whatever it made, found by its client_reference; never create to destroy.
+      const pending = readPendingCreate(priv);
+      if (pending) await revokePending(requireClient(provider, { signal, log }), pending, log);
+      return;
+    }
     const client = requireClient(provider, { signal, log });
     try {
       const revoked = await client.revokePersonalAccessToken(id);
@@ -225,6 +293,21 @@ function warnOutsidePolicy(config: CtyObject, prior: CtyObject, diagnostics: Dia
       `its next replacement (rotation, or a change that forces a new token) will fail until expiration_days is within ${min}–${max}.`,
     path('expiration_days'),
   );
+}
+
+async function revokePending(client: TesseraClient, pending: PendingCreate, log: Logger): Promise<void> {
+  try {
+    const settled = await findByReference(client, pending.client_reference);
+    if (settled.kind === 'absent') return;
+    await client.revokePersonalAccessToken(settled.token.id);
+    log.info('revoked the token of an interrupted create', { id: settled.token.id });
+  } catch (failure) {
+    throw new DiagnosticError(
+      apiDiagnostics(failure, {
+        summary: `Could not revoke the token of the interrupted create of "${pending.request.name}" (client_reference ${pending.client_reference})`,
+      }),
+    );
+  }
 }
 
 function keepOr(value: CtyValue | undefined, fallback: CtyValue): CtyValue {

@@ -2,19 +2,20 @@
 // the SysAdmin per-user listing), validated with 422s naming the field, and a client_reference
 // names at most one token of a user, also after the Idempotency-Key window.
 import { randomUUID } from 'node:crypto';
-import { createUserWithToken, startFixture, type Fixture } from './support/harness';
+import { ManualClock } from '../../api/clock';
+import { startTestApi, type TestApi } from '../support/api-server';
 
-let fixture: Fixture;
+let fixture: TestApi<ManualClock>;
 
 beforeAll(async () => {
-  fixture = await startFixture();
+  fixture = await startTestApi({ clock: new ManualClock(new Date('2026-01-15T10:00:00.000Z')) });
 });
 
 afterAll(async () => {
-  await fixture?.close();
+  await fixture?.stop();
 });
 
-const api = () => fixture.api;
+const api = () => fixture;
 const VIA = 'terraform-provider-tessera/0.1.0';
 
 function create(token: string, body: Record<string, unknown>, idempotencyKey?: string) {
@@ -33,7 +34,7 @@ function listIds(token: string, query: string, path = '/api/v1/personal-access-t
 
 describe('personal access token client markers', () => {
   it('stores created_via and client_reference and returns them on create, show and list', async () => {
-    const user = await createUserWithToken(fixture);
+    const user = await fixture.createUserWithToken();
     const reference = randomUUID();
     const created = await create(user.token, { name: 'marked', expiration_days: 3, created_via: VIA, client_reference: reference });
     expect(created.status).toBe(201);
@@ -50,7 +51,7 @@ describe('personal access token client markers', () => {
   });
 
   it('filters the caller\'s list and the SysAdmin per-user list by either marker', async () => {
-    const user = await createUserWithToken(fixture);
+    const user = await fixture.createUserWithToken();
     const r1 = randomUUID();
     const r2 = randomUUID();
     const a = await create(user.token, { name: 'a', expiration_days: 2, created_via: VIA, client_reference: r1 });
@@ -72,7 +73,7 @@ describe('personal access token client markers', () => {
   });
 
   it('refuses malformed markers with a 422 naming the field, in bodies and in filters', async () => {
-    const user = await createUserWithToken(fixture);
+    const user = await fixture.createUserWithToken();
     const cases: Array<[Record<string, unknown>, string]> = [
       [{ created_via: '' }, 'created_via'],
       [{ created_via: ' padded' }, 'created_via'],
@@ -102,7 +103,7 @@ describe('personal access token client markers', () => {
   });
 
   it('replays within the Idempotency-Key window and refuses a second token with the same client_reference after it', async () => {
-    const user = await createUserWithToken(fixture);
+    const user = await fixture.createUserWithToken();
     const reference = randomUUID();
     const key = randomUUID();
     const body = { name: 'once', expiration_days: 4, created_via: VIA, client_reference: reference };
@@ -119,7 +120,7 @@ describe('personal access token client markers', () => {
     expect(late.json['detail']).toContain('client_reference');
     // Without any key, and by another user, the reference is checked per user.
     expect((await create(user.token, { name: 'again', expiration_days: 1, client_reference: reference })).status).toBe(409);
-    const other = await createUserWithToken(fixture);
+    const other = await fixture.createUserWithToken();
     expect((await create(other.token, { name: 'theirs', expiration_days: 1, client_reference: reference })).status).toBe(201);
     const rows = await api().tessera.db('tokens').where({ user_id: user.id, client_reference: reference }).select('id');
     expect(rows).toEqual([{ id: first.json['id'] }]);

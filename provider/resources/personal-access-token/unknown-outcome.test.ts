@@ -3,7 +3,7 @@
 // token then exists in Tessera while the apply fails; the error must say so and name the way to
 // find it, and the next apply must neither lose it nor make a second one.
 import { startFaultProxy, type FaultProxy } from '../../../test/support/fault-proxy';
-import { startProviderTestApi, type ProviderTestApi } from '../../../test/provider/tessera-api';
+import { startTestApi, type TestApi } from '../../../test/support/api-server';
 import { terraformSession, unwrap, type TerraformSession } from '../../../test/provider/terraform-session';
 
 jest.setTimeout(240_000);
@@ -24,12 +24,12 @@ resource "tessera_personal_access_token" "lost" {
 `;
 const CREATE_PATH = '/api/v1/personal-access-tokens';
 
-let api: ProviderTestApi;
+let api: TestApi;
 let proxy: FaultProxy;
 let tf: TerraformSession;
 
 beforeAll(async () => {
-  api = await startProviderTestApi();
+  api = await startTestApi();
   proxy = await startFaultProxy(api.url);
   tf = await terraformSession(api, { 'main.tf': CONFIG }, { TESSERA_ENDPOINT: proxy.url });
   await tf.runOk(['init', '-no-color', '-input=false']);
@@ -100,8 +100,8 @@ describe('a create whose answer is lost', () => {
     const rows = await activeNamed(NAME);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ client_reference: reference, created_via: 'terraform-provider-tessera/0.1.0' });
-    const found = await api.request('GET', `${CREATE_PATH}?client_reference=${reference}`, api.adminToken);
-    expect((found.body as { personal_access_tokens: Array<{ id: string }> }).personal_access_tokens.map((t) => t.id)).toEqual([rows[0]!.id]);
+    const found = await api.request('GET', `${CREATE_PATH}?client_reference=${reference}`, { token: api.adminToken });
+    expect((found.json as { personal_access_tokens: Array<{ id: string }> }).personal_access_tokens.map((t) => t.id)).toEqual([rows[0]!.id]);
   });
 
   it('settles it on the next apply within the idempotency window: one active token, the one in the state', async () => {
@@ -116,7 +116,7 @@ describe('a create whose answer is lost', () => {
     const state = await tf.attributes(ADDRESS);
     expect(state.id).toBe(active[0]!.id);
     expect((await instance())?.status).toBeUndefined();
-    expect((await api.request('GET', '/api/v1/me', state.token as string)).status).toBe(200);
+    expect((await api.request('GET', '/api/v1/me', { token: state.token as string })).status).toBe(200);
     // The recovered token was revoked by the replacement, not left behind.
     expect((await rowsNamed(NAME)).find((r) => r.id === lost!.id)?.revoked_at).not.toBeNull();
     expect((await tf.plan()).changes).toBe(false);
@@ -160,7 +160,7 @@ describe('a create whose answer is lost', () => {
     expect(out).toContain('Apply complete! Resources: 0 added, 0 changed, 0 destroyed.');
     const state = await tf.attributes(ADDRESS);
     expect(state.id).toBe(lost!.id);
-    expect((await api.request('GET', '/api/v1/me', state.token as string)).status).toBe(200);
+    expect((await api.request('GET', '/api/v1/me', { token: state.token as string })).status).toBe(200);
     expect(await activeNamed(NAME)).toHaveLength(1);
     expect((await tf.plan()).changes).toBe(false);
     await tf.runOk(['destroy', '-auto-approve', '-no-color', '-input=false']);
@@ -171,7 +171,7 @@ describe('a create whose answer is lost', () => {
     await applyLosingTheAnswer();
     const [lost] = await activeNamed(NAME);
     // Someone revoked the token meanwhile, and the idempotency window has passed.
-    expect((await api.request('DELETE', `${CREATE_PATH}/${lost!.id}`, api.adminToken)).status).toBe(204);
+    expect((await api.request('DELETE', `${CREATE_PATH}/${lost!.id}`, { token: api.adminToken })).status).toBe(204);
     await api.sql('DELETE FROM idempotency_records');
     const applied = await tf.apply();
     const out = unwrap(applied.stdout + applied.stderr);

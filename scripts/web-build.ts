@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 const REPO = path.resolve(__dirname, '..');
-const SOURCES = [path.join(REPO, 'web'), path.join(REPO, 'package-lock.json')];
+const SOURCES = [path.join(REPO, 'web'), path.join(REPO, 'client'), path.join(REPO, 'package-lock.json')];
 const OUT = path.join(REPO, 'dist', 'web');
 const BUDGET_BYTES = 200 * 1024;
 

@@ -183,7 +183,7 @@ export function accountView(user: SessionUser): HTMLElement {
       const [policy, list] = await Promise.all([api.tokenPolicy(), api.listTokens()]);
       dialog.current = addTokenDialog(policy, (created) => {
         const { token: _secret, ...metadata } = created;
-        tokens = [{ ...metadata, last_used_at: created.last_used_at ?? null }, ...tokens];
+        tokens = [{ ...metadata, last_used_at: null }, ...tokens];
         renderRows();
         showNewToken(created);
         announce(`Token “${created.name}” created.`);

@@ -11,4 +11,11 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  // The typed client runs in the browser and in the command line: it never imports the API.
+  {
+    files: ['client/**/*.ts', 'cli/**/*.ts', 'web/src/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: '^(\\.\\./)+api(/|$)', message: 'clients use client/, never api/' }] }] },
+  },
+  // The tessera executable is a plain CommonJS launcher for the bundle.
+  { files: ['cli/bin/*.cjs'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
 );

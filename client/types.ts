@@ -1,6 +1,6 @@
 // Type-level reading of the generated `paths`: which paths take which method, what an
 // operation's parameters and JSON body are, and what its success response carries. Nothing
-// here restates a shape; every type is computed from client/generated/api.d.ts.
+// here restates a shape; every type is computed from client/generated/api.ts.
 import type { components, paths } from './generated/api';
 
 export type { components, paths };

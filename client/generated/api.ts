@@ -2364,4 +2364,15 @@ export interface components {
     pathItems: never;
 }
 export type $defs = Record<string, never>;
+type FlattenedDeepRequired<T> = {
+    [K in keyof T]-?: FlattenedDeepRequired<T[K] extends unknown[] | undefined | null ? Extract<T[K], unknown[]>[number] : T[K]>;
+};
+type ReadonlyArray<T> = [
+    Exclude<T, undefined>
+] extends [
+    unknown[]
+] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
+export const roleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Role"]> = ["SysAdmin", "Member", "ReadOnly"];
+export const meAuthenticated_byTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Me"]["authenticated_by"]["type"]> = ["personal_access_token", "service_account", "session"];
+export const auditEventOutcomeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AuditEvent"]["outcome"]> = ["success", "failure"];
 export type operations = Record<string, never>;

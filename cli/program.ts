@@ -1,0 +1,91 @@
+// The command tree (commander): global options and one module per group of commands. The same
+// tree serves parsing, `--help`, `tessera completion` and docs/cli.md (scripts/cli-docs.ts).
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { version } from '../package.json';
+import { registerAuthCommands } from './commands/auth';
+import { registerAuditCommands } from './commands/audit';
+import { registerCompletionCommand } from './commands/completion';
+import { registerPolicyCommand } from './commands/policy';
+import { registerServiceAccountCommands } from './commands/service-accounts';
+import { registerTeamCommands } from './commands/teams';
+import { registerTokenCommands } from './commands/tokens';
+import { registerUserCommands } from './commands/users';
+import { CommandContext, type GlobalOptions, type Io } from './context';
+import { OUTPUT_FORMATS } from './output/printer';
+import { styleFor } from './output/style';
+
+/** The context of the command being run, so main can report its error and close it. */
+export interface Runtime {
+  io: Io;
+  current?: CommandContext;
+}
+
+const jsonDocs = new WeakMap<Command, string>();
+
+/** Records (for --help and docs/cli.md) what `--output json` prints for a command. */
+export function jsonOutput(command: Command, description: string): Command {
+  jsonDocs.set(command, description);
+  return command.addHelpText('after', `\nWith --output json: ${description}`);
+}
+
+export function jsonOutputOf(command: Command): string | undefined {
+  return jsonDocs.get(command);
+}
+
+/** Positional arguments as strings and the command's own options, as commander hands them over. */
+export type Handler = (context: CommandContext, args: string[], options: Record<string, unknown>) => Promise<void>;
+
+/** Sets the action of a command: a fresh CommandContext built from the global options. */
+export function defineAction(runtime: Runtime, command: Command, handler: Handler): Command {
+  return command.action(async (...received: unknown[]) => {
+    const self = received[received.length - 1] as Command;
+    const options = received[received.length - 2] as Record<string, unknown>;
+    const args = received.slice(0, -2).flatMap((value) => (Array.isArray(value) ? (value as string[]) : value === undefined ? [] : [String(value)]));
+    const globals = self.optsWithGlobals<GlobalOptions>();
+    const context = new CommandContext(runtime.io, { output: globals.output, profile: globals.profile, debug: globals.debug === true });
+    runtime.current = context;
+    await handler(context, args, options);
+  });
+}
+
+export function parseDays(value: string): number {
+  if (!/^\d{1,4}$/.test(value)) throw new InvalidArgumentError('must be a whole number of days');
+  return Number(value);
+}
+
+export function parsePositive(value: string): number {
+  if (!/^[1-9]\d{0,5}$/.test(value)) throw new InvalidArgumentError('must be a whole number from 1');
+  return Number(value);
+}
+
+export function buildProgram(runtime: Runtime): Command {
+  const program = new Command('tessera')
+    .description('The Tessera command line: personal access tokens, users, teams and service accounts, from the terminal.')
+    .version(version, '-V, --version', 'print the version')
+    .addOption(new Option('-o, --output <format>', 'table for people, json for scripts').choices(OUTPUT_FORMATS).default('table'))
+    .option('-p, --profile <name>', 'the profile of the configuration file to use (default: TESSERA_PROFILE, else the first one logged in)')
+    .option('--debug', 'print every HTTP request and response on stderr, secrets redacted')
+    .helpOption('-h, --help', 'show help for a command')
+    .showSuggestionAfterError(true)
+    .showHelpAfterError('(add --help to see the usage)')
+    .configureHelp({ sortSubcommands: false, showGlobalOptions: true })
+    // Set before the subcommands are added, which copy these settings: commander throws
+    // instead of exiting (main picks the exit code) and writes through the runtime's streams.
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => runtime.io.stdout.write(text),
+      writeErr: (text) => runtime.io.stderr.write(text),
+      outputError: (text, write) => write(text.replace(/^error:/, styleFor(runtime.io.stderr, runtime.io.env).red('error:'))),
+    });
+  program.addHelpCommand(false);
+
+  registerAuthCommands(runtime, program);
+  registerTokenCommands(runtime, program);
+  registerUserCommands(runtime, program);
+  registerTeamCommands(runtime, program);
+  registerServiceAccountCommands(runtime, program);
+  registerAuditCommands(runtime, program);
+  registerPolicyCommand(runtime, program);
+  registerCompletionCommand(runtime, program);
+  return program;
+}

@@ -116,7 +116,7 @@ test('a refused connection is a NetworkError naming the URL', async () => {
   expect(failure).toMatchObject({ code: 'ECONNREFUSED', url: `http://127.0.0.1:${port}/api/v1/me` });
 });
 
-test('client/generated/api.d.ts matches the OpenAPI document', async () => {
+test('client/generated/api.ts matches the OpenAPI document', async () => {
   const tsx = path.join(REPO, 'node_modules', '.bin', 'tsx');
   await expect(promisify(execFile)(tsx, ['scripts/contract-generate.ts', '--check'], { cwd: REPO, timeout: 120_000 })).resolves.toBeDefined();
 }, 120_000);

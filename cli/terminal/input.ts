@@ -21,6 +21,8 @@ export function readHidden(stdin: Stdin, stderr: Writable, prompt: string): Prom
       reject(failure('cannot hide input: standard input is not a terminal'));
       return;
     }
+    // Echo goes off before the prompt appears, so nothing typed after it is ever shown.
+    setRawMode(true);
     stderr.write(prompt);
     let value = '';
     const finish = (error: Error | null): void => {
@@ -40,7 +42,6 @@ export function readHidden(stdin: Stdin, stderr: Writable, prompt: string): Prom
         else if (char >= ' ') value += char;
       }
     };
-    setRawMode(true);
     stdin.on('data', onData);
     stdin.resume();
   });

@@ -1,6 +1,6 @@
 // The command tree (commander): global options and one module per group of commands. The same
 // tree serves parsing, `--help`, `tessera completion` and docs/cli.md (scripts/cli-docs.ts).
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Help, InvalidArgumentError, Option } from 'commander';
 import { version } from '../package.json';
 import { registerAuthCommands } from './commands/auth';
 import { registerAuditCommands } from './commands/audit';
@@ -68,7 +68,14 @@ export function buildProgram(runtime: Runtime): Command {
     .helpOption('-h, --help', 'show help for a command')
     .showSuggestionAfterError(true)
     .showHelpAfterError('(add --help to see the usage)')
-    .configureHelp({ sortSubcommands: false, showGlobalOptions: true })
+    .configureHelp({
+      sortSubcommands: false,
+      showGlobalOptions: true,
+      optionDescription(this: Help, option: Option): string {
+        const described = Help.prototype.optionDescription.call(this, option);
+        return option.mandatory ? `${described} (required)` : described;
+      },
+    })
     // Set before the subcommands are added, which copy these settings: commander throws
     // instead of exiting (main picks the exit code) and writes through the runtime's streams.
     .exitOverride()

@@ -32,7 +32,7 @@ export function parseSince(value: string, now: Date = new Date()): Date {
 }
 
 export function registerAuditCommands(runtime: Runtime, program: Command): void {
-  const audit = program.command('audit').description('The audit trail (SysAdmin).');
+  const audit = program.command('audit').summary('the audit trail (SysAdmin)').description('The audit trail (SysAdmin).');
   const list = audit
     .command('list')
     .description('List audit events, newest first.')

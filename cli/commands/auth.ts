@@ -14,6 +14,7 @@ export const EXPIRY_WARNING_DAYS = 3;
 export function registerAuthCommands(runtime: Runtime, program: Command): void {
   const login = program
     .command('login')
+    .summary('log in with a personal access token')
     .description('Log in with a personal access token: read it (hidden prompt, or stdin with --with-token), check it with the API, store it for the profile.')
     .option('--endpoint <url>', 'the Tessera server (default: TESSERA_ENDPOINT, else the profile\'s, else http://127.0.0.1:8080)')
     .option('--with-token', 'read the token from standard input instead of prompting');
@@ -22,6 +23,7 @@ export function registerAuthCommands(runtime: Runtime, program: Command): void {
 
   const logout = program
     .command('logout')
+    .summary('forget (and optionally revoke) the token')
     .description('Forget the token of the profile; with --revoke, also revoke it on the server first.')
     .option('--revoke', 'revoke the token on the server before forgetting it');
   jsonOutput(logout, '`{"profile": NAME, "revoked": true|false}`.');
@@ -29,6 +31,7 @@ export function registerAuthCommands(runtime: Runtime, program: Command): void {
 
   const whoami = program
     .command('whoami')
+    .summary('show the user, teams, roles and token expiry')
     .description(`Show who the token in use belongs to: user, teams, roles, and the token's expiry (warns on stderr within ${EXPIRY_WARNING_DAYS} days of it).`);
   jsonOutput(whoami, 'the `Me` object of the API.');
   defineAction(runtime, whoami, (context) => whoamiAction(context));

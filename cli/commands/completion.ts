@@ -8,6 +8,7 @@ const SHELLS = { bash: bashCompletion, zsh: zshCompletion, fish: fishCompletion 
 export function registerCompletionCommand(runtime: Runtime, program: Command): void {
   const completion = program
     .command('completion')
+    .summary('print a shell completion script')
     .description('Print a shell completion script. bash: `source <(tessera completion bash)`; zsh: `source <(tessera completion zsh)`; fish: `tessera completion fish | source`.')
     .addArgument(new Argument('<shell>', 'the shell').choices(Object.keys(SHELLS)));
   defineAction(runtime, completion, async (context, [shell]) => {

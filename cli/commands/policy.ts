@@ -4,7 +4,7 @@ import { resolveEndpoint } from '../config/credentials';
 import { defineAction, jsonOutput, type Runtime } from '../program';
 
 export function registerPolicyCommand(runtime: Runtime, program: Command): void {
-  const policy = program.command('policy').description('Show the token policy of the server: the lifetimes a personal access token may have.');
+  const policy = program.command('policy').summary('show the allowed token lifetimes').description('Show the token policy of the server: the lifetimes a personal access token may have.');
   jsonOutput(policy, 'the `TokenPolicy` object.');
   defineAction(runtime, policy, async (context) => {
     const profile = context.loadConfig().profiles[context.profileName()];

@@ -19,7 +19,7 @@ const columns: Array<Column<ServiceAccount>> = [
 ];
 
 export function registerServiceAccountCommands(runtime: Runtime, program: Command): void {
-  const accounts = program.command('service-accounts').description('Service accounts: the identity for machines (SysAdmin).');
+  const accounts = program.command('service-accounts').summary('identities for machines (SysAdmin)').description('Service accounts: the identity for machines (SysAdmin).');
 
   const list = accounts.command('list').description('List service accounts.');
   jsonOutput(list, 'an array of `ServiceAccount` objects (all pages).');

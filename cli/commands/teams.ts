@@ -19,7 +19,7 @@ const columns: Array<Column<Team>> = [
   { header: 'MEMBERS', value: (t) => String(t.member_count) },
 ];
 
-const ROLE_HELP = `the role its members get: ${roleValues.join(', ')}`;
+const ROLE_HELP = 'the role its members get';
 
 function printTeam(context: CommandContext, team: TeamDetail): void {
   const members = team.members ?? [];
@@ -46,7 +46,7 @@ async function teamId(context: CommandContext, idOrName: string): Promise<string
 }
 
 export function registerTeamCommands(runtime: Runtime, program: Command): void {
-  const teams = program.command('teams').description('Teams and their members (reading needs a team role; changes need SysAdmin).');
+  const teams = program.command('teams').summary('teams, their roles and members').description('Teams and their members (reading needs a team role; changes need SysAdmin).');
 
   const list = teams.command('list').description('List all teams.');
   jsonOutput(list, 'an array of `Team` objects (all pages).');

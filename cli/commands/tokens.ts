@@ -22,7 +22,7 @@ const columns: Array<Column<Token>> = [
 ];
 
 export function registerTokenCommands(runtime: Runtime, program: Command): void {
-  const tokens = program.command('tokens').description('Your personal access tokens.');
+  const tokens = program.command('tokens').summary('create, list and revoke your personal access tokens').description('Your personal access tokens.');
 
   const list = tokens
     .command('list')

@@ -36,7 +36,7 @@ export function printUser(context: CommandContext, user: User): void {
 }
 
 export function registerUserCommands(runtime: Runtime, program: Command): void {
-  const users = program.command('users').description('Users (reading needs a team role; changes need SysAdmin).');
+  const users = program.command('users').summary('list, create, deactivate and activate users').description('Users (reading needs a team role; changes need SysAdmin).');
 
   const list = users.command('list').description('List all users.');
   jsonOutput(list, 'an array of `User` objects (all pages).');

@@ -10,7 +10,7 @@ import { buildProgram, type Runtime } from './program';
 
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   const runtime: Runtime = { io };
-  const program = buildProgram(runtime);
+  const program = buildProgram(runtime, argv);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return ExitCode.Ok;
@@ -21,14 +21,22 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     }
     const context = runtime.current;
     return reportError(error, { tokenSource: context?.tokenSource, secrets: context?.secrets ?? [] }, io.stderr, styleFor(io.stderr, io.env));
-  } finally {
-    runtime.current?.close();
   }
+  // Idle keep-alive connections are left open: run() ends the process right after, which is
+  // cheaper than closing them one by one.
 }
 
 /** The process entry point. */
 export function run(): void {
-  const io: Io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env };
+  const io: Io = {
+    // Only login and confirmations read stdin; setting it up costs start-up time, so on demand.
+    get stdin() {
+      return process.stdin;
+    },
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+  };
   // A reader that goes away (`tessera tokens list | head -1`) ends the command quietly.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
@@ -37,13 +45,13 @@ export function run(): void {
     process.stderr.write(`error: internal error: ${scrub(error.message)}\n`);
     process.exit(ExitCode.Failure);
   });
+  // Exit as soon as the command is done (stdout and stderr are written synchronously to files,
+  // pipes and terminals on Linux), rather than waiting for sockets and streams to wind down.
   main(process.argv.slice(2), io).then(
-    (code) => {
-      process.exitCode = code;
-    },
+    (code) => process.exit(code),
     (error: unknown) => {
       process.stderr.write(`error: internal error: ${scrub(error instanceof Error ? error.message : String(error))}\n`);
-      process.exitCode = ExitCode.Failure;
+      process.exit(ExitCode.Failure);
     },
   );
 }

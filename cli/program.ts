@@ -58,7 +58,8 @@ export function parsePositive(value: string): number {
   return Number(value);
 }
 
-export function buildProgram(runtime: Runtime): Command {
+/** The command tree; with `argv`, only the group of commands it names (all when it names none). */
+export function buildProgram(runtime: Runtime, argv?: readonly string[]): Command {
   const program = new Command('tessera')
     .description('The Tessera command line: personal access tokens, users, teams and service accounts, from the terminal.')
     .version(version, '-V, --version', 'print the version')
@@ -86,13 +87,30 @@ export function buildProgram(runtime: Runtime): Command {
     });
   program.addHelpCommand(false);
 
-  registerAuthCommands(runtime, program);
-  registerTokenCommands(runtime, program);
-  registerUserCommands(runtime, program);
-  registerTeamCommands(runtime, program);
-  registerServiceAccountCommands(runtime, program);
-  registerAuditCommands(runtime, program);
-  registerPolicyCommand(runtime, program);
-  registerCompletionCommand(runtime, program);
+  const groups: Array<[readonly string[], (runtime: Runtime, program: Command) => void]> = [
+    [['login', 'logout', 'whoami'], registerAuthCommands],
+    [['tokens'], registerTokenCommands],
+    [['users'], registerUserCommands],
+    [['teams'], registerTeamCommands],
+    [['service-accounts'], registerServiceAccountCommands],
+    [['audit'], registerAuditCommands],
+    [['policy'], registerPolicyCommand],
+    [['completion'], registerCompletionCommand],
+  ];
+  // Building every command costs start-up time; a command line that names one (the usual
+  // case) gets only its group. Help, completion and the docs get the whole tree.
+  const wanted = argv === undefined ? undefined : commandNamed(argv);
+  const only = groups.find(([names]) => wanted !== undefined && wanted !== 'completion' && names.includes(wanted));
+  for (const [, register] of only ? [only] : groups) register(runtime, program);
   return program;
+}
+
+/** The first word of the command line that is not a global option or its value. */
+function commandNamed(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const word = argv[i] as string;
+    if (word === '-o' || word === '--output' || word === '-p' || word === '--profile') i++;
+    else if (!word.startsWith('-')) return word;
+  }
+  return undefined;
 }

@@ -1,8 +1,10 @@
 // The transport for Node programs (the command line): node:http / node:https with one keep-alive
 // agent per transport. Node's fetch would do, but loading it costs a short-lived command more
-// start-up time than the whole request (measured by the CLI benchmark in bench/).
-import http from 'node:http';
-import https from 'node:https';
+// start-up time than the whole request (measured by the CLI benchmark in bench/). Each protocol
+// module is loaded on its first request: a command that sends none, or only over http, does
+// not pay for loading TLS.
+import type http from 'node:http';
+import type https from 'node:https';
 import { NetworkError, type HttpResponse, type Transport } from './transport';
 
 export interface NodeTransportOptions {
@@ -17,30 +19,35 @@ export interface NodeTransport extends Transport {
 
 export function nodeTransport(options: NodeTransportOptions = {}): NodeTransport {
   const timeoutMs = options.timeoutMs ?? 30_000;
-  const agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
+  let plain: { lib: typeof http; agent: http.Agent } | undefined;
+  let secure: { lib: typeof https; agent: https.Agent } | undefined;
+  const protocol = async (tls: boolean): Promise<{ lib: typeof http | typeof https; agent: http.Agent }> => {
+    if (tls) {
+      if (!secure) {
+        const lib = await import('node:https');
+        secure = { lib, agent: new lib.Agent({ keepAlive: true }) };
+      }
+      return secure;
+    }
+    if (!plain) {
+      const lib = await import('node:http');
+      plain = { lib, agent: new lib.Agent({ keepAlive: true }) };
+    }
+    return plain;
+  };
 
-  const transport = (request: Parameters<Transport>[0]): Promise<HttpResponse> =>
-    new Promise((resolve, reject) => {
-      let target: URL;
-      try {
-        target = new URL(request.url);
-      } catch {
-        reject(new NetworkError(request.url, 'EINVAL', `not a valid URL: ${request.url}`));
-        return;
-      }
-      const secure = target.protocol === 'https:';
-      if (!secure && target.protocol !== 'http:') {
-        reject(new NetworkError(request.url, 'EINVAL', `unsupported protocol ${target.protocol} (use http or https)`));
-        return;
-      }
+  const transport = async (request: Parameters<Transport>[0]): Promise<HttpResponse> => {
+    const url = safeUrl(request.url);
+    const { lib, agent } = await protocol(url.protocol === 'https:');
+    return new Promise((resolve, reject) => {
       const headers: Record<string, string | number> = { ...request.headers };
       if (request.body !== undefined) headers['Content-Length'] = Buffer.byteLength(request.body);
       const fail = (error: Error & { code?: string }): void => {
         reject(new NetworkError(request.url, error.code, error.message));
       };
-      const outgoing = (secure ? https : http).request(
-        target,
-        { method: request.method, headers, agent: secure ? agents.https : agents.http, signal: request.signal },
+      const outgoing = lib.request(
+        url,
+        { method: request.method, headers, agent, signal: request.signal },
         (incoming) => {
           const chunks: Buffer[] = [];
           incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -66,11 +73,23 @@ export function nodeTransport(options: NodeTransportOptions = {}): NodeTransport
       outgoing.on('error', fail);
       outgoing.end(request.body);
     });
+  };
 
   return Object.assign(transport, {
     close(): void {
-      agents.http.destroy();
-      agents.https.destroy();
+      plain?.agent.destroy();
+      secure?.agent.destroy();
     },
   });
+}
+
+function safeUrl(raw: string): URL {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new NetworkError(raw, 'EINVAL', `not a valid URL: ${raw}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new NetworkError(raw, 'EINVAL', `unsupported protocol ${url.protocol} (use http or https)`);
+  return url;
 }

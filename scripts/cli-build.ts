@@ -4,10 +4,25 @@
 // file with no module resolution at start-up is what keeps `tessera whoami` close to a bare
 // `node -e 0`.
 import path from 'node:path';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 
 const REPO = path.resolve(__dirname, '..');
 export const CLI_BUNDLE = path.join(REPO, 'dist', 'cli', 'tessera.cjs');
+
+// commander loads node:child_process at start-up for executable subcommands, which this command
+// line does not use; loading it only if it is ever touched saves its load time on every run.
+const lazyChildProcess: Plugin = {
+  name: 'lazy-child-process',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^node:child_process$/ }, (args) =>
+      args.importer.includes(`${path.sep}commander${path.sep}`) ? { path: 'lazy-child-process', namespace: 'tessera-cli' } : undefined,
+    );
+    pluginBuild.onLoad({ filter: /^lazy-child-process$/, namespace: 'tessera-cli' }, () => ({
+      contents: "module.exports = new Proxy({}, { get: (_target, key) => require('node:child_process')[key] });",
+      loader: 'js',
+    }));
+  },
+};
 
 export async function buildCli(outfile: string = CLI_BUNDLE): Promise<string> {
   await build({
@@ -20,6 +35,10 @@ export async function buildCli(outfile: string = CLI_BUNDLE): Promise<string> {
     minify: true,
     legalComments: 'none',
     logLevel: 'warning',
+    plugins: [lazyChildProcess],
+    // import() of a built-in becomes a plain require() when first reached: starting Node's ESM
+    // loader for it would cost more than the module itself.
+    supported: { 'dynamic-import': false },
   });
   return outfile;
 }

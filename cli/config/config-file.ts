@@ -3,7 +3,6 @@
 // secrets, so it is written with mode 0600 (its folder 0700), atomically (a temporary file
 // renamed over it), and an existing file with a wider mode is narrowed on the next write.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { failure } from '../errors/exit-codes';
 
@@ -32,8 +31,14 @@ const EMPTY: ConfigFile = { version: 1, profiles: {} };
 export function configPath(env: NodeJS.ProcessEnv): string {
   const xdg = env['XDG_CONFIG_HOME'];
   // The XDG base directory rules ignore a relative XDG_CONFIG_HOME.
-  const base = xdg && path.isAbsolute(xdg) ? xdg : path.join(env['HOME'] || os.homedir(), '.config');
+  const base = xdg && path.isAbsolute(xdg) ? xdg : path.join(env['HOME'] || homeDirectory(), '.config');
   return path.join(base, 'tessera', 'config.json');
+}
+
+/** The account's home folder when HOME is unset; node:os is loaded only then, as it costs start-up time. */
+function homeDirectory(): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('node:os') as typeof import('node:os')).homedir();
 }
 
 export function readConfig(file: string): ConfigFile {

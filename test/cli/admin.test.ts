@@ -58,6 +58,9 @@ test('users: create, list, get by email, deactivate (tokens stop working) and ac
   const deactivated = await json<User>(['users', 'deactivate', worker.email]);
   expect(deactivated.active).toBe(false);
   expect((await fetch(`${api.baseUrl}/api/v1/me`, { headers: { Authorization: `Bearer ${worker.token}` } })).status).toBe(401);
+  // A SysAdmin lists another user's tokens by email.
+  const theirs = await json<Array<{ id: string }>>(['tokens', 'list', '--user', worker.email]);
+  expect(theirs.map((token) => token.id)).toEqual([worker.tokenId]);
   const activated = await cli.run(['users', 'activate', worker.id], { env });
   expect(activated.code).toBe(0);
   expect(activated.stderr).toContain(`Activated user ${worker.email}.`);
@@ -111,6 +114,12 @@ test('service accounts: create prints the secret once, list, delete revokes it',
   const table = await cli.run(['service-accounts', 'list'], { env });
   expect(table.stdout.split('\n')[0]).toMatch(/^ID +NAME +TOKEN +CREATED +EXPIRES +LAST USED$/);
   expect(table.stdout).not.toContain(secret);
+
+  // whoami with the service account's token names the account.
+  const whoami = await cli.run(['whoami'], { env: { TESSERA_ENDPOINT: api.baseUrl, TESSERA_API_TOKEN: secret } });
+  expect(whoami.code).toBe(0);
+  expect(whoami.stdout).toMatch(/^Service account: +ci-runner$/m);
+  expect(whoami.stdout).toMatch(/^Token: +service-account token [0-9a-f-]{36}$/m);
 
   const handshake = await fetch(`${api.baseUrl}/api/v1/collector/handshake`, { method: 'POST', headers: { Authorization: `Bearer ${secret}` } });
   expect(handshake.status).toBe(200);

@@ -7,6 +7,7 @@ import type { Column } from '../output/printer';
 import { formatTime, timeWithRelative } from '../output/time';
 import { defineAction, jsonOutput, parseDays, type Runtime } from '../program';
 import { confirm, isInteractive } from '../terminal/input';
+import { version } from '../../package.json';
 
 type Token = Schemas['PersonalAccessToken'];
 
@@ -42,7 +43,7 @@ export function registerTokenCommands(runtime: Runtime, program: Command): void 
   const create = tokens
     .command('create')
     .description(
-      'Create a token and print its secret once. The request carries an Idempotency-Key, so a retry after a lost answer returns the same token instead of a second one.',
+      'Create a token and print its secret once. The request carries an Idempotency-Key, so a retry after a lost answer returns the same token instead of a second one. The token is marked created_via "tessera-cli/VERSION".',
     )
     .requiredOption('--name <name>', 'what the token is for (1–100 characters)')
     .requiredOption('--days <days>', 'lifetime in days (see `tessera policy`)', parseDays)
@@ -51,7 +52,7 @@ export function registerTokenCommands(runtime: Runtime, program: Command): void 
   jsonOutput(create, 'the `CreatedPersonalAccessToken` object, secret (`token`) included.');
   defineAction(runtime, create, async (context, _args, options) => {
     const created = await context.client().post('/personal-access-tokens', {
-      body: { name: options['name'] as string, expiration_days: options['days'] as number },
+      body: { name: options['name'] as string, expiration_days: options['days'] as number, created_via: `tessera-cli/${version}` },
       header: { 'Idempotency-Key': idempotencyKey(options) },
     });
     printSecret(context, options['quiet'] === true, created, [

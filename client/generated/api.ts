@@ -155,6 +155,10 @@ export interface paths {
                     page_size?: number;
                     /** @description Opaque; copy `next_page_token` from the previous page. A token from another listing is a 422. */
                     page_token?: string;
+                    /** @description Only tokens created with this created_via. */
+                    created_via?: string;
+                    /** @description Only the token created with this client_reference. */
+                    client_reference?: string;
                 };
                 header?: never;
                 path?: never;
@@ -275,7 +279,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Conflicts with existing state (duplicate email or team name, reused Idempotency-Key). */
+                /** @description Conflicts with existing state (duplicate email or team name, reused Idempotency-Key, reused client_reference). */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -537,6 +541,10 @@ export interface paths {
                     page_size?: number;
                     /** @description Opaque; copy `next_page_token` from the previous page. A token from another listing is a 422. */
                     page_token?: string;
+                    /** @description Only tokens created with this created_via. */
+                    created_via?: string;
+                    /** @description Only the token created with this client_reference. */
+                    client_reference?: string;
                 };
                 header?: never;
                 path: {
@@ -787,7 +795,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Conflicts with existing state (duplicate email or team name, reused Idempotency-Key). */
+                /** @description Conflicts with existing state (duplicate email or team name, reused Idempotency-Key, reused client_reference). */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -1075,7 +1083,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Conflicts with existing state (duplicate email or team name, reused Idempotency-Key). */
+                /** @description Conflicts with existing state (duplicate email or team name, reused Idempotency-Key, reused client_reference). */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -1250,7 +1258,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Conflicts with existing state (duplicate email or team name, reused Idempotency-Key). */
+                /** @description Conflicts with existing state (duplicate email or team name, reused Idempotency-Key, reused client_reference). */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -1410,7 +1418,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Conflicts with existing state (duplicate email or team name, reused Idempotency-Key). */
+                /** @description Conflicts with existing state (duplicate email or team name, reused Idempotency-Key, reused client_reference). */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -1630,7 +1638,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Conflicts with existing state (duplicate email or team name, reused Idempotency-Key). */
+                /** @description Conflicts with existing state (duplicate email or team name, reused Idempotency-Key, reused client_reference). */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -2163,6 +2171,10 @@ export interface components {
         CreatePersonalAccessToken: {
             name: components["schemas"]["Name"];
             expiration_days: number;
+            /** @description Which client created the token, e.g. `terraform-provider-tessera/0.1.0`. Not secret. */
+            created_via?: string;
+            /** @description An opaque value the client chose for this one create (e.g. a UUID), so it can find the token when it never received the create response. Unique per user: a second create with the same value is a 409 (problem type `urn:tessera:problem:client-reference-in-use`), also after the Idempotency-Key window. Not secret. */
+            client_reference?: string;
         };
         CreatedPersonalAccessToken: {
             /** Format: uuid */
@@ -2183,6 +2195,8 @@ export interface components {
              * @description created_at + expiration_days × 24 h exactly.
              */
             expires_at: string;
+            created_via?: string | null;
+            client_reference?: string | null;
         };
         PersonalAccessToken: {
             /** Format: uuid */
@@ -2202,6 +2216,8 @@ export interface components {
             expires_at: string;
             /** @description Updated at most once a minute; null until first use. */
             last_used_at: string | null;
+            created_via?: string | null;
+            client_reference?: string | null;
         };
         User: {
             /** Format: uuid */

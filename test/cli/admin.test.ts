@@ -2,7 +2,7 @@
 // teams and memberships, service accounts (secret shown once), the audit trail with --since,
 // and the token policy; each in both output formats.
 import { startTestApi, type TestApi } from '../support/api-server';
-import { buildTestCli, type BuiltCli } from './support/cli';
+import { buildTestCli, documentedSchema, type BuiltCli } from './support/cli';
 
 let api: TestApi;
 let cli: BuiltCli;
@@ -10,7 +10,7 @@ let env: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
   [api, cli] = await Promise.all([startTestApi(), buildTestCli()]);
-  env = { TESSERA_ENDPOINT: api.baseUrl, TESSERA_API_TOKEN: api.adminToken };
+  env = { TESSERA_ENDPOINT: api.url, TESSERA_API_TOKEN: api.adminToken };
 }, 120_000);
 
 afterAll(async () => {
@@ -42,7 +42,7 @@ interface TeamDetail {
 
 test('users: create, list, get by email, deactivate (tokens stop working) and activate', async () => {
   const created = await json<User>(['users', 'create', '--email', 'Erin@Example.test', '--name', 'Erin']);
-  expect(Object.keys(created).sort()).toEqual(['active', 'created_at', 'email', 'id', 'name', 'teams', 'updated_at']);
+  expect(Object.keys(created).sort()).toEqual((await documentedSchema(api.url, 'User')).properties);
   expect(created).toMatchObject({ email: 'erin@example.test', name: 'Erin', active: true, teams: [] });
 
   const table = await cli.run(['users', 'list'], { env });
@@ -57,14 +57,14 @@ test('users: create, list, get by email, deactivate (tokens stop working) and ac
   const worker = await api.createUserWithToken({ team: 'Workers', role: 'Member' });
   const deactivated = await json<User>(['users', 'deactivate', worker.email]);
   expect(deactivated.active).toBe(false);
-  expect((await fetch(`${api.baseUrl}/api/v1/me`, { headers: { Authorization: `Bearer ${worker.token}` } })).status).toBe(401);
+  expect((await fetch(`${api.url}/api/v1/me`, { headers: { Authorization: `Bearer ${worker.token}` } })).status).toBe(401);
   // A SysAdmin lists another user's tokens by email.
   const theirs = await json<Array<{ id: string }>>(['tokens', 'list', '--user', worker.email]);
   expect(theirs.map((token) => token.id)).toEqual([worker.tokenId]);
   const activated = await cli.run(['users', 'activate', worker.id], { env });
   expect(activated.code).toBe(0);
   expect(activated.stderr).toContain(`Activated user ${worker.email}.`);
-  expect((await fetch(`${api.baseUrl}/api/v1/me`, { headers: { Authorization: `Bearer ${worker.token}` } })).status).toBe(200);
+  expect((await fetch(`${api.url}/api/v1/me`, { headers: { Authorization: `Bearer ${worker.token}` } })).status).toBe(200);
 
   const duplicate = await cli.run(['users', 'create', '--email', 'erin@example.test', '--name', 'Erin again'], { env });
   expect(duplicate.code).toBe(1);
@@ -79,7 +79,7 @@ test('teams: create, add-member by name and email, set-role (applies at once), r
   const added = await json<TeamDetail>(['teams', 'add-member', 'platform', user.email]);
   expect(added.members.map((member) => member.id)).toEqual([user.id]);
   // A ReadOnly member may read users but not create them.
-  const asMember = { TESSERA_ENDPOINT: api.baseUrl, TESSERA_API_TOKEN: user.token };
+  const asMember = { TESSERA_ENDPOINT: api.url, TESSERA_API_TOKEN: user.token };
   expect((await cli.run(['users', 'create', '--email', 'x@example.test', '--name', 'X'], { env: asMember })).code).toBe(4);
 
   const promoted = await json<TeamDetail>(['teams', 'set-role', team.id, 'SysAdmin']);
@@ -116,15 +116,15 @@ test('service accounts: create prints the secret once, list, delete revokes it',
   expect(table.stdout).not.toContain(secret);
 
   // whoami with the service account's token names the account.
-  const whoami = await cli.run(['whoami'], { env: { TESSERA_ENDPOINT: api.baseUrl, TESSERA_API_TOKEN: secret } });
+  const whoami = await cli.run(['whoami'], { env: { TESSERA_ENDPOINT: api.url, TESSERA_API_TOKEN: secret } });
   expect(whoami.code).toBe(0);
   expect(whoami.stdout).toMatch(/^Service account: +ci-runner$/m);
   expect(whoami.stdout).toMatch(/^Token: +service-account token [0-9a-f-]{36}$/m);
 
-  const handshake = await fetch(`${api.baseUrl}/api/v1/collector/handshake`, { method: 'POST', headers: { Authorization: `Bearer ${secret}` } });
+  const handshake = await fetch(`${api.url}/api/v1/collector/handshake`, { method: 'POST', headers: { Authorization: `Bearer ${secret}` } });
   expect(handshake.status).toBe(200);
   expect(await json(['service-accounts', 'delete', runner?.id ?? ''])).toEqual({ id: runner?.id, deleted: true });
-  const after = await fetch(`${api.baseUrl}/api/v1/collector/handshake`, { method: 'POST', headers: { Authorization: `Bearer ${secret}` } });
+  const after = await fetch(`${api.url}/api/v1/collector/handshake`, { method: 'POST', headers: { Authorization: `Bearer ${secret}` } });
   expect(after.status).toBe(401);
 });
 
@@ -145,9 +145,9 @@ test('audit list: newest first, filtered by action and --since', async () => {
 });
 
 test('policy needs no token', async () => {
-  const policy = await cli.run(['policy', '-o', 'json'], { env: { TESSERA_ENDPOINT: api.baseUrl } });
+  const policy = await cli.run(['policy', '-o', 'json'], { env: { TESSERA_ENDPOINT: api.url } });
   expect(policy.code).toBe(0);
   expect(JSON.parse(policy.stdout)).toEqual({ personal_access_token: { min_expiration_days: 1, max_expiration_days: 30 } });
-  const table = await cli.run(['policy'], { env: { TESSERA_ENDPOINT: api.baseUrl } });
+  const table = await cli.run(['policy'], { env: { TESSERA_ENDPOINT: api.url } });
   expect(table.stdout).toMatch(/^Personal access tokens: +1–30 days$/m);
 });

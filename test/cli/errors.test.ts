@@ -17,11 +17,11 @@ afterAll(async () => {
   await api?.stop();
 });
 
-const envFor = (token: string): NodeJS.ProcessEnv => ({ TESSERA_ENDPOINT: api.baseUrl, TESSERA_API_TOKEN: token });
+const envFor = (token: string): NodeJS.ProcessEnv => ({ TESSERA_ENDPOINT: api.url, TESSERA_API_TOKEN: token });
 
 test('401: a revoked token exits 3 with a hint on how to fix it', async () => {
   const user = await api.createUserWithToken();
-  await fetch(`${api.baseUrl}/api/v1/personal-access-tokens/${user.tokenId}`, { method: 'DELETE', headers: { Authorization: `Bearer ${api.adminToken}` } });
+  await fetch(`${api.url}/api/v1/personal-access-tokens/${user.tokenId}`, { method: 'DELETE', headers: { Authorization: `Bearer ${api.adminToken}` } });
   const viaEnvironment = await cli.run(['tokens', 'list'], { env: envFor(user.token) });
   expect(viaEnvironment).toMatchObject({ code: 3, stdout: '' });
   expect(viaEnvironment.stderr).toMatch(/^error: authentication failed \(HTTP 401\): /m);
@@ -31,8 +31,8 @@ test('401: a revoked token exits 3 with a hint on how to fix it', async () => {
   // The same token stored in a profile: the hint says to log in again with that profile.
   const other = await api.createUserWithToken();
   const home = cli.home();
-  expect((await cli.run(['login', '--profile', 'work', '--endpoint', api.baseUrl, '--with-token'], { home, input: other.token })).code).toBe(0);
-  await fetch(`${api.baseUrl}/api/v1/personal-access-tokens/${other.tokenId}`, { method: 'DELETE', headers: { Authorization: `Bearer ${api.adminToken}` } });
+  expect((await cli.run(['login', '--profile', 'work', '--endpoint', api.url, '--with-token'], { home, input: other.token })).code).toBe(0);
+  await fetch(`${api.url}/api/v1/personal-access-tokens/${other.tokenId}`, { method: 'DELETE', headers: { Authorization: `Bearer ${api.adminToken}` } });
   const viaProfile = await cli.run(['whoami', '--profile', 'work'], { home });
   expect(viaProfile.code).toBe(3);
   expect(viaProfile.stderr).toContain('hint: the token of profile "work" is missing, expired or revoked: log in again with `tessera login --profile work`');

@@ -26,12 +26,12 @@ afterAll(async () => {
 ptyTest('login reads the token from a hidden prompt: it never appears on the terminal', async () => {
   const home = cli.home();
   const user = await api.createUserWithToken();
-  const result = await runInPty([process.execPath, cli.bundle, 'login', '--endpoint', api.baseUrl], home.env, [
+  const result = await runInPty([process.execPath, cli.bundle, 'login', '--endpoint', api.url], home.env, [
     { waitFor: 'Paste your personal access token (input hidden): ', type: `${user.token}\r` },
   ]);
   expect(result.code).toBe(0);
-  expect(result.screen).toContain(`Logging in to ${api.baseUrl} (profile "default").`);
-  expect(result.screen).toContain(`Logged in to ${api.baseUrl} as ${user.email}`);
+  expect(result.screen).toContain(`Logging in to ${api.url} (profile "default").`);
+  expect(result.screen).toContain(`Logged in to ${api.url} as ${user.email}`);
   expect(result.screen).not.toContain(user.token);
   expect(result.screen).not.toContain(user.token.slice(6, 20));
   expect(readConfigFile(home).profiles['default']).toMatchObject({ token: user.token });
@@ -40,7 +40,7 @@ ptyTest('login reads the token from a hidden prompt: it never appears on the ter
 
 ptyTest('the hidden prompt can be cancelled with Ctrl-C, storing nothing', async () => {
   const home = cli.home();
-  const result = await runInPty([process.execPath, cli.bundle, 'login', '--endpoint', api.baseUrl], home.env, [
+  const result = await runInPty([process.execPath, cli.bundle, 'login', '--endpoint', api.url], home.env, [
     { waitFor: '(input hidden): ', type: 'tspat_half\u0003' },
   ]);
   expect(result.code).toBe(1);
@@ -52,23 +52,23 @@ ptyTest('the hidden prompt can be cancelled with Ctrl-C, storing nothing', async
 
 ptyTest('revoke-all asks on a terminal: "n" keeps every token, "y" revokes them', async () => {
   const user = await api.createUserWithToken();
-  const env = { ...cli.home().env, TESSERA_ENDPOINT: api.baseUrl, TESSERA_API_TOKEN: user.token };
+  const env = { ...cli.home().env, TESSERA_ENDPOINT: api.url, TESSERA_API_TOKEN: user.token };
   const argv = [process.execPath, cli.bundle, 'tokens', 'revoke-all'];
   const question = 'Revoke ALL your tokens, including the one this command uses? [y/N] ';
 
   const declined = await runInPty(argv, env, [{ waitFor: question, type: 'n\r' }]);
   expect(declined.code).toBe(0);
   expect(declined.screen).toContain('Nothing revoked.');
-  expect((await fetch(`${api.baseUrl}/api/v1/me`, { headers: { Authorization: `Bearer ${user.token}` } })).status).toBe(200);
+  expect((await fetch(`${api.url}/api/v1/me`, { headers: { Authorization: `Bearer ${user.token}` } })).status).toBe(200);
 
   const confirmed = await runInPty(argv, env, [{ waitFor: question, type: 'y\r' }]);
   expect(confirmed.code).toBe(0);
   expect(confirmed.screen).toContain('Revoked 1 token.');
-  expect((await fetch(`${api.baseUrl}/api/v1/me`, { headers: { Authorization: `Bearer ${user.token}` } })).status).toBe(401);
+  expect((await fetch(`${api.url}/api/v1/me`, { headers: { Authorization: `Bearer ${user.token}` } })).status).toBe(401);
 });
 
 ptyTest('tables are coloured on a terminal, and plain with NO_COLOR', async () => {
-  const env = { ...cli.home().env, TESSERA_ENDPOINT: api.baseUrl, TESSERA_API_TOKEN: api.adminToken };
+  const env = { ...cli.home().env, TESSERA_ENDPOINT: api.url, TESSERA_API_TOKEN: api.adminToken };
   const coloured = await runInPty([process.execPath, cli.bundle, 'tokens', 'list'], env, []);
   expect(coloured.code).toBe(0);
   expect(coloured.screen).toContain('\u001b[1mID ');

@@ -2,8 +2,10 @@
 // formats, the JSON shapes, --quiet, Idempotency-Key replays and a retried create after a lost
 // answer, revoke-all's refusal without a terminal, and no secret in --debug output or errors.
 import { startTestApi, type TestApi, type TestUser } from '../support/api-server';
-import { startLossyProxy } from '../client/lossy-proxy';
-import { buildTestCli, type BuiltCli } from './support/cli';
+import { loseFirstCreate } from '../client/lose-first-create';
+import { startFaultProxy } from '../support/fault-proxy';
+import { version } from '../../package.json';
+import { buildTestCli, documentedSchema, type BuiltCli } from './support/cli';
 
 let api: TestApi;
 let cli: BuiltCli;
@@ -17,12 +19,11 @@ afterAll(async () => {
   await api?.stop();
 });
 
-const TOKEN_KEYS = ['created_at', 'expiration_days', 'expires_at', 'id', 'last_used_at', 'name', 'token_hint'];
 const SECRET = /^tspat_[0-9A-Za-z]{36}$/;
 
 async function userEnv(): Promise<{ user: TestUser; env: NodeJS.ProcessEnv }> {
   const user = await api.createUserWithToken({ team: 'Developers', role: 'Member' });
-  return { user, env: { TESSERA_ENDPOINT: api.baseUrl, TESSERA_API_TOKEN: user.token } };
+  return { user, env: { TESSERA_ENDPOINT: api.url, TESSERA_API_TOKEN: user.token } };
 }
 
 test('create → list → get → revoke, as tables', async () => {
@@ -36,7 +37,7 @@ test('create → list → get → revoke, as tables', async () => {
   expect(created.stderr).toContain('Copy the token now: it is shown once and cannot be shown again.');
 
   // The new secret works on the API.
-  const me = await fetch(`${api.baseUrl}/api/v1/me`, { headers: { Authorization: `Bearer ${secret}` } });
+  const me = await fetch(`${api.url}/api/v1/me`, { headers: { Authorization: `Bearer ${secret}` } });
   expect(me.status).toBe(200);
 
   const list = await cli.run(['tokens', 'list'], { env });
@@ -56,7 +57,7 @@ test('create → list → get → revoke, as tables', async () => {
   const revoke = await cli.run(['tokens', 'revoke', id], { env });
   expect(revoke).toMatchObject({ code: 0, stdout: '' });
   expect(revoke.stderr).toContain(`Revoked token ${id}.`);
-  expect((await fetch(`${api.baseUrl}/api/v1/me`, { headers: { Authorization: `Bearer ${secret}` } })).status).toBe(401);
+  expect((await fetch(`${api.url}/api/v1/me`, { headers: { Authorization: `Bearer ${secret}` } })).status).toBe(401);
   const after = await cli.run(['tokens', 'list'], { env });
   expect(after.stdout).not.toContain(id);
 });
@@ -65,19 +66,22 @@ test('create → list → get → revoke with --output json: stable documented s
   const { env } = await userEnv();
   const created = await cli.run(['-o', 'json', 'tokens', 'create', '--name', 'ci', '--days', '2'], { env });
   expect(created.code).toBe(0);
+  // The API's objects, exactly as its OpenAPI document describes them.
+  const createdSchema = await documentedSchema(api.url, 'CreatedPersonalAccessToken');
+  const tokenSchema = await documentedSchema(api.url, 'PersonalAccessToken');
   const token = JSON.parse(created.stdout) as Record<string, unknown>;
-  expect(Object.keys(token).sort()).toEqual(['created_at', 'expiration_days', 'expires_at', 'id', 'name', 'token', 'token_hint']);
-  expect(token).toMatchObject({ name: 'ci', expiration_days: 2, token: expect.stringMatching(SECRET) });
+  expect(Object.keys(token).sort()).toEqual(createdSchema.properties);
+  expect(token).toMatchObject({ name: 'ci', expiration_days: 2, token: expect.stringMatching(SECRET), created_via: `tessera-cli/${version}` });
 
   const list = await cli.run(['tokens', 'list', '--output', 'json'], { env });
   const tokens = JSON.parse(list.stdout) as Array<Record<string, unknown>>;
   expect(Array.isArray(tokens)).toBe(true);
-  for (const item of tokens) expect(Object.keys(item).sort()).toEqual(TOKEN_KEYS);
+  for (const item of tokens) expect(Object.keys(item).sort()).toEqual(tokenSchema.properties);
   expect(tokens.map((item) => item.id)).toContain(token.id);
 
   const get = await cli.run(['tokens', 'get', String(token.id), '-o', 'json'], { env });
   const one = JSON.parse(get.stdout) as Record<string, unknown>;
-  expect(Object.keys(one).sort()).toEqual(TOKEN_KEYS);
+  expect(Object.keys(one).sort()).toEqual(tokenSchema.properties);
   expect(one).toMatchObject({ id: token.id, name: 'ci', token_hint: `tspat_…${String(token.token).slice(-4)}` });
 
   const revoke = await cli.run(['tokens', 'revoke', String(token.id), '-o', 'json'], { env });
@@ -108,33 +112,33 @@ test('the same --idempotency-key returns the same token instead of a second one'
 
 test('a create whose answer is lost is retried with the same key: one token, shown once', async () => {
   const { user } = await userEnv();
-  const proxy = await startLossyProxy(api.baseUrl, { dropFirst: 1, when: (head) => head.startsWith('POST /api/v1/personal-access-tokens ') });
+  const proxy = await startFaultProxy(api.url, loseFirstCreate());
   try {
     const result = await cli.run(['--debug', 'tokens', 'create', '--name', 'flaky', '--days', '1', '-o', 'json'], {
       env: { TESSERA_ENDPOINT: proxy.url, TESSERA_API_TOKEN: user.token },
     });
     expect(result.code).toBe(0);
-    expect(proxy.dropped()).toBe(1);
+    expect(proxy.requests.map((r) => r.mode)).toEqual(['forward-reset', 'forward']);
     expect(result.stderr).toContain('! no response');
     expect(result.stderr).toContain('(try 2)');
     expect(result.stderr).toMatch(/< idempotent-replayed: true/);
     const created = JSON.parse(result.stdout) as { id: string; token: string };
     expect(result.stderr).not.toContain(created.token);
   } finally {
-    await proxy.close();
+    await proxy.stop();
   }
-  const list = JSON.parse((await cli.run(['tokens', 'list', '-o', 'json'], { env: { TESSERA_ENDPOINT: api.baseUrl, TESSERA_API_TOKEN: user.token } })).stdout) as Array<{ name: string }>;
+  const list = JSON.parse((await cli.run(['tokens', 'list', '-o', 'json'], { env: { TESSERA_ENDPOINT: api.url, TESSERA_API_TOKEN: user.token } })).stdout) as Array<{ name: string }>;
   expect(list.filter((item) => item.name === 'flaky')).toHaveLength(1);
 });
 
 test('--debug shows the exchanges with every secret redacted', async () => {
   const home = cli.home();
   const { user } = await userEnv();
-  expect((await cli.run(['login', '--endpoint', api.baseUrl, '--with-token'], { home, input: user.token })).code).toBe(0);
+  expect((await cli.run(['login', '--endpoint', api.url, '--with-token'], { home, input: user.token })).code).toBe(0);
   const result = await cli.run(['--debug', 'tokens', 'create', '--name', 'debugged', '--days', '1', '-o', 'json'], { home });
   expect(result.code).toBe(0);
   const created = JSON.parse(result.stdout) as { token: string };
-  expect(result.stderr).toContain(`* POST ${api.baseUrl}/api/v1/personal-access-tokens`);
+  expect(result.stderr).toContain(`* POST ${api.url}/api/v1/personal-access-tokens`);
   expect(result.stderr).toContain('> Authorization: Bearer [redacted]');
   expect(result.stderr).toMatch(/> Idempotency-Key: [0-9a-f-]{36}/);
   expect(result.stderr).toContain('< 201 Created');
@@ -144,7 +148,7 @@ test('--debug shows the exchanges with every secret redacted', async () => {
   expect(result.stderr).not.toMatch(/ts(pat|svc)_[0-9A-Za-z]{36}/);
 
   // --debug with a refused token and a login: still nothing secret on stderr.
-  const refused = await cli.run(['--debug', 'login', '--endpoint', api.baseUrl, '--with-token'], { home: cli.home(), input: 'tspat_' + 'A'.repeat(36) });
+  const refused = await cli.run(['--debug', 'login', '--endpoint', api.url, '--with-token'], { home: cli.home(), input: 'tspat_' + 'A'.repeat(36) });
   expect(refused.code).toBe(3);
   expect(refused.stderr).toContain('< 401');
   expect(refused.stderr).not.toContain('A'.repeat(36));
@@ -157,11 +161,11 @@ test('revoke-all refuses without --yes when not on a terminal; with --yes it rev
   expect(refused.code).toBe(2);
   expect(refused.stderr).toContain('refusing to revoke all your tokens without confirmation');
   expect(refused.stderr).toContain('hint: pass --yes');
-  expect((await fetch(`${api.baseUrl}/api/v1/me`, { headers: { Authorization: `Bearer ${user.token}` } })).status).toBe(200);
+  expect((await fetch(`${api.url}/api/v1/me`, { headers: { Authorization: `Bearer ${user.token}` } })).status).toBe(200);
 
   const done = await cli.run(['tokens', 'revoke-all', '--yes', '-o', 'json'], { env });
   expect(done.code).toBe(0);
   expect(JSON.parse(done.stdout)).toEqual({ revoked_count: 3 });
   expect(done.stderr).toContain('The token in TESSERA_API_TOKEN was among them.');
-  expect((await fetch(`${api.baseUrl}/api/v1/me`, { headers: { Authorization: `Bearer ${user.token}` } })).status).toBe(401);
+  expect((await fetch(`${api.url}/api/v1/me`, { headers: { Authorization: `Bearer ${user.token}` } })).status).toBe(401);
 });

@@ -8,7 +8,8 @@ import { promisify } from 'node:util';
 import { ApiError, createClient, fetchTransport, NetworkError, newIdempotencyKey, type Exchange, type TesseraClient } from '../../client';
 import { nodeTransport, type NodeTransport } from '../../client/node-transport';
 import { startTestApi, type TestApi } from '../support/api-server';
-import { startLossyProxy } from './lossy-proxy';
+import { startFaultProxy } from '../support/fault-proxy';
+import { loseFirstCreate } from './lose-first-create';
 
 const REPO = path.resolve(__dirname, '../..');
 let api: TestApi;
@@ -18,7 +19,7 @@ let client: TesseraClient;
 beforeAll(async () => {
   api = await startTestApi();
   transport = nodeTransport();
-  client = createClient({ endpoint: api.baseUrl, token: api.adminToken, transport });
+  client = createClient({ endpoint: api.url, token: api.adminToken, transport });
 });
 
 afterAll(async () => {
@@ -41,7 +42,7 @@ test('typed calls reach the API and return its JSON', async () => {
 });
 
 test('the fetch transport gives the same answers', async () => {
-  const viaFetch = createClient({ endpoint: `${api.baseUrl}/`, token: api.adminToken, transport: fetchTransport() });
+  const viaFetch = createClient({ endpoint: `${api.url}/`, token: api.adminToken, transport: fetchTransport() });
   expect((await viaFetch.get('/token-policy')).personal_access_token?.max_expiration_days).toBe(30);
   expect((await viaFetch.get('/me')).email).toBe('admin@localhost');
 });
@@ -66,7 +67,7 @@ test('a refusal becomes an ApiError with the problem fields', async () => {
   expect(error.status).toBe(422);
   expect(error.errors.map((field) => field.field).sort()).toEqual(['expiration_days', 'name']);
 
-  const anonymous = createClient({ endpoint: api.baseUrl, transport });
+  const anonymous = createClient({ endpoint: api.url, transport });
   await expect(anonymous.get('/me')).rejects.toMatchObject({ status: 401, title: expect.any(String), detail: expect.any(String) });
 });
 
@@ -80,31 +81,32 @@ test('the same Idempotency-Key yields the same token', async () => {
 });
 
 test('a keyed create whose answer was lost is retried and makes one token', async () => {
-  const proxy = await startLossyProxy(api.baseUrl, { dropFirst: 1, when: (head) => head.startsWith('POST /api/v1/personal-access-tokens ') });
+  const proxy = await startFaultProxy(api.url, loseFirstCreate());
   try {
     const exchanges: Exchange[] = [];
     const flaky = createClient({ endpoint: proxy.url, token: api.adminToken, transport: nodeTransport(), retryDelayMs: 10, onExchange: (e) => exchanges.push(e) });
     const name = `retried ${newIdempotencyKey()}`;
     const created = await flaky.post('/personal-access-tokens', { body: { name, expiration_days: 1 }, header: { 'Idempotency-Key': newIdempotencyKey() } });
-    expect(proxy.dropped()).toBe(1);
+    expect(proxy.requests.map((r) => r.mode)).toEqual(['forward-reset', 'forward']);
     expect(exchanges.map((e) => (e.error ? `error ${e.error.code}` : e.response?.status))).toEqual(['error ECONNRESET', 201]);
     expect(exchanges[1]?.response?.headers['idempotent-replayed']).toBe('true');
     const mine = await client.all('/personal-access-tokens', 'personal_access_tokens');
     expect(mine.filter((token) => token.name === name).map((token) => token.id)).toEqual([created.id]);
   } finally {
-    await proxy.close();
+    await proxy.stop();
   }
 });
 
 test('an unkeyed create is not repeated after a lost answer', async () => {
-  const proxy = await startLossyProxy(api.baseUrl, { dropFirst: 1, when: (head) => head.startsWith('POST ') });
+  const proxy = await startFaultProxy(api.url, loseFirstCreate());
   try {
     const flaky = createClient({ endpoint: proxy.url, token: api.adminToken, transport: nodeTransport(), retryDelayMs: 10 });
     const failure = await flaky.post('/personal-access-tokens', { body: { name: 'unkeyed', expiration_days: 1 } }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(NetworkError);
     expect((failure as NetworkError).url).toBe(`${proxy.url}/api/v1/personal-access-tokens`);
+    expect(proxy.requests).toHaveLength(1);
   } finally {
-    await proxy.close();
+    await proxy.stop();
   }
 });
 

@@ -86,3 +86,13 @@ export function runProcess(command: string, args: readonly string[], env: NodeJS
 export function readConfigFile(home: CliHome): { default_profile?: string; profiles: Record<string, Record<string, unknown>> } {
   return JSON.parse(fs.readFileSync(home.configFile, 'utf8')) as { default_profile?: string; profiles: Record<string, Record<string, unknown>> };
 }
+
+/** A schema of the OpenAPI document the API serves: its property names and required ones, sorted. */
+export async function documentedSchema(apiUrl: string, name: string): Promise<{ properties: string[]; required: string[] }> {
+  const document = (await (await fetch(`${apiUrl}/api/v1/openapi.json`)).json()) as {
+    components: { schemas: Record<string, { properties?: Record<string, unknown>; required?: string[] }> };
+  };
+  const schema = document.components.schemas[name];
+  if (schema === undefined) throw new Error(`the OpenAPI document has no schema ${name}`);
+  return { properties: Object.keys(schema.properties ?? {}).sort(), required: [...(schema.required ?? [])].sort() };
+}

@@ -86,10 +86,6 @@ export class CommandContext {
       onExchange: this.globals.debug ? debugLogger(this.io.stderr, () => this.secrets) : undefined,
     });
   }
-
-  close(): void {
-    this.transport?.close();
-  }
 }
 
 function timeoutFrom(env: NodeJS.ProcessEnv): number | undefined {

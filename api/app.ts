@@ -2,6 +2,7 @@
 // background writers (last_used_at, failed-auth audit events, idempotency sweeper) and the
 // Express app. Migrations are NOT run here: call migrateLatest() (api/db/migrate.ts) first.
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import express, { type Express, type Request, type Response } from 'express';
 import type { Knex } from 'knex';
@@ -14,7 +15,7 @@ import { FailureLimiter } from './auth/failure-limiter';
 import { InvalidationListener } from './auth/invalidation';
 import { systemClock, type Clock } from './clock';
 import { collectorRoutes } from './collector/routes';
-import { SERVER_KEY_MIN_BYTES } from './config';
+import { DEFAULT_PROVIDER_RELEASES, SERVER_KEY_MIN_BYTES } from './config';
 import type { ServiceContext } from './context';
 import { createKnex } from './db/connection';
 import { pendingMigrations } from './db/migrate';
@@ -32,6 +33,8 @@ import { teamRoutes } from './teams/routes';
 import { LastUsedTracker } from './tokens/last-used';
 import { DEFAULT_PAT_MAX_DAYS, PAT_MIN_DAYS, tokenPolicy } from './tokens/policy';
 import { personalTokenRoutes } from './tokens/routes';
+import { ProviderReleases } from './provider-registry/releases';
+import { providerRegistryRoutes } from './provider-registry/routes';
 import { userRoutes } from './users/routes';
 import { scrubSecrets } from './tokens/secret';
 
@@ -63,6 +66,10 @@ export interface TesseraOptions {
   extraRoutes?: (app: Express, services: TesseraServices) => void;
   /** Adds what extraRoutes serve to the OpenAPI document (e.g. withSessionsOpenApi). */
   extendOpenApi?: (document: Record<string, unknown>) => Record<string, unknown>;
+  /** Provider releases served by the provider registry; default dist/provider-release (TESSERA_PROVIDER_RELEASES). */
+  providerReleases?: string;
+  /** PEM certificate chain and private key: listen() then serves HTTPS. */
+  tls?: { cert: Buffer; key: Buffer };
 }
 
 /** What extraRoutes and operational tooling may use. */
@@ -80,7 +87,7 @@ export interface TesseraServices {
 export interface ListeningAddress {
   server: http.Server;
   port: number;
-  /** e.g. http://127.0.0.1:8080 */
+  /** e.g. http://127.0.0.1:8080 (https:// with TesseraOptions.tls) */
   url: string;
 }
 
@@ -220,6 +227,8 @@ export async function createTessera(options: TesseraOptions): Promise<Tessera> {
     res.end(await metrics.registry.metrics());
   });
 
+  app.use(providerRegistryRoutes(new ProviderReleases(options.providerReleases ?? DEFAULT_PROVIDER_RELEASES)));
+
   options.extraRoutes?.(app, services);
   app.use('/api/v1', (req, res, next) => (underSessions(req.path) ? api(req, res, next) : next()));
   app.use(unknownRoute);
@@ -242,7 +251,7 @@ export async function createTessera(options: TesseraOptions): Promise<Tessera> {
 
   async function listen(port = 0, host = '127.0.0.1'): Promise<ListeningAddress> {
     if (server) throw new Error('already listening');
-    const created = http.createServer(app);
+    const created = options.tls ? https.createServer({ cert: options.tls.cert, key: options.tls.key }, app) : http.createServer(app);
     // Keep-alive longer than typical load balancer idle timeouts, so they close first.
     created.keepAliveTimeout = 65_000;
     await new Promise<void>((resolve, reject) => {
@@ -255,7 +264,7 @@ export async function createTessera(options: TesseraOptions): Promise<Tessera> {
     server = created;
     const address = created.address() as AddressInfo;
     const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-    return { server: created, port: address.port, url: `http://${shownHost}:${address.port}` };
+    return { server: created, port: address.port, url: `${options.tls ? 'https' : 'http'}://${shownHost}:${address.port}` };
   }
 
   async function close(): Promise<void> {

@@ -15,7 +15,14 @@ export interface TesseraConfig {
   /** Unset means "use (or create) the key file under .tessera/" (decided by api/main.ts). */
   serverKey: Buffer | undefined;
   logLevel: LogLevel;
+  /** Directory of provider releases served by the provider registry (TESSERA_PROVIDER_RELEASES). */
+  providerReleases: string;
+  /** PEM files; both set means "serve HTTPS" (TESSERA_TLS_CERT, TESSERA_TLS_KEY). */
+  tls: { certFile: string; keyFile: string } | undefined;
 }
+
+/** Where `npm run provider:release` writes, relative to the working directory. */
+export const DEFAULT_PROVIDER_RELEASES = 'dist/provider-release';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -67,6 +74,9 @@ const environmentSchema = z.object({
   ),
   TESSERA_SERVER_KEY: optionalText,
   LOG_LEVEL: z.preprocess((v) => (v === '' ? undefined : v), z.enum(LOG_LEVELS).default('info')),
+  TESSERA_PROVIDER_RELEASES: z.preprocess((v) => (v === '' ? undefined : v), z.string().default(DEFAULT_PROVIDER_RELEASES)),
+  TESSERA_TLS_CERT: optionalText,
+  TESSERA_TLS_KEY: optionalText,
 });
 
 /** Reads and validates the environment; throws ConfigError naming every bad variable. */
@@ -77,6 +87,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TesseraConfig 
     throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
   }
   const values = parsed.data;
+  if ((values.TESSERA_TLS_CERT === undefined) !== (values.TESSERA_TLS_KEY === undefined)) {
+    const missing = values.TESSERA_TLS_CERT === undefined ? 'TESSERA_TLS_CERT' : 'TESSERA_TLS_KEY';
+    throw new ConfigError(`invalid configuration: ${missing}: must be set too (HTTPS needs both TESSERA_TLS_CERT and TESSERA_TLS_KEY)`);
+  }
   return {
     databaseUrl: values.DATABASE_URL,
     port: values.PORT,
@@ -84,5 +98,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TesseraConfig 
     patMaxDays: values.TESSERA_PAT_MAX_DAYS,
     serverKey: values.TESSERA_SERVER_KEY === undefined ? undefined : parseServerKey(values.TESSERA_SERVER_KEY),
     logLevel: values.LOG_LEVEL,
+    providerReleases: values.TESSERA_PROVIDER_RELEASES,
+    tls:
+      values.TESSERA_TLS_CERT !== undefined && values.TESSERA_TLS_KEY !== undefined
+        ? { certFile: values.TESSERA_TLS_CERT, keyFile: values.TESSERA_TLS_KEY }
+        : undefined,
   };
 }

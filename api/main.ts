@@ -12,7 +12,9 @@ import { systemClock } from './clock';
 import { ConfigError, loadConfig } from './config';
 import { migrateLatest } from './db/migrate';
 import { createKnex } from './db/connection';
+import { loadTlsFiles } from './http/tls-files';
 import { createLogger } from './logger';
+import { ProviderReleases } from './provider-registry/releases';
 import { ensureAdminPassword, sessionSettingsFromEnv } from './sessions';
 import { webPageOptions } from './web/web-options';
 import {
@@ -48,6 +50,18 @@ async function bootstrapEmbedded(database: LocalDatabase, serverKey: Buffer, dir
     await ensureAdminPassword({ db, clock: systemClock, logger, stateDirectory: dir });
   } finally {
     await db.destroy();
+  }
+}
+
+/** Says what the provider registry serves, and why a release directory is left out. */
+async function logProviderReleases(dir: string, logger: pino.Logger): Promise<void> {
+  const releases = new ProviderReleases(dir);
+  try {
+    const versions = (await releases.versions()).map((v) => v.version);
+    for (const skipped of await releases.skipped()) logger.warn({ dir, version: skipped.version, reason: skipped.reason }, 'provider release not served');
+    logger.info({ dir: path.resolve(dir), versions }, 'provider registry');
+  } catch (error) {
+    logger.warn({ dir, err: error instanceof Error ? error.message : String(error) }, 'provider releases cannot be read');
   }
 }
 
@@ -89,6 +103,7 @@ async function main(): Promise<void> {
   try {
     const config = loadConfig();
     logger = createLogger({ level: config.logLevel });
+    const tls = config.tls === undefined ? undefined : loadTlsFiles(config.tls);
     const dir = stateDirectory();
     let serverKey: Buffer;
     if (config.databaseUrl !== undefined) {
@@ -111,12 +126,16 @@ async function main(): Promise<void> {
       serverKey,
       logger,
       patMaxDays: config.patMaxDays,
+      providerReleases: config.providerReleases,
+      tls,
       ...webPageOptions({ sessionSettings: sessionSettingsFromEnv() }),
     });
     const address = await tessera.listen(config.port, config.host).catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'EADDRINUSE') throw new ConfigError(`port ${config.port} on ${config.host} is already in use; set PORT to another one`);
       throw error;
     });
+    if (tls) logger.info({ subject: tls.subject, valid_to: tls.validTo }, 'serving HTTPS');
+    await logProviderReleases(config.providerReleases, logger);
     logger.info({ url: address.url, database: database.origin, startup_ms: Date.now() - startedAt }, LISTENING_MESSAGE);
   } catch (error) {
     // Configuration and environment problems are the operator's to fix: say what, not where.

@@ -57,7 +57,7 @@ describe('configuration', () => {
   const key = randomBytes(32);
 
   it('reads the environment with defaults', () => {
-    expect(loadConfig({})).toEqual({ databaseUrl: undefined, port: 8080, host: '127.0.0.1', patMaxDays: 30, serverKey: undefined, logLevel: 'info' });
+    expect(loadConfig({})).toEqual({ databaseUrl: undefined, port: 8080, host: '127.0.0.1', patMaxDays: 30, serverKey: undefined, logLevel: 'info', providerReleases: 'dist/provider-release', tls: undefined });
     const config = loadConfig({
       DATABASE_URL: 'postgres://x/y',
       PORT: '9000',

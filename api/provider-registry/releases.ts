@@ -71,6 +71,8 @@ interface ReleaseDir {
   protocols: string[];
   platforms: Platform[];
   signingKeys: SigningKey[];
+  /** The release's own files (zips listed in SHA256SUMS, SHA256SUMS, .sig, manifest, keys). */
+  files: Set<string>;
 }
 
 const keyIdCache = new Map<string, string>();
@@ -156,13 +158,13 @@ export class ProviderReleases {
   }
 
   /**
-   * A file of a served version, by its exact name. Only names that readdir lists for that
-   * version directory are answered (never a path built from what the client sent), so no
-   * request can reach outside it.
+   * A file of a served version, by its exact name. Only the release's own files, as readdir
+   * lists them, are answered (never a path built from what the client sent), so no request can
+   * reach anything else in or outside the directory.
    */
   async findFile(version: string, name: string): Promise<ReleaseFile | null> {
     const release = await this.readRelease(version);
-    if (release === null || !release.names.includes(name)) return null;
+    if (release === null || !release.files.has(name)) return null;
     return { path: join(release.dir, name), contentType: contentTypeOf(name) };
   }
 
@@ -205,11 +207,13 @@ export class ProviderReleases {
     if (!names.includes(sumsFile)) return { version, reason: `${sumsFile} is missing` };
     if (!names.includes(`${sumsFile}.sig`)) return { version, reason: `${sumsFile}.sig is missing` };
     const signingKeys: SigningKey[] = [];
-    const candidates = names.filter((n) => !/(?:\.zip|\.sig|\.json|_SHA256SUMS)$/.test(n)).sort();
+    const keyFiles: string[] = [];
+    const candidates = names.filter((n) => !n.startsWith('.') && !/(?:\.zip|\.sig|\.json|_SHA256SUMS)$/.test(n)).sort();
     for (const name of candidates) {
       if (!(await startsWithArmorHeader(join(dir, name)))) continue;
       try {
         signingKeys.push(await readSigningKey(join(dir, name)));
+        keyFiles.push(name);
       } catch {
         return { version, reason: `${name} is not a readable OpenPGP public key` };
       }
@@ -217,15 +221,20 @@ export class ProviderReleases {
     if (signingKeys.length === 0) return { version, reason: 'no ASCII-armored OpenPGP public key file' };
     const shasums = parseShasums(await readFile(join(dir, sumsFile), 'utf8'));
     const platforms: Platform[] = [];
+    const files = new Set([sumsFile, `${sumsFile}.sig`, ...keyFiles]);
     const zip = new RegExp(`^${PREFIX}_${version.replace(/\./g, '\\.')}_([a-z0-9]+)_([a-z0-9]+)\\.zip$`);
     for (const name of [...names].sort()) {
       const match = zip.exec(name);
-      if (match?.[1] && match[2] && shasums.has(name)) platforms.push({ os: match[1], arch: match[2] });
+      if (match?.[1] && match[2] && shasums.has(name)) {
+        platforms.push({ os: match[1], arch: match[2] });
+        files.add(name);
+      }
     }
     if (platforms.length === 0) return { version, reason: `no zip listed in ${sumsFile}` };
     let protocols = DEFAULT_PROTOCOLS;
     const manifestFile = `${PREFIX}_${version}_manifest.json`;
     if (names.includes(manifestFile)) {
+      files.add(manifestFile);
       try {
         const manifest = JSON.parse(await readFile(join(dir, manifestFile), 'utf8')) as { metadata?: { protocol_versions?: unknown } };
         const listed = manifest.metadata?.protocol_versions;
@@ -234,7 +243,7 @@ export class ProviderReleases {
         return { version, reason: `${manifestFile} is not valid JSON` };
       }
     }
-    return { version, dir, names, shasums, protocols, platforms, signingKeys };
+    return { version, dir, names, shasums, protocols, platforms, signingKeys, files };
   }
 }
 

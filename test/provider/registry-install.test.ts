@@ -177,7 +177,6 @@ describe('terraform installs the provider from Tessera\'s registry over HTTPS', 
     const init = await terraformOk(dir, ['init', '-no-color', '-input=false']);
     const installed = new RegExp(`- Installed ${registryHost}/tessera/tessera v${release.version.replace(/\./g, '\\.')} \\(self-signed, key ID ${keyId}\\)`);
     expect(init.stdout).toMatch(installed);
-    process.stdout.write(`terraform init said: ${(init.stdout.match(installed) ?? [''])[0]}\n`);
 
     // The package in .terraform is the self-contained executable, nothing else.
     const platform = `${process.platform}_${process.arch === 'x64' ? 'amd64' : process.arch}`;
@@ -185,9 +184,12 @@ describe('terraform installs the provider from Tessera\'s registry over HTTPS', 
     expect(readdirSync(packageDir)).toEqual([`${PREFIX}_v${release.version}`]);
     expect(readFileSync(join(packageDir, `${PREFIX}_v${release.version}`)).subarray(0, 4)).toEqual(Buffer.from([0x7f, 0x45, 0x4c, 0x46]));
 
-    // A registry install records the zh: hash of every platform the signed SHA256SUMS lists.
+    // A registry install records a zh: hash for every entry of the signed SHA256SUMS: the zips
+    // of all five platforms (and the manifest), so another platform's init passes the check.
     const sums = shasums(release.versionDir, release.version);
-    expect(lockHashes(dir).zh.sort()).toEqual(FIVE_PLATFORMS.map((p) => sums.get(`${PREFIX}_${release.version}_${p}.zip`)).sort());
+    const zh = lockHashes(dir).zh;
+    expect(zh.sort()).toEqual([...sums.values()].sort());
+    for (const p of FIVE_PLATFORMS) expect(zh).toContain(sums.get(`${PREFIX}_${release.version}_${p}.zip`));
 
     await terraformOk(dir, ['apply', '-no-color', '-input=false', '-auto-approve']);
     const tokenId = (await terraformOk(dir, ['output', '-raw', 'token_id'])).stdout.trim();
@@ -204,9 +206,11 @@ describe('terraform installs the provider from Tessera\'s registry over HTTPS', 
     await terraformOk(dir, ['providers', 'lock', ...FIVE_PLATFORMS.map((p) => `-platform=${p}`)]);
     const sums = shasums(release.versionDir, release.version);
     const hashes = lockHashes(dir);
-    expect(hashes.zh.sort()).toEqual(FIVE_PLATFORMS.map((p) => sums.get(`${PREFIX}_${release.version}_${p}.zip`)).sort());
-    // providers lock downloads every platform's package and records its h1: hash too.
-    expect(new Set(hashes.h1).size).toBe(5);
+    for (const p of FIVE_PLATFORMS) expect(hashes.zh).toContain(sums.get(`${PREFIX}_${release.version}_${p}.zip`));
+    // providers lock downloads every platform's package and records its h1: hash too: the same
+    // hashes the release builder computed (listed in the network mirror's <version>.json).
+    const listed = mirrorVersionJson();
+    expect([...new Set(hashes.h1)].sort()).toEqual(FIVE_PLATFORMS.map((p) => listed.archives[p]?.hashes.find((h) => h.startsWith('h1:'))).sort());
   }, 10 * 60_000);
 
   it('a tampered zip fails init with Terraform\'s checksum error', async () => {
@@ -237,7 +241,21 @@ describe('terraform installs the provider from Tessera\'s registry over HTTPS', 
     const dir = workdir('wrong-signature-init', `${host}/tessera/tessera`);
     const init = await terraform(dir, ['init', '-no-color', '-input=false']);
     expect(init.code).toBe(1);
-    expect(init.stderr.replace(/\s+/g, ' ')).toMatch(/error checking signature: openpgp: signature made by unknown entity/);
+    expect(init.stderr.replace(/\s+/g, ' ')).toContain(`Error while installing ${host}/tessera/tessera v${release.version}: authentication signature from unknown issuer`);
+  }, 5 * 60_000);
+
+  it('a SHA256SUMS rewritten to match a tampered zip fails init: the signature no longer covers it', async () => {
+    const zipName = `${PREFIX}_${release.version}_linux_amd64.zip`;
+    const sumsName = `${PREFIX}_${release.version}_SHA256SUMS`;
+    const tampered = Buffer.concat([readFileSync(join(release.versionDir, zipName)), Buffer.from('extra')]);
+    const original = shasums(release.versionDir, release.version).get(zipName)!;
+    const digest = createHash('sha256').update(tampered).digest('hex');
+    const sums = readFileSync(join(release.versionDir, sumsName), 'utf8').replace(original, digest);
+    const host = await registryFor(releaseCopy('rewritten-sums', { [zipName]: tampered, [sumsName]: Buffer.from(sums) }));
+    const dir = workdir('rewritten-sums-init', `${host}/tessera/tessera`);
+    const init = await terraform(dir, ['init', '-no-color', '-input=false']);
+    expect(init.code).toBe(1);
+    expect(init.stderr.replace(/\s+/g, ' ')).toContain(`Error while installing ${host}/tessera/tessera v${release.version}: error checking signature: openpgp: invalid signature`);
   }, 5 * 60_000);
 
   it('init installs from the network-mirror layout served by any HTTPS server', async () => {
@@ -250,9 +268,7 @@ describe('terraform installs the provider from Tessera\'s registry over HTTPS', 
     expect(mirror.requests).toContain('/registry.terraform.io/tessera/tessera/index.json');
     expect(mirror.requests).toContain(`/registry.terraform.io/tessera/tessera/${release.version}.json`);
     // The lock file carries the hashes the mirror's <version>.json lists for this platform.
-    const listed = JSON.parse(readFileSync(join(release.networkMirrorDir, 'registry.terraform.io/tessera/tessera', `${release.version}.json`), 'utf8')) as {
-      archives: Record<string, { hashes: string[] }>;
-    };
+    const listed = mirrorVersionJson();
     const platform = `${process.platform}_${process.arch === 'x64' ? 'amd64' : process.arch}`;
     const h1 = listed.archives[platform]?.hashes.find((h) => h.startsWith('h1:'));
     expect(h1).toBeDefined();
@@ -261,6 +277,11 @@ describe('terraform installs the provider from Tessera\'s registry over HTTPS', 
     await terraformOk(dir, ['destroy', '-no-color', '-input=false', '-auto-approve']);
   }, 10 * 60_000);
 });
+
+function mirrorVersionJson(): { archives: Record<string, { url: string; hashes: string[] }> } {
+  const file = join(release.networkMirrorDir, 'registry.terraform.io/tessera/tessera', `${release.version}.json`);
+  return JSON.parse(readFileSync(file, 'utf8')) as { archives: Record<string, { url: string; hashes: string[] }> };
+}
 
 function readdirSyncSafe(dir: string): string[] {
   try {

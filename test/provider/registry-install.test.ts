@@ -175,7 +175,7 @@ describe('terraform installs the provider from Tessera\'s registry over HTTPS', 
     expect(readdirSync(binDir)).toEqual(['terraform']);
     const dir = workdir('install', `${registryHost}/tessera/tessera`);
     const init = await terraformOk(dir, ['init', '-no-color', '-input=false']);
-    const installed = new RegExp(`- Installed ${registryHost}/tessera/tessera v${release.version.replace(/\./g, '\\.')} \\(self-signed, key ID ${keyId}\\)`);
+    const installed = new RegExp(`- Installed ${registryHost}/tessera/tessera v${release.version.replace(/\./g, '\\.')} \\((?:self-)?signed, key ID ${keyId}\\)`);
     expect(init.stdout).toMatch(installed);
 
     // The package in .terraform is the self-contained executable, nothing else.
@@ -262,9 +262,10 @@ describe('terraform installs the provider from Tessera\'s registry over HTTPS', 
     const mirror = await staticHttpsServer(release.networkMirrorDir);
     const config = join(scratch, 'mirror.rc');
     writeFileSync(config, `provider_installation {\n  network_mirror {\n    url = "https://localhost:${mirror.port}/"\n  }\n}\n`);
-    const dir = workdir('network-mirror', 'tessera/tessera');
+    // Spelled out: a bare "tessera/tessera" means registry.opentofu.org to OpenTofu.
+    const dir = workdir('network-mirror', 'registry.terraform.io/tessera/tessera');
     const init = await terraformOk(dir, ['init', '-no-color', '-input=false'], { TF_CLI_CONFIG_FILE: config });
-    expect(init.stdout).toMatch(new RegExp(`- Installed tessera/tessera v${release.version.replace(/\./g, '\\.')}`));
+    expect(init.stdout).toMatch(new RegExp(`- Installed (?:registry\\.terraform\\.io/)?tessera/tessera v${release.version.replace(/\./g, '\\.')}`));
     expect(mirror.requests).toContain('/registry.terraform.io/tessera/tessera/index.json');
     expect(mirror.requests).toContain(`/registry.terraform.io/tessera/tessera/${release.version}.json`);
     // The lock file carries the hashes the mirror's <version>.json lists for this platform.

@@ -13,14 +13,14 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
 import { startTestApi, type TestApi, type TestUser } from '../support/api-server';
-import { cachedProviderRelease, type CachedRelease } from '../support/provider-release';
 import { createTestCa, type TestCa } from '../support/test-ca';
 import { findTerraformBinary, type RunResult } from '../support/terraform';
+import { testRelease, type TestRelease } from '../release/release-build';
 
 const PREFIX = 'terraform-provider-tessera';
 const FIVE_PLATFORMS = ['linux_amd64', 'linux_arm64', 'darwin_amd64', 'darwin_arm64', 'windows_amd64'];
 
-let release: CachedRelease;
+let release: TestRelease;
 let ca: TestCa;
 let api: TestApi;
 let user: TestUser;
@@ -128,9 +128,9 @@ function releaseCopy(name: string, replace: Record<string, Buffer>): string {
   const root = join(scratch, name);
   const dir = join(root, release.version);
   mkdirSync(dir, { recursive: true });
-  for (const file of readdirSync(release.versionDir)) {
+  for (const file of readdirSync(release.dir)) {
     if (replace[file]) writeFileSync(join(dir, file), replace[file]);
-    else linkSync(join(release.versionDir, file), join(dir, file));
+    else linkSync(join(release.dir, file), join(dir, file));
   }
   return root;
 }
@@ -142,7 +142,7 @@ async function registryFor(releasesDir: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  release = await cachedProviderRelease();
+  release = await testRelease();
   ca = createTestCa();
   scratch = mkdtempSync(join(tmpdir(), 'tessera-registry-e2e-'));
   mkdirSync(join(scratch, 'home'));
@@ -155,12 +155,10 @@ beforeAll(async () => {
   cliConfig = join(scratch, 'terraform.rc');
   writeFileSync(cliConfig, '# no plugin_cache_dir, no provider_installation: the defaults of a fresh machine\n');
   // `npm start` as an operator runs it: a child process serving HTTPS with the release directory.
-  api = await startTestApi({ mode: 'process', providerReleases: release.releasesDir, tls: { certFile: ca.certFile, keyFile: ca.keyFile } });
+  api = await startTestApi({ mode: 'process', providerReleases: release.root, tls: { certFile: ca.certFile, keyFile: ca.keyFile } });
   registryHost = `localhost:${new URL(api.baseUrl).port}`;
   user = await api.createUserWithToken();
-  const openpgp = await import('openpgp');
-  const publicKey = readFileSync(join(release.versionDir, `${PREFIX}_${release.version}_signing_key.asc`), 'utf8');
-  keyId = (await openpgp.readKey({ armoredKey: publicKey })).getKeyID().toHex().toUpperCase();
+  keyId = release.keyId;
 }, 30 * 60_000);
 
 afterAll(async () => {
@@ -186,7 +184,7 @@ describe('terraform installs the provider from Tessera\'s registry over HTTPS', 
 
     // A registry install records a zh: hash for every entry of the signed SHA256SUMS: the zips
     // of all five platforms (and the manifest), so another platform's init passes the check.
-    const sums = shasums(release.versionDir, release.version);
+    const sums = shasums(release.dir, release.version);
     const zh = lockHashes(dir).zh;
     expect(zh.sort()).toEqual([...sums.values()].sort());
     for (const p of FIVE_PLATFORMS) expect(zh).toContain(sums.get(`${PREFIX}_${release.version}_${p}.zip`));
@@ -204,24 +202,24 @@ describe('terraform installs the provider from Tessera\'s registry over HTTPS', 
   it('providers lock with all five -platform flags records hashes for all five platforms', async () => {
     const dir = workdir('lock', `${registryHost}/tessera/tessera`);
     await terraformOk(dir, ['providers', 'lock', ...FIVE_PLATFORMS.map((p) => `-platform=${p}`)]);
-    const sums = shasums(release.versionDir, release.version);
+    const sums = shasums(release.dir, release.version);
     const hashes = lockHashes(dir);
     for (const p of FIVE_PLATFORMS) expect(hashes.zh).toContain(sums.get(`${PREFIX}_${release.version}_${p}.zip`));
     // providers lock downloads every platform's package and records its h1: hash too: the same
-    // hashes the release builder computed (listed in the network mirror's <version>.json).
-    const listed = mirrorVersionJson();
-    expect([...new Set(hashes.h1)].sort()).toEqual(FIVE_PLATFORMS.map((p) => listed.archives[p]?.hashes.find((h) => h.startsWith('h1:'))).sort());
+    // hashes the release builder computed.
+    expect(release.archives.map((a) => a.platform).sort()).toEqual([...FIVE_PLATFORMS].sort());
+    expect([...new Set(hashes.h1)].sort()).toEqual(release.archives.map((a) => a.h1).sort());
   }, 10 * 60_000);
 
   it('a tampered zip fails init with Terraform\'s checksum error', async () => {
     const zipName = `${PREFIX}_${release.version}_linux_amd64.zip`;
-    const tampered = Buffer.from(readFileSync(join(release.versionDir, zipName)));
+    const tampered = Buffer.from(readFileSync(join(release.dir, zipName)));
     tampered[tampered.length - 100] = (tampered[tampered.length - 100] ?? 0) ^ 0xff;
     const host = await registryFor(releaseCopy('tampered-zip', { [zipName]: tampered }));
     const dir = workdir('tampered-zip-init', `${host}/tessera/tessera`);
     const init = await terraform(dir, ['init', '-no-color', '-input=false']);
     expect(init.code).toBe(1);
-    const expected = createHash('sha256').update(readFileSync(join(release.versionDir, zipName))).digest('hex');
+    const expected = createHash('sha256').update(readFileSync(join(release.dir, zipName))).digest('hex');
     const actual = createHash('sha256').update(tampered).digest('hex');
     expect(init.stderr.replace(/\s+/g, ' ')).toContain(`archive has incorrect checksum zh:${actual} (expected zh:${expected})`);
     expect(readdirSyncSafe(join(dir, '.terraform', 'providers'))).not.toContain(host);
@@ -232,7 +230,7 @@ describe('terraform installs the provider from Tessera\'s registry over HTTPS', 
     const other = await openpgp.generateKey({ type: 'ecc', curve: 'ed25519Legacy', userIDs: [{ name: 'someone else' }], format: 'object' });
     const sumsName = `${PREFIX}_${release.version}_SHA256SUMS`;
     const signature = await openpgp.sign({
-      message: await openpgp.createMessage({ binary: readFileSync(join(release.versionDir, sumsName)) }),
+      message: await openpgp.createMessage({ binary: readFileSync(join(release.dir, sumsName)) }),
       signingKeys: other.privateKey,
       detached: true,
       format: 'binary',
@@ -247,10 +245,10 @@ describe('terraform installs the provider from Tessera\'s registry over HTTPS', 
   it('a SHA256SUMS rewritten to match a tampered zip fails init: the signature no longer covers it', async () => {
     const zipName = `${PREFIX}_${release.version}_linux_amd64.zip`;
     const sumsName = `${PREFIX}_${release.version}_SHA256SUMS`;
-    const tampered = Buffer.concat([readFileSync(join(release.versionDir, zipName)), Buffer.from('extra')]);
-    const original = shasums(release.versionDir, release.version).get(zipName)!;
+    const tampered = Buffer.concat([readFileSync(join(release.dir, zipName)), Buffer.from('extra')]);
+    const original = shasums(release.dir, release.version).get(zipName)!;
     const digest = createHash('sha256').update(tampered).digest('hex');
-    const sums = readFileSync(join(release.versionDir, sumsName), 'utf8').replace(original, digest);
+    const sums = readFileSync(join(release.dir, sumsName), 'utf8').replace(original, digest);
     const host = await registryFor(releaseCopy('rewritten-sums', { [zipName]: tampered, [sumsName]: Buffer.from(sums) }));
     const dir = workdir('rewritten-sums-init', `${host}/tessera/tessera`);
     const init = await terraform(dir, ['init', '-no-color', '-input=false']);

@@ -116,6 +116,17 @@ describe('provider registry', () => {
     });
   });
 
+  it('serves a release copied in while it runs, without a restart', async () => {
+    await writeRelease(join(root, '1.11.0-beta.1'), '1.11.0-beta.1');
+    try {
+      const versions = (json(await get(url('/v1/providers/tessera/tessera/versions'))).versions as Array<{ version: string }>).map((v) => v.version);
+      expect(versions).toEqual(['1.11.0-beta.1', '1.10.0', VERSION]);
+      expect((await get(url('/v1/providers/tessera/tessera/1.11.0-beta.1/download/windows/amd64'))).status).toBe(200);
+    } finally {
+      rmSync(join(root, '1.11.0-beta.1'), { recursive: true, force: true });
+    }
+  });
+
   it('describes a package with the fields of the protocol; its relative URLs fetch the files', async () => {
     const address = url(`/v1/providers/tessera/tessera/${VERSION}/download/linux/amd64`);
     const reply = await get(address);
@@ -170,12 +181,20 @@ describe('provider registry', () => {
       `/v1/providers/tessera/tessera/${VERSION}/download/linux/arm64`,
       `/v1/providers/tessera/tessera/${VERSION}/download/plan9/amd64`,
       `/v1/providers/tessera/tessera/not-a-version/download/linux/amd64`,
+      `/v1/providers/tessera/tessera/1.2.3-../download/linux/amd64`,
+      `/v1/providers/tessera/tessera/${VERSION}/download/..%2F..%2F/amd64`,
     ];
     for (const path of paths) {
       const reply = await get(url(path));
       expect({ path, status: reply.status, type: reply.headers['content-type'] }).toEqual({ path, status: 404, type: 'application/problem+json' });
       expect(json(reply)).toMatchObject({ status: 404, title: 'Not Found' });
     }
+  });
+
+  it('answers a path it cannot decode with 400 problem+json, not a server error', async () => {
+    const reply = await get(url(`/v1/providers/tessera/tessera/${VERSION}/files/%ZZ`));
+    expect(reply.status).toBe(400);
+    expect(reply.headers['content-type']).toBe('application/problem+json');
   });
 
   it('serves only files that exist in a release directory: no traversal, no hidden or nested files', async () => {

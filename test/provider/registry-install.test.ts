@@ -18,6 +18,8 @@ import { findTerraformBinary, type RunResult } from '../support/terraform';
 import { testRelease, type TestRelease } from '../release/release-build';
 
 const PREFIX = 'terraform-provider-tessera';
+/** This machine's platform as Terraform names it (the package `terraform init` installs). */
+const HOST_PLATFORM = `${process.platform === 'win32' ? 'windows' : process.platform}_${process.arch === 'x64' ? 'amd64' : process.arch}`;
 const FIVE_PLATFORMS = ['linux_amd64', 'linux_arm64', 'darwin_amd64', 'darwin_arm64', 'windows_amd64'];
 
 let release: TestRelease;
@@ -177,8 +179,7 @@ describe('terraform installs the provider from Tessera\'s registry over HTTPS', 
     expect(init.stdout).toMatch(installed);
 
     // The package in .terraform is the self-contained executable, nothing else.
-    const platform = `${process.platform}_${process.arch === 'x64' ? 'amd64' : process.arch}`;
-    const packageDir = join(dir, '.terraform', 'providers', registryHost, 'tessera', 'tessera', release.version, platform);
+    const packageDir = join(dir, '.terraform', 'providers', registryHost, 'tessera', 'tessera', release.version, HOST_PLATFORM);
     expect(readdirSync(packageDir)).toEqual([`${PREFIX}_v${release.version}`]);
     expect(readFileSync(join(packageDir, `${PREFIX}_v${release.version}`)).subarray(0, 4)).toEqual(Buffer.from([0x7f, 0x45, 0x4c, 0x46]));
 
@@ -212,7 +213,7 @@ describe('terraform installs the provider from Tessera\'s registry over HTTPS', 
   }, 10 * 60_000);
 
   it('a tampered zip fails init with Terraform\'s checksum error', async () => {
-    const zipName = `${PREFIX}_${release.version}_linux_amd64.zip`;
+    const zipName = `${PREFIX}_${release.version}_${HOST_PLATFORM}.zip`;
     const tampered = Buffer.from(readFileSync(join(release.dir, zipName)));
     tampered[tampered.length - 100] = (tampered[tampered.length - 100] ?? 0) ^ 0xff;
     const host = await registryFor(releaseCopy('tampered-zip', { [zipName]: tampered }));
@@ -243,7 +244,7 @@ describe('terraform installs the provider from Tessera\'s registry over HTTPS', 
   }, 5 * 60_000);
 
   it('a SHA256SUMS rewritten to match a tampered zip fails init: the signature no longer covers it', async () => {
-    const zipName = `${PREFIX}_${release.version}_linux_amd64.zip`;
+    const zipName = `${PREFIX}_${release.version}_${HOST_PLATFORM}.zip`;
     const sumsName = `${PREFIX}_${release.version}_SHA256SUMS`;
     const tampered = Buffer.concat([readFileSync(join(release.dir, zipName)), Buffer.from('extra')]);
     const original = shasums(release.dir, release.version).get(zipName)!;
@@ -254,6 +255,23 @@ describe('terraform installs the provider from Tessera\'s registry over HTTPS', 
     const init = await terraform(dir, ['init', '-no-color', '-input=false']);
     expect(init.code).toBe(1);
     expect(init.stderr.replace(/\s+/g, ' ')).toContain(`Error while installing ${host}/tessera/tessera v${release.version}: error checking signature: openpgp: invalid signature`);
+  }, 5 * 60_000);
+
+  it('init installs through a TLS-terminating proxy in front of a plain-HTTP Tessera', async () => {
+    const backend = await startTestApi({ providerReleases: release.root });
+    stopLater.push(() => backend.stop());
+    expect(backend.baseUrl).toMatch(/^http:\/\//);
+    const proxy = await tlsTerminatingProxy(new URL(backend.baseUrl));
+    const host = `localhost:${proxy.port}`;
+    const dir = workdir('behind-proxy', `${host}/tessera/tessera`);
+    const init = await terraformOk(dir, ['init', '-no-color', '-input=false']);
+    expect(init.stdout).toMatch(new RegExp(`- Installed ${host}/tessera/tessera v${release.version.replace(/\./g, '\\.')} \\((?:self-)?signed, key ID ${keyId}\\)`));
+    // Everything, the zip included, came through the proxy: the answers' URLs are relative.
+    expect(proxy.requests).toEqual(expect.arrayContaining([
+      '/.well-known/terraform.json',
+      '/v1/providers/tessera/tessera/versions',
+      expect.stringMatching(new RegExp(`^/v1/providers/tessera/tessera/${release.version}/files/${PREFIX}_${release.version}_${HOST_PLATFORM}\\.zip$`)),
+    ]));
   }, 5 * 60_000);
 
   it('init installs from the network-mirror layout served by any HTTPS server', async () => {
@@ -268,8 +286,7 @@ describe('terraform installs the provider from Tessera\'s registry over HTTPS', 
     expect(mirror.requests).toContain(`/registry.terraform.io/tessera/tessera/${release.version}.json`);
     // The lock file carries the hashes the mirror's <version>.json lists for this platform.
     const listed = mirrorVersionJson();
-    const platform = `${process.platform}_${process.arch === 'x64' ? 'amd64' : process.arch}`;
-    const h1 = listed.archives[platform]?.hashes.find((h) => h.startsWith('h1:'));
+    const h1 = listed.archives[HOST_PLATFORM]?.hashes.find((h) => h.startsWith('h1:'));
     expect(h1).toBeDefined();
     expect(lockHashes(dir).h1).toContain(h1);
     await terraformOk(dir, ['apply', '-no-color', '-input=false', '-auto-approve']);
@@ -316,6 +333,27 @@ async function staticHttpsServer(root: string): Promise<{ port: number; requests
     }
     res.writeHead(200, { 'Content-Type': file.endsWith('.json') ? 'application/json' : 'application/zip', 'Content-Length': statSync(file).size });
     createReadStream(file).pipe(res);
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  stopLater.push(() => new Promise((done) => server.close(() => done())));
+  return { port: (server.address() as AddressInfo).port, requests };
+}
+
+/** An HTTPS front (the test CA's certificate) that forwards every request to a plain-HTTP backend. */
+async function tlsTerminatingProxy(backend: URL): Promise<{ port: number; requests: string[] }> {
+  const { request: httpRequest } = await import('node:http');
+  const requests: string[] = [];
+  const server: Server = createServer({ cert: ca.cert, key: ca.key }, (req, res) => {
+    requests.push(req.url ?? '');
+    const upstream = httpRequest(
+      { host: backend.hostname, port: backend.port, method: req.method, path: req.url, headers: { ...req.headers, 'x-forwarded-proto': 'https' } },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    upstream.on('error', () => res.writeHead(502).end());
+    req.pipe(upstream);
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   stopLater.push(() => new Promise((done) => server.close(() => done())));

@@ -9,7 +9,7 @@
 // armored key, keyed by its text.
 import { createHash } from 'node:crypto';
 import { open, readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 export const PROVIDER_NAMESPACE = 'tessera';
 export const PROVIDER_TYPE = 'tessera';
@@ -124,7 +124,12 @@ function contentTypeOf(name: string): string {
 }
 
 export class ProviderReleases {
-  constructor(readonly root: string) {}
+  readonly root: string;
+
+  /** `root` may be relative (the default is): it is resolved against the working directory now. */
+  constructor(root: string) {
+    this.root = resolve(root);
+  }
 
   /** Every version directory that can be served, newest first. */
   async versions(): Promise<ReleaseVersion[]> {

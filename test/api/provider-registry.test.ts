@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { startTestApi, type TestApi } from '../support/api-server';
 import { createTestCa, type TestCa } from '../support/test-ca';
 
@@ -188,6 +188,20 @@ describe('provider registry', () => {
       const reply = await get(url(path));
       expect({ path, status: reply.status, type: reply.headers['content-type'] }).toEqual({ path, status: 404, type: 'application/problem+json' });
       expect(json(reply)).toMatchObject({ status: 404, title: 'Not Found' });
+    }
+  });
+
+  it('serves files from a releases directory given as a relative path (as the default is)', async () => {
+    const relativeRoot = relative(process.cwd(), root);
+    expect(relativeRoot.startsWith('/')).toBe(false);
+    const other = await startTestApi({ providerReleases: relativeRoot, tls: { certFile: ca.certFile, keyFile: ca.keyFile } });
+    try {
+      const base = other.baseUrl.replace('127.0.0.1', 'localhost');
+      const reply = await get(`${base}/v1/providers/tessera/tessera/${VERSION}/files/${PREFIX}_SHA256SUMS`);
+      expect(reply.status).toBe(200);
+      expect(reply.body.toString()).toContain(`${PREFIX}_linux_amd64.zip`);
+    } finally {
+      await other.stop();
     }
   });
 

@@ -43,7 +43,7 @@ function get(url: string, method = 'GET'): Promise<Reply> {
 }
 
 const json = (reply: Reply): Record<string, unknown> => JSON.parse(reply.body.toString('utf8')) as Record<string, unknown>;
-const url = (path: string): string => `${api.baseUrl.replace('127.0.0.1', 'localhost')}${path}`;
+const url = (path: string): string => `${api.url.replace('127.0.0.1', 'localhost')}${path}`;
 
 async function writeRelease(dir: string, version: string, options: { signature?: boolean } = {}): Promise<void> {
   const openpgp = await import('openpgp');
@@ -86,7 +86,7 @@ beforeAll(async () => {
   writeFileSync(join(root, VERSION, '.hidden'), 'not for download');
   mkdirSync(join(root, VERSION, 'sub'));
   writeFileSync(join(root, VERSION, 'sub', 'inner.zip'), 'not for download');
-  api = await startTestApi({ providerReleases: root, tls: { certFile: ca.certFile, keyFile: ca.keyFile } });
+  api = await startTestApi({ providerReleases: root, tls: { cert: ca.cert, key: ca.key } });
 }, 60_000);
 
 afterAll(async () => {
@@ -97,7 +97,7 @@ afterAll(async () => {
 
 describe('provider registry', () => {
   it('answers service discovery at /.well-known/terraform.json, over HTTPS', async () => {
-    expect(api.baseUrl).toMatch(/^https:\/\//);
+    expect(api.url).toMatch(/^https:\/\//);
     const reply = await get(url('/.well-known/terraform.json'));
     expect(reply.status).toBe(200);
     expect(reply.headers['content-type']).toMatch(/^application\/json/);
@@ -194,9 +194,9 @@ describe('provider registry', () => {
   it('serves files from a releases directory given as a relative path (as the default is)', async () => {
     const relativeRoot = relative(process.cwd(), root);
     expect(relativeRoot.startsWith('/')).toBe(false);
-    const other = await startTestApi({ providerReleases: relativeRoot, tls: { certFile: ca.certFile, keyFile: ca.keyFile } });
+    const other = await api.startAnotherInstance({ providerReleases: relativeRoot, tls: { cert: ca.cert, key: ca.key } });
     try {
-      const base = other.baseUrl.replace('127.0.0.1', 'localhost');
+      const base = other.url.replace('127.0.0.1', 'localhost');
       const reply = await get(`${base}/v1/providers/tessera/tessera/${VERSION}/files/${PREFIX}_SHA256SUMS`);
       expect(reply.status).toBe(200);
       expect(reply.body.toString()).toContain(`${PREFIX}_linux_amd64.zip`);
@@ -236,7 +236,7 @@ describe('provider registry', () => {
 
   it('refuses plain HTTP on the HTTPS port', async () => {
     const response = await new Promise<string>((resolve) => {
-      const port = new URL(api.baseUrl).port;
+      const port = new URL(api.url).port;
       import('node:http').then(({ get: httpGet }) => {
         const req = httpGet({ host: '127.0.0.1', port, path: '/.well-known/terraform.json' }, (res) => resolve(`status ${res.statusCode ?? 0}`));
         req.on('error', (error) => resolve(`error ${(error as NodeJS.ErrnoException).code ?? error.message}`));

@@ -67,10 +67,10 @@ function startExpectingFailure(env: Record<string, string>): Promise<{ code: num
 
 describe('npm start over HTTPS', () => {
   it('serves HTTPS with the certificate from TESSERA_TLS_CERT / TESSERA_TLS_KEY', async () => {
-    const api = await startTestApi({ mode: 'process', tls: { certFile: ca.certFile, keyFile: ca.keyFile } });
+    const api = await startTestApi({ mode: 'process', env: { TESSERA_TLS_CERT: ca.certFile, TESSERA_TLS_KEY: ca.keyFile } });
     try {
-      expect(api.baseUrl).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
-      const port = new URL(api.baseUrl).port;
+      expect(api.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+      const port = new URL(api.url).port;
       // Verified against the test CA, under the certificate's name.
       const health = await httpsGet(`https://localhost:${port}/healthz`);
       expect(health).toEqual({ status: 200, body: JSON.stringify({ status: 'ok' }) });

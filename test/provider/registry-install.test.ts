@@ -138,9 +138,9 @@ function releaseCopy(name: string, replace: Record<string, Buffer>): string {
 }
 
 async function registryFor(releasesDir: string): Promise<string> {
-  const other = await startTestApi({ providerReleases: releasesDir, tls: { certFile: ca.certFile, keyFile: ca.keyFile } });
-  stopLater.push(() => other.stop());
-  return `localhost:${new URL(other.baseUrl).port}`;
+  // Another instance on the same database (the fixture's stop() stops it), in this process.
+  const other = await api.startAnotherInstance({ providerReleases: releasesDir, tls: { cert: ca.cert, key: ca.key } });
+  return `localhost:${new URL(other.url).port}`;
 }
 
 beforeAll(async () => {
@@ -157,8 +157,8 @@ beforeAll(async () => {
   cliConfig = join(scratch, 'terraform.rc');
   writeFileSync(cliConfig, '# no plugin_cache_dir, no provider_installation: the defaults of a fresh machine\n');
   // `npm start` as an operator runs it: a child process serving HTTPS with the release directory.
-  api = await startTestApi({ mode: 'process', providerReleases: release.root, tls: { certFile: ca.certFile, keyFile: ca.keyFile } });
-  registryHost = `localhost:${new URL(api.baseUrl).port}`;
+  api = await startTestApi({ mode: 'process', env: { TESSERA_PROVIDER_RELEASES: release.root, TESSERA_TLS_CERT: ca.certFile, TESSERA_TLS_KEY: ca.keyFile } });
+  registryHost = `localhost:${new URL(api.url).port}`;
   user = await api.createUserWithToken();
   keyId = release.keyId;
 }, 30 * 60_000);
@@ -258,10 +258,9 @@ describe('terraform installs the provider from Tessera\'s registry over HTTPS', 
   }, 5 * 60_000);
 
   it('init installs through a TLS-terminating proxy in front of a plain-HTTP Tessera', async () => {
-    const backend = await startTestApi({ providerReleases: release.root });
-    stopLater.push(() => backend.stop());
-    expect(backend.baseUrl).toMatch(/^http:\/\//);
-    const proxy = await tlsTerminatingProxy(new URL(backend.baseUrl));
+    const backend = await api.startAnotherInstance({ providerReleases: release.root });
+    expect(backend.url).toMatch(/^http:\/\//);
+    const proxy = await tlsTerminatingProxy(new URL(backend.url));
     const host = `localhost:${proxy.port}`;
     const dir = workdir('behind-proxy', `${host}/tessera/tessera`);
     const init = await terraformOk(dir, ['init', '-no-color', '-input=false']);

@@ -196,6 +196,8 @@ describe('linux_amd64', () => {
   });
 });
 
+const ARM64_SYSROOT = '/usr/aarch64-linux-gnu';
+
 function qemuAarch64(): string | undefined {
   for (const candidate of ['qemu-aarch64-static', 'qemu-aarch64']) {
     const found = spawnSync('sh', ['-c', `command -v ${candidate}`], { encoding: 'utf8' });
@@ -215,9 +217,13 @@ describe('linux_arm64', () => {
     const member = await executableOf('linux_arm64');
     const file = extract('linux_arm64', member.data, member.name);
     expect(member.data.readUInt16LE(18)).toBe(183); // ELF e_machine EM_AARCH64
-    // qemu is named explicitly: binfmt_misc may not be registered in a container.
+    // qemu is named explicitly (binfmt_misc may not be registered in a container), with Debian's
+    // arm64 C and C++ runtime libraries as the guest's root: Node's binary links them dynamically.
+    if (!existsSync(join(ARM64_SYSROOT, 'lib', 'ld-linux-aarch64.so.1'))) {
+      throw new Error(`${ARM64_SYSROOT} lacks the arm64 loader (apt-get install libc6-arm64-cross libstdc++6-arm64-cross libgcc-s1-arm64-cross; .ci/run does)`);
+    }
     const launcher = join(tempDir('tessera-qemu-'), 'run-arm64');
-    writeFileSync(launcher, `#!/bin/sh\nexec ${qemu} ${file} "$@"\n`, { mode: 0o755 });
+    writeFileSync(launcher, `#!/bin/sh\nexec ${qemu} -L ${ARM64_SYSROOT} ${file} "$@"\n`, { mode: 0o755 });
     const result = await exerciseProvider(launcher, tempDir('tessera-code-cache-'));
     expect(result.handshake).toMatch(/^1\|6\|unix\|[^|]+\|grpc\|$/);
   });

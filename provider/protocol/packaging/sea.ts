@@ -121,21 +121,30 @@ export interface SeaBlobOptions {
   blobNode: string;
   /** Keep a V8 code cache in the user's cache directory at run time (default true). */
   runtimeCodeCache?: boolean;
+  /**
+   * Make the bundle itself the `main` and record Node's own code cache for it in the blob
+   * (default false). The cache's bytes differ from build to build, so executables made this
+   * way are not reproducible; it exists to measure the choice against the run-time cache.
+   */
+  buildTimeCodeCache?: boolean;
 }
 
 /** Makes the SEA preparation blob: the start file as `main`, the bundle as an asset. */
 export async function makeSeaBlob(options: SeaBlobOptions): Promise<Buffer> {
   const work = await mkdtemp(join(tmpdir(), 'sea-blob-'));
   try {
+    const buildTimeCache = options.buildTimeCodeCache ?? false;
     await writeFile(join(work, 'main.js'), loaderSource({ bundleFrom: 'sea-asset', codeCache: options.runtimeCodeCache ?? true }));
-    const config = {
-      main: 'main.js',
-      output: 'sea-prep.blob',
-      disableExperimentalSEAWarning: true,
-      useCodeCache: false,
-      useSnapshot: false,
-      assets: { [SEA_BUNDLE_ASSET]: options.bundleFile },
-    };
+    const config = buildTimeCache
+      ? { main: options.bundleFile, output: 'sea-prep.blob', disableExperimentalSEAWarning: true, useCodeCache: true }
+      : {
+          main: 'main.js',
+          output: 'sea-prep.blob',
+          disableExperimentalSEAWarning: true,
+          useCodeCache: false,
+          useSnapshot: false,
+          assets: { [SEA_BUNDLE_ASSET]: options.bundleFile },
+        };
     await writeFile(join(work, 'sea-config.json'), JSON.stringify(config));
     try {
       await execFileAsync(options.blobNode, ['--experimental-sea-config', 'sea-config.json'], { cwd: work, env: { PATH: process.env.PATH ?? '' } });

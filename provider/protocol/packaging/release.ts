@@ -196,4 +196,4 @@ export async function buildRelease(options: ReleaseOptions): Promise<ReleaseResu
 }
 
 /** Bumped when the packaging changes what it writes in a way the inputs do not show. */
-const packagerVersion = 'sea-1';
+const packagerVersion = 'sea-2';

@@ -15,7 +15,8 @@ import { hasAuthenticode, parsePe, readPeResource } from '../../provider/protoco
 import { readSigningKey, verifyDetached } from '../../provider/protocol/packaging/signing';
 import { PROVIDER_VERSION } from '../../provider/tessera/version';
 import { buildProvider } from '../../scripts/provider-packaging';
-import { buildProviderRelease, MAX_ZIP_BYTES, RELEASE_PLATFORMS, releaseCacheDir } from '../../scripts/provider-release';
+import { buildProviderRelease, MAX_ZIP_BYTES, RELEASE_PLATFORMS, RELEASE_TARGETS, releaseCacheDir } from '../../scripts/provider-release';
+import { fetchNodeRuntime, hostNodeRuntime, injectSeaBlob } from '../../provider/protocol/packaging/sea';
 import { connect, goPluginEnv, startPlugin } from '../protocol/support/plugin-process';
 import { testRelease, type TestRelease } from './release-build';
 
@@ -301,6 +302,30 @@ describe.each([
     expect(report.problems).toEqual([]);
     expect(report.ok).toBe(true);
     expect(report.codeDirectories[0]?.identifier).toBe('terraform-provider-tessera');
+  });
+});
+
+/** The SEA blob inside a release executable, read back from its format's container. */
+function injectedBlob(platform: string, binary: Buffer): Buffer {
+  if (platform.startsWith('windows_')) return readPeResource(binary, 10, 'NODE_SEA_BLOB') ?? Buffer.alloc(0);
+  const section = machOSections(binary).sections.find((s) => s.segment === 'NODE_SEA' && s.section === '__NODE_SEA_BLOB');
+  return section ? binary.subarray(section.offset, section.offset + section.size) : Buffer.alloc(0);
+}
+
+describe('the blobs of the executables that cannot run here', () => {
+  // Windows and macOS cannot run here, but the blob inside each executable can: injected into
+  // the Linux build of exactly the same Node version, it must start the provider and serve.
+  it.each(['windows_amd64', 'darwin_amd64', 'darwin_arm64'])('%s: its blob, injected into linux-x64 Node of the same version, serves the provider', async (platform) => {
+    const member = await executableOf(platform);
+    const blob = injectedBlob(platform, member.data);
+    expectOurBlob(blob);
+    const target = RELEASE_TARGETS.find((t) => t.platform === platform);
+    if (!target) throw new Error(`no target ${platform}`);
+    const linuxNode = await fetchNodeRuntime(hostNodeRuntime(target.runtime.version, 'linux', 'x64'), releaseCacheDir());
+    const file = join(tempDir(`tessera-replay-${platform}-`), 'provider');
+    await injectSeaBlob({ targetNode: linuxNode, blob, outFile: file });
+    const result = await exerciseProvider(file, tempDir('tessera-code-cache-'));
+    expect(result.handshake).toMatch(/^1\|6\|unix\|[^|]+\|grpc\|$/);
   });
 });
 

@@ -70,10 +70,36 @@ async function build(): Promise<TestRelease> {
   const root = join(tmpdir(), 'tessera-release-tests');
   const key = buildKey();
   const finalDir = join(root, key);
-  if (!existsSync(join(finalDir, 'complete'))) {
-    pruneOldBuilds(root);
-    const workDir = join(root, `${key}.tmp-${process.pid}-${Date.now()}`);
-    mkdirSync(workDir, { recursive: true });
+  mkdirSync(root, { recursive: true });
+  // One builder per source version across jest workers and test files: the others wait for it.
+  const lock = join(root, `${key}.lock`);
+  while (!existsSync(join(finalDir, 'complete'))) {
+    try {
+      mkdirSync(lock);
+    } catch {
+      // A lock older than the longest build was left by a killed run.
+      if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 30 * 60_000) rmSync(lock, { recursive: true, force: true });
+      await new Promise((r) => setTimeout(r, 1000));
+      continue;
+    }
+    try {
+      if (!existsSync(join(finalDir, 'complete'))) await buildInto(root, key, finalDir);
+    } finally {
+      rmSync(lock, { recursive: true, force: true });
+    }
+  }
+  const saved = JSON.parse(readFileSync(join(finalDir, 'release.json'), 'utf8')) as ProviderRelease;
+  const relocated = relocate(saved, (p) => join(finalDir, p));
+  const privateKeyArmored = readFileSync(join(finalDir, 'signing-key.asc'), 'utf8');
+  if ((await readSigningKey(privateKeyArmored)).keyId !== relocated.keyId) throw new Error('test release: the signing key does not match the recorded release');
+  return { ...relocated, root: join(finalDir, 'releases'), networkMirrorDir: join(finalDir, 'network-mirror'), privateKeyArmored };
+}
+
+async function buildInto(root: string, key: string, finalDir: string): Promise<void> {
+  pruneOldBuilds(root);
+  const workDir = join(root, `${key}.tmp-${process.pid}-${Date.now()}`);
+  mkdirSync(workDir, { recursive: true });
+  try {
     const generated = await generateSigningKey({ name: 'Tessera release tests' });
     writeFileSync(join(workDir, 'signing-key.asc'), generated.armoredPrivateKey, { mode: 0o600 });
     const release = await buildProviderRelease({
@@ -84,17 +110,8 @@ async function build(): Promise<TestRelease> {
     });
     writeFileSync(join(workDir, 'release.json'), JSON.stringify(relocate(release, (p) => relative(workDir, p))));
     writeFileSync(join(workDir, 'complete'), '');
-    try {
-      renameSync(workDir, finalDir);
-    } catch {
-      rmSync(workDir, { recursive: true, force: true });
-    }
+    renameSync(workDir, finalDir);
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
   }
-  const saved = JSON.parse(readFileSync(join(finalDir, 'release.json'), 'utf8')) as ProviderRelease;
-  const relocated = relocate(saved, (p) => join(finalDir, p));
-  const privateKeyArmored = readFileSync(join(finalDir, 'signing-key.asc'), 'utf8');
-  // Fail early if the published files do not match what was recorded.
-  const key2 = await readSigningKey(privateKeyArmored);
-  if (key2.keyId !== relocated.keyId) throw new Error('test release: signing key does not match the recorded release');
-  return { ...relocated, root: join(finalDir, 'releases'), networkMirrorDir: join(finalDir, 'network-mirror'), privateKeyArmored };
 }

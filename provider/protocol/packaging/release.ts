@@ -13,7 +13,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { computeH1HashOfFiles } from './h1-hash';
 import { loaderSource } from './loader';
@@ -140,6 +140,9 @@ export async function buildRelease(options: ReleaseOptions): Promise<ReleaseResu
         await rm(work, { recursive: true, force: true });
       }
     }
+    // Marks the build as used; builds unused for a week are pruned below.
+    const now = new Date();
+    await utimes(cached, now, now);
     const zip = await readFile(join(cached, 'package.zip'));
     if (options.maxZipBytes !== undefined && zip.length > options.maxZipBytes) {
       throw new Error(`${names.zip(target.platform)} is ${zip.length} bytes, over the ${options.maxZipBytes}-byte budget`);
@@ -157,6 +160,8 @@ export async function buildRelease(options: ReleaseOptions): Promise<ReleaseResu
     });
     log(`${names.zip(target.platform)}: ${(zip.length / 1e6).toFixed(1)} MB (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   }
+
+  await pruneUnusedBuilds(join(cacheDir, 'builds'), 7 * 24 * 60 * 60 * 1000);
 
   const manifest = `${JSON.stringify({ version: 1, metadata: { protocol_versions: options.protocolVersions ?? ['6.0'] } })}\n`;
   const manifestFile = join(outDir, names.manifest);
@@ -193,6 +198,14 @@ export async function buildRelease(options: ReleaseOptions): Promise<ReleaseResu
     publicKeyArmored: options.signingKey.publicKeyArmored,
     keyId: options.signingKey.keyId,
   };
+}
+
+async function pruneUnusedBuilds(dir: string, maxAgeMs: number): Promise<void> {
+  const cutoff = Date.now() - maxAgeMs;
+  for (const entry of await readdir(dir).catch(() => [] as string[])) {
+    const info = await stat(join(dir, entry)).catch(() => undefined);
+    if (info && info.mtimeMs < cutoff) await rm(join(dir, entry), { recursive: true, force: true });
+  }
 }
 
 /** Bumped when the packaging changes what it writes in a way the inputs do not show. */

@@ -14,6 +14,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
+import { adhocSignMachO } from '../provider/protocol/packaging/macho';
 import { buildRelease, type ReleaseResult, type ReleaseTarget } from '../provider/protocol/packaging/release';
 import type { MachOSigner } from '../provider/protocol/packaging/sea';
 import { loadOrCreateSigningKey, readSigningKey, type SigningKey } from '../provider/protocol/packaging/signing';
@@ -85,13 +86,7 @@ export async function releaseSigningKey(env: NodeJS.ProcessEnv = process.env): P
   return { ...key, source: key.created ? `${file} (generated now)` : file };
 }
 
-/** Loads the Mach-O signer lazily: only darwin targets need it. */
-async function machOSigner(): Promise<MachOSigner> {
-  // Not a literal import until the signer is merged into this branch.
-  const specifier = '../provider/protocol/packaging/macho';
-  const macho = (await import(specifier)) as { adhocSignMachO: MachOSigner };
-  return (binary, identifier) => macho.adhocSignMachO(binary, identifier);
-}
+const signMachO: MachOSigner = (binary, identifier) => adhocSignMachO(binary, identifier);
 
 export async function buildProviderRelease(options: ProviderReleaseOptions = {}): Promise<ProviderRelease> {
   const env = options.env ?? process.env;
@@ -114,7 +109,7 @@ export async function buildProviderRelease(options: ProviderReleaseOptions = {})
     targets,
     cacheDir,
     signingKey,
-    signMachO: targets.some((t) => t.platform.startsWith('darwin_')) ? await machOSigner() : undefined,
+    signMachO,
     networkMirror: options.networkMirrorDir
       ? { dir: resolve(options.networkMirrorDir), hostname: 'registry.terraform.io', namespace: PROVIDER_NAMESPACE }
       : undefined,

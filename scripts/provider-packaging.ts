@@ -4,8 +4,9 @@
 // Version rule: a lock file pins the `h1:` hash of each provider version, so a package whose
 // contents differ must never be installed under a version that is already installed. The
 // installer compares hashes and refuses such an overwrite, telling the user to bump
-// PROVIDER_VERSION (provider/tessera/version.ts). Builds are deterministic, so reinstalling an
-// unchanged build is a no-op.
+// PROVIDER_VERSION (provider/tessera/version.ts). Builds are deterministic (the V8 code cache
+// is kept in the user's cache directory, not in the package), so reinstalling an unchanged
+// build is a no-op. The launcher finds node when it runs: TESSERA_NODE, else `node` on the PATH.
 import { cp, mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -15,6 +16,8 @@ import { PROVIDER_NAMESPACE, PROVIDER_TYPE, PROVIDER_VERSION } from '../provider
 export const REPO_ROOT = resolve(__dirname, '..');
 export const DIST_DIR = join(REPO_ROOT, 'dist', 'provider');
 export const HOSTNAMES = ['registry.terraform.io', 'registry.opentofu.org'] as const;
+/** Names the node binary the installed launcher runs (default: the first `node` on the PATH). */
+export const NODE_ENV = 'TESSERA_NODE';
 export const ADDRESSES = HOSTNAMES.map((host) => `${host}/${PROVIDER_NAMESPACE}/${PROVIDER_TYPE}`);
 
 export interface BuiltProvider {
@@ -60,6 +63,8 @@ export async function installProvider(options: { bundlePath: string; mirrorDir: 
       type: PROVIDER_TYPE,
       version,
       bundlePath: options.bundlePath,
+      // Nothing absolute goes into the package: the launcher finds node when it runs.
+      nodeEnv: NODE_ENV,
     });
     const hash = staged.hashes[platform];
     if (!hash) throw new Error(`no package was built for ${platform}`);

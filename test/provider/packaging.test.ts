@@ -2,12 +2,12 @@
 // CLI configuration) install tessera/tessera and lock it; --mirror prints a working
 // provider_installation block; a changed package never reuses an installed version.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { computeH1Hash } from '../../provider/protocol';
 import { PROVIDER_VERSION } from '../../provider/tessera/version';
-import { installProvider, providerInstallationBlock, REPO_ROOT, VersionReuseError } from '../../scripts/provider-packaging';
+import { buildProvider, installProvider, providerInstallationBlock, REPO_ROOT, VersionReuseError } from '../../scripts/provider-packaging';
 import { findTerraformBinary } from '../support/terraform';
 import { providerMirror } from './provider-mirror';
 
@@ -67,6 +67,9 @@ describe('provider packaging', () => {
     const schema = await run(findTerraformBinary(), ['providers', 'schema', '-json'], work, env);
     expect(schema.code).toBe(0);
     expect(schema.stdout).toContain('tessera_personal_access_token');
+    // The provider leaves its V8 code cache in the user's cache directory, not in the package.
+    expect(readdirSync(join(home, '.cache', 'tf-provider-code-cache')).filter((f) => f.endsWith('.v8cache'))).toHaveLength(1);
+    expect(await computeH1Hash(installed.packageDirs[0] ?? '')).toBe(installed.hash);
   });
 
   it('reinstalls an identical build as a no-op and refuses a different package under the same version', async () => {
@@ -91,6 +94,19 @@ describe('provider packaging', () => {
 
     const forced = await installProvider({ bundlePath: changed, mirrorDir, force: true });
     expect(forced.hash).not.toBe(first.hash);
+  });
+
+  it('two builds of the same sources give the same package: reinstalling is a no-op, and nothing absolute is in it', async () => {
+    const mirrorDir = tempDir('tessera-rebuild-mirror-');
+    const first = await buildProvider(tempDir('tessera-build-a-'));
+    const second = await buildProvider(tempDir('tessera-build-b-'));
+    const installed = await installProvider({ bundlePath: first.bundlePath, mirrorDir });
+    const again = await installProvider({ bundlePath: second.bundlePath, mirrorDir });
+    expect(again.unchanged).toBe(true);
+    expect(again.hash).toBe(installed.hash);
+    const launcher = readFileSync(join(installed.packageDirs[0] ?? '', `terraform-provider-tessera_v${PROVIDER_VERSION}`), 'utf8');
+    expect(launcher).not.toContain(process.execPath);
+    expect(launcher).toContain('TESSERA_NODE');
   });
 
   it('npm run provider:install -- --mirror DIR writes there and prints the provider_installation block', async () => {

@@ -33,3 +33,16 @@ export async function computeH1Hash(dir: string): Promise<string> {
   }
   return `h1:${summary.digest('base64')}`;
 }
+
+/**
+ * The `h1:` hash of a package given as in-memory files (e.g. the entries of a zip archive,
+ * which is how Terraform hashes a zip: over its file entries, without extracting them).
+ */
+export function computeH1HashOfFiles(files: readonly { name: string; data: Buffer }[]): string {
+  const summary = createHash('sha256');
+  for (const file of [...files].sort((a, b) => byteOrder(a.name, b.name))) {
+    if (file.name.includes('\n')) throw new Error(`file name with a newline cannot be hashed: ${JSON.stringify(file.name)}`);
+    summary.update(`${createHash('sha256').update(file.data).digest('hex')}  ${file.name}\n`);
+  }
+  return `h1:${summary.digest('base64')}`;
+}

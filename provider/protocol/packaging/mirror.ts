@@ -28,8 +28,14 @@ export interface MirrorPackageOptions {
    * a `#!/usr/bin/env node` line, one process image fewer (node must be on the CLI's PATH).
    */
   launcher?: Launcher;
-  /** The node binary for 'sh-exec': defaults to the absolute path of the node running this. */
+  /**
+   * The node binary for 'sh-exec'. By default nothing absolute is written into the package (it
+   * must hash the same on every machine): the script runs the node named by the environment
+   * variable `nodeEnv`, else the first `node` on the PATH.
+   */
   nodePath?: string;
+  /** The environment variable that may name the node binary at run time (default TF_PROVIDER_NODE). */
+  nodeEnv?: string;
 }
 
 export interface MirrorPackage {
@@ -52,6 +58,20 @@ function shellQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
+/** A `#!/bin/sh` launcher that finds node when it runs (`$nodeEnv`, else PATH) and says so when it cannot. */
+function launcherScript(executableName: string, startFile: string, nodeEnv: string): string {
+  return [
+    '#!/bin/sh',
+    `node="\${${nodeEnv}:-node}"`,
+    'if ! command -v "$node" >/dev/null 2>&1; then',
+    `  echo "${executableName}: cannot find Node.js (\\"$node\\"): put node (20.12 or later) on the PATH or set ${nodeEnv} to its path" >&2`,
+    '  exit 1',
+    'fi',
+    `exec "$node" "$(dirname "$0")/${startFile}" "$@"`,
+    '',
+  ].join('\n');
+}
+
 export async function writeMirrorPackage(options: MirrorPackageOptions): Promise<MirrorPackage> {
   const {
     mirrorDir,
@@ -62,8 +82,10 @@ export async function writeMirrorPackage(options: MirrorPackageOptions): Promise
     platforms = [currentPlatform()],
     bundlePath,
     launcher = 'sh-exec',
-    nodePath = process.execPath,
+    nodePath,
+    nodeEnv = 'TF_PROVIDER_NODE',
   } = options;
+  if (!/^[A-Z_][A-Z0-9_]*$/.test(nodeEnv)) throw new Error(`nodeEnv must be an environment variable name, got ${JSON.stringify(nodeEnv)}`);
   if (!SEMVER.test(version)) throw new Error(`provider version must be semver, got ${JSON.stringify(version)}`);
   if (!/^[a-z0-9-]+$/.test(type) || !/^[a-z0-9-]+$/i.test(namespace)) {
     throw new Error('namespace and type must be registry names (letters, digits, dashes)');
@@ -85,7 +107,9 @@ export async function writeMirrorPackage(options: MirrorPackageOptions): Promise
       if (launcher === 'sh-exec') {
         // `$0` may be relative (the CLI runs the installed copy by a relative path), so resolve
         // the start file beside the script from it; `exec` keeps one process for the CLI to kill.
-        const script = `#!/bin/sh\nexec ${shellQuote(nodePath)} "$(dirname "$0")/${startFile}" "$@"\n`;
+        const script = nodePath
+          ? `#!/bin/sh\nexec ${shellQuote(nodePath)} "$(dirname "$0")/${startFile}" "$@"\n`
+          : launcherScript(executableName, startFile, nodeEnv);
         await writeFile(executable, script, { mode: 0o755 });
       } else {
         const code = await readFile(bundlePath, 'utf8');

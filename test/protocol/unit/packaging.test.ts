@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { computeH1Hash, writeMirrorPackage } from '../../../provider/protocol';
@@ -42,6 +43,29 @@ test('writeMirrorPackage lays out both registry hosts with an exec wrapper', asy
   expect(statSync(exe).mode & 0o111).toBe(0o111);
   expect(readFileSync(join(result.packageDirs[0] ?? '', 'provider-bundle.js'), 'utf8')).toBe('// code\n');
   expect(result.hashes.linux_amd64).toBe(await computeH1Hash(result.packageDirs[2] ?? ''));
+});
+
+test('by default the exec wrapper finds node when it runs (the environment variable, else PATH) and names what is missing', async () => {
+  const bundleDir = join(dir, 'bundle');
+  mkdirSync(bundleDir);
+  writeFileSync(join(bundleDir, 'provider.js'), 'process.stdout.write(process.execPath + "\\n")\n');
+  const result = await writeMirrorPackage({ mirrorDir: join(dir, 'm'), hostnames: ['example.com'], namespace: 'a', type: 'b', version: '0.0.1', bundlePath: join(bundleDir, 'provider.js'), nodeEnv: 'ACME_NODE' });
+  const exe = join(result.packageDirs[0] ?? '', 'terraform-provider-b_v0.0.1');
+  expect(readFileSync(exe, 'utf8')).not.toContain(process.execPath);
+  // A PATH with the tools the script uses but no node (/bin is /usr/bin on merged-usr systems).
+  const noNode = mkdtempSync(join(tmpdir(), 'no-node-'));
+  symlinkSync(execFileSync('sh', ['-c', 'command -v dirname'], { encoding: 'utf8' }).trim(), join(noNode, 'dirname'));
+  const viaEnv = spawnSync(exe, [], { env: { PATH: noNode, ACME_NODE: process.execPath }, encoding: 'utf8' });
+  expect(viaEnv.stdout.trim()).toBe(process.execPath);
+  const nodeDir = mkdtempSync(join(tmpdir(), 'node-dir-'));
+  symlinkSync(process.execPath, join(nodeDir, 'node'));
+  const viaPath = spawnSync(exe, [], { env: { PATH: `${nodeDir}:${noNode}` }, encoding: 'utf8' });
+  expect(viaPath.status).toBe(0);
+  expect(viaPath.stdout.trim()).toBe(process.execPath);
+  const missing = spawnSync(exe, [], { env: { PATH: noNode }, encoding: 'utf8' });
+  expect(missing.status).toBe(1);
+  expect(missing.stderr).toContain('terraform-provider-b_v0.0.1: cannot find Node.js');
+  expect(missing.stderr).toContain('ACME_NODE');
 });
 
 test('the node-shebang launcher is the start file itself', async () => {

@@ -50,7 +50,7 @@ module.exports = {
       displayName: 'unit',
       testRegex: UNIT,
       testPathIgnorePatterns: IGNORED,
-      setupFiles: ['<rootDir>/test/support/unit-guard.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/support/unit-guard.ts'],
     },
     {
       ...common,

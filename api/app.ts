@@ -8,35 +8,39 @@ import express, { type Express, type Request, type Response } from 'express';
 import type { Knex } from 'knex';
 import type pino from 'pino';
 import { AuditBuffer } from './audit/buffer';
-import { auditRoutes } from './audit/routes';
+import { auditHandlers } from './audit/routes';
 import { Authenticator } from './auth/authenticator';
 import { AuthCache } from './auth/cache';
 import { FailureLimiter } from './auth/failure-limiter';
 import { InvalidationListener } from './auth/invalidation';
 import { systemClock, type Clock } from './clock';
-import { collectorRoutes } from './collector/routes';
+import { collectorHandlers } from './collector/routes';
 import { DEFAULT_PROVIDER_RELEASES, SERVER_KEY_MIN_BYTES } from './config';
 import type { ServiceContext } from './context';
+import { apiOperations } from './contract';
 import { createKnex } from './db/connection';
 import { pendingMigrations } from './db/migrate';
-import { authenticate, principalOf, type SessionAuthenticator } from './http/authenticate';
+import { authenticate } from './http/authenticate';
 import { jsonBody } from './http/body';
 import { errorHandler, unknownRoute } from './http/errors';
-import { createMetrics, type ApiMetrics } from './http/metrics';
+import { mountOperations, type Handlers } from './http/operations';
 import { HttpProblem, sendProblem, unavailable } from './http/problem';
-import { sendJson } from './http/send-json';
 import { sweepIdempotencyRecords } from './idempotency/service';
 import { createLogger } from './logger';
+import { meHandlers } from './me/routes';
+import { createMetrics, type ApiMetrics } from './metrics';
 import { openApiDocument } from './openapi/document';
-import { serviceAccountRoutes } from './service-accounts/routes';
-import { teamRoutes } from './teams/routes';
+import { serviceAccountHandlers } from './service-accounts/routes';
+import { createSessions, type Sessions } from './sessions';
+import type { SessionSettings } from './sessions/settings';
+import { teamHandlers } from './teams/routes';
 import { LastUsedTracker } from './tokens/last-used';
 import { DEFAULT_PAT_MAX_DAYS, PAT_MIN_DAYS, tokenPolicy } from './tokens/policy';
-import { personalTokenRoutes } from './tokens/routes';
+import { personalTokenHandlers } from './tokens/routes';
 import { ProviderReleases } from './provider-registry/releases';
 import { providerRegistryRoutes } from './provider-registry/routes';
-import { userRoutes } from './users/routes';
 import { scrubSecrets } from './tokens/secret';
+import { userHandlers } from './users/routes';
 
 export interface TesseraOptions {
   /** PostgreSQL connection string; the schema must already be migrated (migrateLatest). */
@@ -60,12 +64,10 @@ export interface TesseraOptions {
   trustProxy?: boolean | number | string;
   /** Database pool size; default 10. */
   poolSize?: number;
-  /** Consulted when a request carries no token header (the web page's session cookie). */
-  sessionAuthenticator?: SessionAuthenticator;
-  /** Mounts more routes (e.g. the web page) before the 404 handler. */
+  /** Session lifetimes and trusted origins for cookie sign-in; defaults as documented. */
+  sessionSettings?: Partial<SessionSettings>;
+  /** Mounts routes outside /api/v1 (e.g. the web page) before the 404 handler. */
   extraRoutes?: (app: Express, services: TesseraServices) => void;
-  /** Adds what extraRoutes serve to the OpenAPI document (e.g. withSessionsOpenApi). */
-  extendOpenApi?: (document: Record<string, unknown>) => Record<string, unknown>;
   /** Provider releases served by the provider registry; default dist/provider-release (TESSERA_PROVIDER_RELEASES). */
   providerReleases?: string;
   /** PEM certificate chain and private key: listen() then serves HTTPS. */
@@ -82,6 +84,8 @@ export interface TesseraServices {
   /** Middleware that authenticates (token or session) and sets the principal; see principalOf. */
   authenticate: express.RequestHandler;
   metrics: ApiMetrics;
+  /** Cookie sign-in for the web page. */
+  sessions: Sessions;
 }
 
 export interface ListeningAddress {
@@ -102,11 +106,6 @@ export interface Tessera extends TesseraServices {
 }
 
 const IDEMPOTENCY_SWEEP_INTERVAL_MS = 60_000;
-
-// SESSIONS_PATH relative to /api/v1, matched as Express matches a mount path (any case, the
-// path itself or below it).
-const SESSIONS_SUBPATH = /^\/sessions(?:\/|$)/i;
-const underSessions = (path: string): boolean => SESSIONS_SUBPATH.test(path);
 
 /**
  * Builds an instance and opens its LISTEN connection (so the auth cache is active once this
@@ -129,7 +128,9 @@ export async function createTessera(options: TesseraOptions): Promise<Tessera> {
   const limiter = new FailureLimiter({ maxFailures: options.authFailureLimit ?? 20, windowMs: options.authFailureWindowMs ?? 60_000 });
   const context: ServiceContext = { db, clock, serverKey: options.serverKey, patMaxDays, cache, lastUsed };
   const authenticator = new Authenticator({ db, serverKey: options.serverKey, clock, cache, limiter, audit, lastUsed, metrics, logger });
-  const auth = authenticate(authenticator, options.sessionAuthenticator);
+  const sessions = createSessions({ db, clock, logger, settings: options.sessionSettings });
+  // The session cookie is consulted only for requests that carry no token header.
+  const auth = authenticate(authenticator, (req) => sessions.authenticate(req));
 
   const app = express();
   app.disable('x-powered-by');
@@ -163,51 +164,34 @@ export async function createTessera(options: TesseraOptions): Promise<Tessera> {
   });
   app.use(jsonBody);
 
-  const me = (_req: Request, res: Response): void => {
-    const principal = principalOf(res);
-    const authenticatedBy = {
-      type: principal.credentialType,
-      token_id: principal.tokenId,
-      expires_at: principal.expiresAt ? principal.expiresAt.toISOString() : null,
-    };
-    if (principal.user) {
-      const { id, email, name, teams } = principal.user;
-      sendJson(res, { id, email, name, teams, authenticated_by: authenticatedBy });
-    } else {
-      const account = principal.serviceAccount as { id: string; name: string };
-      sendJson(res, { id: account.id, email: null, name: account.name, teams: [], service_account: account, authenticated_by: authenticatedBy });
-    }
-  };
-
-  const api = express.Router();
+  // The routing table: one handler per operation of the contract (api/contract/), by
+  // operationId. The compiler checks that none is missing; mountOperations gives each its
+  // method, path, authentication and validation, and 405 for the methods a path lacks.
+  const operations = apiOperations({ patMaxDays });
   const policy = tokenPolicy(patMaxDays);
-  const baseDocument = openApiDocument({ patMaxDays });
-  const document = options.extendOpenApi ? options.extendOpenApi(baseDocument) : baseDocument;
-  api.get('/token-policy', (_req, res) => {
-    res.json(policy);
-  });
-  api.get('/openapi.json', (_req, res) => {
-    res.json(document);
-  });
-  api.use(auth);
-  api.get('/me', me);
-  api.use(personalTokenRoutes(context));
-  api.use(userRoutes(context));
-  api.use(teamRoutes(context));
-  api.use(serviceAccountRoutes(context));
-  api.use(auditRoutes(context));
-  api.use(collectorRoutes(context));
+  const document = openApiDocument({ patMaxDays });
+  const handlers: Handlers = {
+    ...meHandlers(),
+    ...personalTokenHandlers(context),
+    ...serviceAccountHandlers(context),
+    ...userHandlers(context),
+    ...teamHandlers(context),
+    ...auditHandlers(context),
+    ...collectorHandlers(context),
+    ...sessions.handlers,
+    getTokenPolicy: (_input, _req, res) => {
+      res.json(policy);
+    },
+    getOpenApiDocument: (_input, _req, res) => {
+      res.json(document);
+    },
+  };
+  const api = express.Router();
+  mountOperations(api, operations, handlers, auth);
 
-  const services: TesseraServices = { db, clock, logger, context, authenticator, authenticate: auth, metrics };
-  // The API router answers first, so an API request does not walk the routes other parts add
-  // (sessions, web page). The one exception is the session endpoints: they live under /api/v1
-  // but must be reached before the API's authentication, so requests for them go through the
-  // API router only after extraRoutes, exactly as when all of /api/v1 was mounted there.
-  // The hottest endpoint gets an app-level route: the same authentication and handler as inside
-  // the API router, without entering it. The router keeps its own /me so that everything else
-  // (other methods, OPTIONS) is answered there exactly as before.
-  app.get('/api/v1/me', auth, me);
-  app.use('/api/v1', (req, res, next) => (underSessions(req.path) ? next() : api(req, res, next)));
+  // The hottest endpoint also gets an app-level route, so it does not walk the router's list.
+  app.get('/api/v1/me', auth, (req, res) => handlers.getMe({ params: {}, query: undefined, body: undefined }, req, res));
+  app.use('/api/v1', api);
   // Operational endpoints; their paths never overlap the API's, so they can come after it.
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -229,8 +213,8 @@ export async function createTessera(options: TesseraOptions): Promise<Tessera> {
 
   app.use(providerRegistryRoutes(new ProviderReleases(options.providerReleases ?? DEFAULT_PROVIDER_RELEASES)));
 
+  const services: TesseraServices = { db, clock, logger, context, authenticator, authenticate: auth, metrics, sessions };
   options.extraRoutes?.(app, services);
-  app.use('/api/v1', (req, res, next) => (underSessions(req.path) ? api(req, res, next) : next()));
   app.use(unknownRoute);
   app.use(errorHandler(logger));
 

@@ -6,8 +6,8 @@ import { z } from 'zod';
 import { systemClock, type Clock } from './clock';
 import { SYSTEM_ACTOR, type ServiceContext } from './context';
 import { createKnex } from './db/connection';
-import { HttpProblem } from './http/problem';
-import { emailSchema, nameSchema, roleSchema, type Role } from './http/validation';
+import { DomainError } from './errors';
+import { emailSchema, nameSchema, roleSchema, type Role } from './contract/primitives';
 import { recordAudit } from './audit/record';
 import { DEFAULT_PAT_MAX_DAYS, PAT_MIN_DAYS } from './tokens/policy';
 import { insertPersonalToken, type CreatedPersonalToken } from './tokens/service';
@@ -47,7 +47,7 @@ async function withContext<T>(options: AdminDatabaseOptions, work: (ctx: Service
     return await work(ctx);
   } catch (error) {
     // Service rule violations (409/404/422) are user errors here, not crashes.
-    if (error instanceof HttpProblem) throw new AdminInputError(error.detail);
+    if (error instanceof DomainError) throw new AdminInputError(error.detail);
     throw error;
   } finally {
     if (typeof options.database === 'string') await db.destroy();

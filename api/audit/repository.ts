@@ -1,6 +1,6 @@
 // SQL for the audit trail.
 import type { Queryable } from '../db/connection';
-import type { PageRequest } from '../http/pagination';
+import type { PageRequest } from '../pagination';
 
 export interface AuditEventInput {
   occurredAt: Date;

@@ -5,8 +5,8 @@ import type { Knex } from 'knex';
 import type pino from 'pino';
 import type { Clock } from '../clock';
 import type { AuditBuffer } from '../audit/buffer';
-import type { ApiMetrics } from '../http/metrics';
-import { tooManyFailures, unauthorized } from '../http/problem';
+import { RateLimitedError, UnauthenticatedError } from '../errors';
+import type { ApiMetrics } from '../metrics';
 import type { LastUsedTracker } from '../tokens/last-used';
 import { findCredentialByHash } from '../tokens/repository';
 import { checkSecretFormat, hashSecret, hashesEqual } from '../tokens/secret';
@@ -62,7 +62,7 @@ export class Authenticator {
   /** Throws the 429 when the address is blocked; used before looking at any credential. */
   checkRateLimit(address: string): void {
     const wait = this.deps.limiter.retryAfterSeconds(address);
-    if (wait > 0) throw tooManyFailures(wait);
+    if (wait > 0) throw new RateLimitedError(wait);
   }
 
   /**
@@ -134,7 +134,7 @@ export class Authenticator {
       sourceIp: address,
       details: { reason },
     });
-    return unauthorized();
+    return new UnauthenticatedError();
   }
 }
 

@@ -8,7 +8,7 @@
 //   and it is flushed when the connection comes back.
 // Expiry and revocation flags are evaluated on every hit by the authenticator, never cached as a
 // decision.
-import type { Role } from '../http/validation';
+import type { Role } from '../contract/primitives';
 import type { SecretKind } from '../tokens/secret';
 
 export interface StoredCredential {

@@ -1,6 +1,6 @@
 // Who is calling, as evaluated for this request: the token (or session) and the user's teams as
 // they are now, or the service account.
-import type { Role } from '../http/validation';
+import type { Role } from '../contract/primitives';
 
 export interface TeamMembership {
   id: string;

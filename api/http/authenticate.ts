@@ -3,7 +3,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Actor } from '../context';
 import { type Authenticator, presentedSecret } from '../auth/authenticator';
 import { canReadDirectory, isSysAdmin, type Principal, type UserIdentity } from '../auth/principal';
-import { forbidden, unauthorized } from './problem';
+import { ForbiddenError, UnauthenticatedError } from '../errors';
 
 /**
  * A hook for other credential kinds (the web page's session cookie). It is consulted only when
@@ -27,7 +27,7 @@ export function authenticate(authenticator: Authenticator, sessions?: SessionAut
     const secret = presentedSecret(req.headers as { authorization?: string; 'api-token'?: string | string[] });
     if (secret === undefined) {
       return (sessions ? sessions(req, res) : Promise.resolve(null)).then((principal) => {
-        if (!principal) throw unauthorized();
+        if (!principal) throw new UnauthenticatedError();
         res.locals['principal'] = principal;
         next();
       });
@@ -46,7 +46,7 @@ export function authenticate(authenticator: Authenticator, sessions?: SessionAut
 
 export function principalOf(res: Response): Principal {
   const principal = res.locals['principal'] as Principal | undefined;
-  if (!principal) throw unauthorized();
+  if (!principal) throw new UnauthenticatedError();
   return principal;
 }
 
@@ -63,18 +63,18 @@ export function actorOf(req: Request, res: Response): Actor {
 /** The calling user; service accounts own no personal tokens and manage nothing. */
 export function requireUser(res: Response): UserIdentity {
   const user = principalOf(res).user;
-  if (!user) throw forbidden('Service accounts cannot use this endpoint; use a personal access token.');
+  if (!user) throw new ForbiddenError('Service accounts cannot use this endpoint; use a personal access token.');
   return user;
 }
 
 export function requireSysAdmin(res: Response): UserIdentity {
   const user = requireUser(res);
-  if (!isSysAdmin(principalOf(res))) throw forbidden('This needs the SysAdmin role.');
+  if (!isSysAdmin(principalOf(res))) throw new ForbiddenError('This needs the SysAdmin role.');
   return user;
 }
 
 export function requireDirectoryRead(res: Response): UserIdentity {
   const user = requireUser(res);
-  if (!canReadDirectory(principalOf(res))) throw forbidden('Reading users and teams needs a team role (SysAdmin, Member or ReadOnly).');
+  if (!canReadDirectory(principalOf(res))) throw new ForbiddenError('Reading users and teams needs a team role (SysAdmin, Member or ReadOnly).');
   return user;
 }

@@ -3,7 +3,9 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { HttpProblem } from './problem';
 
-export const MAX_BODY_BYTES = 16 * 1024;
+import { MAX_BODY_BYTES } from '../contract/limits';
+
+export { MAX_BODY_BYTES };
 
 function hasBody(req: Request): boolean {
   const length = req.headers['content-length'];

@@ -5,7 +5,8 @@ import type { NextFunction, Request, Response } from 'express';
 import type pino from 'pino';
 import { bodyParserProblem } from './body';
 import { scrubSecrets } from '../tokens/secret';
-import { HttpProblem, conflict, internalError, sendProblem, unavailable } from './problem';
+import { DomainError } from '../errors';
+import { HttpProblem, conflict, internalError, problemOf, sendProblem, unavailable } from './problem';
 
 export function unknownRoute(req: Request, res: Response): void {
   sendProblem(res, new HttpProblem(404, 'not-found', 'Not Found', scrubSecrets(`No route ${req.method} ${req.path}.`).slice(0, 300)));
@@ -43,6 +44,7 @@ export function errorHandler(logger: pino.Logger) {
   return (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
     let problem: HttpProblem;
     if (error instanceof HttpProblem) problem = error;
+    else if (error instanceof DomainError) problem = problemOf(error);
     else {
       const fromBody = bodyParserProblem(error);
       const clientStatus = clientErrorStatus(error);

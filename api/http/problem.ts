@@ -1,11 +1,21 @@
-// RFC 9457 problem details. Handlers throw HttpProblem; the error handler renders it. The
-// `type` URIs are URNs: stable identifiers clients can switch on, not links to fetch.
+// RFC 9457 problem details. Services throw domain errors (api/errors); problemOf is the one place
+// that decides which HTTP status, problem type and headers each becomes. Problems that only the
+// HTTP layer can detect (a malformed body, an unknown route or method) are HttpProblems directly.
+// The `type` URIs are URNs: stable identifiers clients can switch on, not links to fetch.
 import type { Response } from 'express';
+import {
+  ConflictError,
+  DomainError,
+  ForbiddenError,
+  InvalidError,
+  NotFoundError,
+  RateLimitedError,
+  UnauthenticatedError,
+  UnavailableError,
+  type FieldError,
+} from '../errors';
 
-export interface FieldError {
-  field: string;
-  message: string;
-}
+export type { FieldError };
 
 export interface ProblemBody {
   type: string;
@@ -45,40 +55,34 @@ export function sendProblem(res: Response, problem: HttpProblem): void {
   res.end(JSON.stringify(problem.body()));
 }
 
-// The one 401 body: identical for every reason so a caller cannot probe which one applied.
-export const unauthorized = (): HttpProblem =>
-  new HttpProblem(401, 'unauthenticated', 'Unauthenticated', 'A valid token is required: send it as "Authorization: Bearer <token>" or "API-Token: <token>".', undefined, {
-    'WWW-Authenticate': 'Bearer realm="tessera"',
+const WWW_AUTHENTICATE = { 'WWW-Authenticate': 'Bearer realm="tessera"' };
+
+/** The problem+json response for a domain error. */
+export function problemOf(error: DomainError): HttpProblem {
+  if (error instanceof NotFoundError) return new HttpProblem(404, error.code, 'Not Found', error.detail);
+  if (error instanceof InvalidError) return new HttpProblem(422, error.code, 'Validation Failed', error.detail, error.errors);
+  if (error instanceof ConflictError) return new HttpProblem(409, error.code, 'Conflict', error.detail);
+  if (error instanceof ForbiddenError) return new HttpProblem(403, error.code, 'Forbidden', error.detail);
+  if (error instanceof UnauthenticatedError) return new HttpProblem(401, error.code, 'Unauthenticated', error.detail, undefined, WWW_AUTHENTICATE);
+  if (error instanceof RateLimitedError) {
+    return new HttpProblem(429, error.code, 'Too Many Requests', error.detail, undefined, { 'Retry-After': String(error.retryAfterSeconds) });
+  }
+  if (error instanceof UnavailableError) return new HttpProblem(503, error.code, 'Service Unavailable', error.detail, undefined, { 'Retry-After': '1' });
+  return internalError();
+}
+
+export const notFound = (what = 'resource'): HttpProblem => problemOf(new NotFoundError(what));
+
+export const validationFailed = (errors: FieldError[]): HttpProblem => problemOf(new InvalidError(errors));
+
+export const methodNotAllowed = (method: string, allowed: readonly string[]): HttpProblem =>
+  new HttpProblem(405, 'method-not-allowed', 'Method Not Allowed', `${method} is not allowed here; allowed: ${allowed.join(', ')}.`, undefined, {
+    Allow: allowed.join(', '),
   });
-
-export const forbidden = (detail: string): HttpProblem => new HttpProblem(403, 'forbidden', 'Forbidden', detail);
-
-export const notFound = (what = 'resource'): HttpProblem =>
-  new HttpProblem(404, 'not-found', 'Not Found', `No such ${what}.`);
-
-export const conflict = (detail: string): HttpProblem => new HttpProblem(409, 'conflict', 'Conflict', detail);
-
-export const validationFailed = (errors: FieldError[]): HttpProblem =>
-  new HttpProblem(
-    422,
-    'validation-failed',
-    'Validation Failed',
-    `The request has invalid fields: ${[...new Set(errors.map((e) => e.field))].join(', ')}.`,
-    errors,
-  );
-
-export const tooManyFailures = (retryAfterSeconds: number): HttpProblem =>
-  new HttpProblem(
-    429,
-    'too-many-failed-authentications',
-    'Too Many Requests',
-    `Too many failed authentications from this address; retry after ${retryAfterSeconds} seconds.`,
-    undefined,
-    { 'Retry-After': String(retryAfterSeconds) },
-  );
 
 export const internalError = (): HttpProblem =>
   new HttpProblem(500, 'internal-error', 'Internal Server Error', 'The server could not complete the request.');
 
-export const unavailable = (detail: string): HttpProblem =>
-  new HttpProblem(503, 'unavailable', 'Service Unavailable', detail, undefined, { 'Retry-After': '1' });
+export const unavailable = (detail: string): HttpProblem => problemOf(new UnavailableError(detail));
+
+export const conflict = (detail: string): HttpProblem => problemOf(new ConflictError(detail));

@@ -4,11 +4,13 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import type { ServiceContext } from '../context';
-import { conflict, validationFailed } from '../http/problem';
+import { ConflictError, InvalidError } from '../errors';
 import { openResponse, recordKey, requestFingerprint, sealResponse } from './crypto';
 import { hashesEqual } from '../tokens/secret';
 
-export const IDEMPOTENCY_WINDOW_MS = 10 * 60 * 1000;
+import { IDEMPOTENCY_WINDOW_MS } from '../contract/limits';
+
+export { IDEMPOTENCY_WINDOW_MS };
 
 const keySchema = z.string().regex(/^[\x21-\x7e]{1,255}$/);
 
@@ -17,7 +19,7 @@ export function parseIdempotencyKey(header: string | string[] | undefined): stri
   if (header === undefined) return undefined;
   const parsed = keySchema.safeParse(header);
   if (!parsed.success) {
-    throw validationFailed([{ field: 'Idempotency-Key', message: 'must be 1 to 255 printable ASCII characters without spaces' }]);
+    throw new InvalidError([{ field: 'Idempotency-Key', message: 'must be 1 to 255 printable ASCII characters without spaces' }]);
   }
   return parsed.data;
 }
@@ -56,9 +58,9 @@ export async function runIdempotent<T>(
         .where('key_hash', keyHash)
         .first()) as RecordRow | undefined;
       if (!existing || !hashesEqual(existing.request_hash, fingerprint)) {
-        throw conflict('This Idempotency-Key was already used with a different request body.');
+        throw new ConflictError('This Idempotency-Key was already used with a different request body.');
       }
-      if (!existing.response_ciphertext) throw conflict('A request with this Idempotency-Key is still in progress.');
+      if (!existing.response_ciphertext) throw new ConflictError('A request with this Idempotency-Key is still in progress.');
       const plaintext = openResponse(ctx.serverKey, request.scope, request.key, existing.response_ciphertext);
       return { body: JSON.parse(plaintext) as T, replayed: true };
     }

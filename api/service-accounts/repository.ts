@@ -1,6 +1,6 @@
 // SQL for service accounts; their token lives in the tokens table.
 import type { Queryable } from '../db/connection';
-import { keyPair, type PageRequest } from '../http/pagination';
+import { keyPair, type PageRequest } from '../pagination';
 
 export interface ServiceAccountRow {
   id: string;

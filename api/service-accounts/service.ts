@@ -2,8 +2,8 @@
 import type { Knex } from 'knex';
 import { recordAudit } from '../audit/record';
 import { changeAuthState, type Actor, type ServiceContext } from '../context';
-import { notFound } from '../http/problem';
-import { toPage, type Page, type PageRequest } from '../http/pagination';
+import { NotFoundError } from '../errors';
+import { toPage, type Page, type PageRequest } from '../pagination';
 import { expiryFor } from '../tokens/policy';
 import { insertToken, revokeServiceAccountTokens } from '../tokens/repository';
 import { generateSecret, hashSecret, tokenHint } from '../tokens/secret';
@@ -82,7 +82,7 @@ export async function insertServiceAccountWithToken(
 
 export async function getServiceAccount(ctx: ServiceContext, id: string): Promise<ServiceAccountView> {
   const row = await findServiceAccount(ctx.db, id);
-  if (!row) throw notFound('service account');
+  if (!row) throw new NotFoundError('service account');
   return toView(ctx, row);
 }
 
@@ -95,7 +95,7 @@ export async function listServiceAccounts(ctx: ServiceContext, page: PageRequest
 export async function deleteServiceAccount(ctx: ServiceContext, actor: Actor, id: string): Promise<void> {
   await changeAuthState(ctx, async (trx, invalidate) => {
     const now = ctx.clock.now();
-    if (!(await markServiceAccountDeleted(trx, id, now))) throw notFound('service account');
+    if (!(await markServiceAccountDeleted(trx, id, now))) throw new NotFoundError('service account');
     const revoked = await revokeServiceAccountTokens(trx, id, now);
     invalidate({ scope: 'service_account', id });
     await recordAudit(trx, actor, now, 'service_account.deleted', { type: 'service_account', id }, { revoked_token_ids: revoked });

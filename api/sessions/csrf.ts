@@ -7,17 +7,19 @@
 //    origin (or one the operator trusts). Sign-in gets this check too, against login CSRF.
 // Requests authenticated with a bearer token are not affected: nothing sends those ambiently.
 import type { Request } from 'express';
-import { HttpProblem } from '../http/problem';
+import { ForbiddenError } from '../errors';
 import { sameSecret } from './session-secret';
 
-export const CSRF_HEADER = 'X-CSRF-Token';
+import { CSRF_HEADER } from '../contract/limits';
+
+export { CSRF_HEADER };
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export function isStateChanging(method: string): boolean {
   return !SAFE_METHODS.has(method.toUpperCase());
 }
 
-export const csrfRefused = (detail: string): HttpProblem => new HttpProblem(403, 'csrf-check-failed', 'Forbidden', detail);
+export const csrfRefused = (detail: string): ForbiddenError => new ForbiddenError(detail, 'csrf-check-failed');
 
 function requestOrigin(req: Request): string | null {
   const host = req.get('host');

@@ -1,22 +1,22 @@
-// The session layer as the app uses it: a router for /api/v1/sessions and the hook that turns a
-// session cookie into a Principal for createTessera's `sessionAuthenticator` option. The usual
-// wiring is api/web/web-options.ts, which adds the page as well.
-import type { Express, Request, Router } from 'express';
+// The session layer as the app uses it: the handlers of the /api/v1/sessions operations and the
+// check that turns a session cookie into a Principal for requests without a token header.
+// createTessera mounts both like any other feature.
+import type { Request } from 'express';
 import type { Principal } from '../auth/principal';
 import { checkCsrf } from './csrf';
 import { readSessionCookie } from './session-cookie';
 import { SessionService, type ActiveSession, type SessionDependencies } from './session-service';
-import { sessionRouter } from './routes';
+import { sessionHandlers } from './routes';
 
 export const SESSIONS_PATH = '/api/v1/sessions';
 
 export interface Sessions {
   service: SessionService;
-  /** Mount at SESSIONS_PATH. */
-  router: Router;
+  /** The handlers of the session operations. */
+  handlers: ReturnType<typeof sessionHandlers>;
   /**
    * The principal of the request's session cookie, or null when it has none that is live.
-   * Throws the 403 HttpProblem when a state-changing request fails the CSRF check.
+   * Throws a ForbiddenError (403) when a state-changing request fails the CSRF check.
    */
   authenticate(req: Request): Promise<Principal | null>;
   /** The session behind a request that `authenticate` accepted. */
@@ -28,7 +28,7 @@ export function createSessions(deps: SessionDependencies): Sessions {
   const byRequest = new WeakMap<Request, ActiveSession>();
   return {
     service,
-    router: sessionRouter(service),
+    handlers: sessionHandlers(service),
     async authenticate(req) {
       const secret = readSessionCookie(req);
       if (secret === undefined) return null;
@@ -42,17 +42,17 @@ export function createSessions(deps: SessionDependencies): Sessions {
   };
 }
 
-/** Creates the session layer and mounts its router on the app. */
-export function installSessions(app: Express, deps: SessionDependencies): Sessions {
-  const sessions = createSessions(deps);
-  app.use(SESSIONS_PATH, sessions.router);
-  return sessions;
-}
-
 export { SessionService, signInRefused, type ActiveSession, type SessionDependencies } from './session-service';
 export { DEFAULT_SESSION_SETTINGS, sessionSettingsFromEnv, type SessionSettings } from './settings';
 export { CSRF_HEADER } from './csrf';
 export { SESSION_COOKIE, SECURE_SESSION_COOKIE } from './session-cookie';
 export { ensureAdminPassword, ADMIN_PASSWORD_FILE, type AdminPasswordResult } from './admin-password';
 export { setPasswordCommand, SET_PASSWORD_USAGE } from './set-password-command';
-export { withSessionsOpenApi, SESSIONS_OPENAPI } from './openapi';
+
+/**
+ * The OpenAPI document as it is: it has described the session endpoints since they became part
+ * of the contract (api/contract/sessions.ts). Kept for callers that still merge them in.
+ */
+export function withSessionsOpenApi<T>(document: T): T {
+  return document;
+}

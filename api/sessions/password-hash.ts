@@ -15,7 +15,9 @@ export const PASSWORD_HASH_OPTIONS = {
 
 export const PASSWORD_MIN_LENGTH = 12;
 // argon2 accepts any length, but an unbounded input is a cheap way to burn CPU on sign-in.
-export const PASSWORD_MAX_LENGTH = 1024;
+import { PASSWORD_MAX_LENGTH } from '../contract/limits';
+
+export { PASSWORD_MAX_LENGTH };
 
 export function passwordProblem(password: string): string | null {
   const length = [...password].length;

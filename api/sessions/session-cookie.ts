@@ -6,8 +6,9 @@
 import { parseCookie, stringifySetCookie } from 'cookie';
 import type { Request, Response } from 'express';
 
-export const SESSION_COOKIE = 'tessera_session';
-export const SECURE_SESSION_COOKIE = '__Host-tessera_session';
+import { SECURE_SESSION_COOKIE, SESSION_COOKIE } from '../contract/limits';
+
+export { SECURE_SESSION_COOKIE, SESSION_COOKIE };
 
 /** `req.secure` is Express's view: TLS here, or X-Forwarded-Proto from a proxy the app trusts. */
 export function cookieNameFor(req: Request): string {

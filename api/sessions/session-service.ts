@@ -6,7 +6,7 @@ import { insertAuditEvents, type AuditEventInput } from '../audit/repository';
 import { FailureLimiter } from '../auth/failure-limiter';
 import type { Principal } from '../auth/principal';
 import type { Clock } from '../clock';
-import { HttpProblem, tooManyFailures } from '../http/problem';
+import { RateLimitedError, UnauthenticatedError } from '../errors';
 import { dummyPasswordHash, hashPassword, needsRehash, verifyPassword } from './password-hash';
 import {
   deleteEndedSessions,
@@ -46,10 +46,7 @@ export interface ActiveSession {
 export type SignInFailure = 'unknown_email' | 'no_password' | 'wrong_password' | 'inactive';
 
 // One body for every failure, so a caller cannot tell which accounts exist or have passwords.
-export const signInRefused = (): HttpProblem =>
-  new HttpProblem(401, 'sign-in-failed', 'Unauthenticated', 'The email or password is incorrect.', undefined, {
-    'WWW-Authenticate': 'Bearer realm="tessera"',
-  });
+export const signInRefused = (): UnauthenticatedError => new UnauthenticatedError('The email or password is incorrect.', 'sign-in-failed');
 
 // Tighter than the token limit: each attempt costs an argon2 hash, and people retype slowly.
 export const SIGN_IN_FAILURE_LIMIT = 10;
@@ -79,7 +76,7 @@ export class SessionService {
   /** Checks the password; on success stores a new session and returns it with the cookie secret. */
   async signIn(email: string, password: string, address: string): Promise<{ secret: string; session: ActiveSession }> {
     const wait = this.limiter.retryAfterSeconds(address);
-    if (wait > 0) throw tooManyFailures(wait);
+    if (wait > 0) throw new RateLimitedError(wait);
 
     const account = await findAccountByEmail(this.deps.db, email);
     // Always run one argon2 verification, so an unknown email takes as long as a wrong password.

@@ -1,6 +1,7 @@
 // Session lifetimes. Idle: how long a signed-in page may sit unused. Absolute: the longest any
 // session lives, however busy, so a stolen cookie has a bounded life.
 import { z } from 'zod';
+import { DEFAULT_SESSION_ABSOLUTE_MS, DEFAULT_SESSION_IDLE_MS } from '../contract/limits';
 
 export interface SessionSettings {
   idleTimeoutMs: number;
@@ -15,8 +16,8 @@ export interface SessionSettings {
 }
 
 export const DEFAULT_SESSION_SETTINGS: SessionSettings = {
-  idleTimeoutMs: 30 * 60 * 1000,
-  absoluteTimeoutMs: 12 * 60 * 60 * 1000,
+  idleTimeoutMs: DEFAULT_SESSION_IDLE_MS,
+  absoluteTimeoutMs: DEFAULT_SESSION_ABSOLUTE_MS,
   touchIntervalMs: 60 * 1000,
   trustedOrigins: [],
 };

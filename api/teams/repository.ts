@@ -1,7 +1,7 @@
 // SQL for teams and memberships.
 import type { Queryable } from '../db/connection';
-import { keyPair, type PageRequest } from '../http/pagination';
-import type { Role } from '../http/validation';
+import { keyPair, type PageRequest } from '../pagination';
+import type { Role } from '../contract/primitives';
 
 export interface TeamRow {
   id: string;

@@ -2,9 +2,9 @@
 // cached credentials, so it applies to their existing tokens on the next request.
 import { recordAudit } from '../audit/record';
 import { changeAuthState, type Actor, type ServiceContext } from '../context';
-import { conflict, notFound } from '../http/problem';
-import { toPage, type Page, type PageRequest } from '../http/pagination';
-import type { Role } from '../http/validation';
+import { ConflictError, NotFoundError } from '../errors';
+import { toPage, type Page, type PageRequest } from '../pagination';
+import type { Role } from '../contract/primitives';
 import { findUserById } from '../users/repository';
 import {
   addMember as addMemberRow,
@@ -48,7 +48,7 @@ export async function createTeam(ctx: ServiceContext, actor: Actor, input: { nam
   const id = await ctx.db.transaction(async (trx) => {
     const now = ctx.clock.now();
     const created = await insertTeam(trx, { name: input.name, role: input.role, now });
-    if (!created) throw conflict(`A team named ${input.name} already exists.`);
+    if (!created) throw new ConflictError(`A team named ${input.name} already exists.`);
     await recordAudit(trx, actor, now, 'team.created', { type: 'team', id: created }, { name: input.name, role: input.role });
     return created;
   });
@@ -57,7 +57,7 @@ export async function createTeam(ctx: ServiceContext, actor: Actor, input: { nam
 
 export async function getTeam(ctx: ServiceContext, id: string): Promise<TeamDetailView> {
   const row = await findTeamById(ctx.db, id);
-  if (!row) throw notFound('team');
+  if (!row) throw new NotFoundError('team');
   return { ...toTeamView(row), members: await listMembers(ctx.db, id) };
 }
 
@@ -70,11 +70,11 @@ export async function listTeams(ctx: ServiceContext, page: PageRequest): Promise
 export async function updateTeam(ctx: ServiceContext, actor: Actor, id: string, changes: { name?: string; role?: Role }): Promise<TeamDetailView> {
   await changeAuthState(ctx, async (trx, invalidate) => {
     const before = await findTeamById(trx, id);
-    if (!before) throw notFound('team');
+    if (!before) throw new NotFoundError('team');
     const now = ctx.clock.now();
     if (changes.name !== undefined && changes.name.toLowerCase() !== before.name.toLowerCase()) {
       const taken = (await trx('teams').whereRaw('lower(name) = lower(?)', [changes.name]).whereNot({ id }).first()) as unknown;
-      if (taken) throw conflict(`A team named ${changes.name} already exists.`);
+      if (taken) throw new ConflictError(`A team named ${changes.name} already exists.`);
     }
     await updateTeamRow(trx, id, { ...changes, now });
     for (const userId of await memberIds(trx, id)) invalidate({ scope: 'user', id: userId });
@@ -91,7 +91,7 @@ export async function updateTeam(ctx: ServiceContext, actor: Actor, id: string, 
 export async function deleteTeam(ctx: ServiceContext, actor: Actor, id: string): Promise<void> {
   await changeAuthState(ctx, async (trx, invalidate) => {
     const before = await findTeamById(trx, id);
-    if (!before) throw notFound('team');
+    if (!before) throw new NotFoundError('team');
     for (const userId of await memberIds(trx, id)) invalidate({ scope: 'user', id: userId });
     await deleteTeamRow(trx, id);
     await recordAudit(trx, actor, ctx.clock.now(), 'team.deleted', { type: 'team', id }, { name: before.name, role: before.role });
@@ -102,8 +102,8 @@ export async function deleteTeam(ctx: ServiceContext, actor: Actor, id: string):
 export async function addMember(ctx: ServiceContext, actor: Actor, teamId: string, userId: string): Promise<boolean> {
   return changeAuthState(ctx, async (trx, invalidate) => {
     const team = await findTeamById(trx, teamId);
-    if (!team) throw notFound('team');
-    if (!(await findUserById(trx, userId))) throw notFound('user');
+    if (!team) throw new NotFoundError('team');
+    if (!(await findUserById(trx, userId))) throw new NotFoundError('user');
     const now = ctx.clock.now();
     const added = await addMemberRow(trx, teamId, userId, now);
     if (added) {
@@ -117,8 +117,8 @@ export async function addMember(ctx: ServiceContext, actor: Actor, teamId: strin
 export async function removeMember(ctx: ServiceContext, actor: Actor, teamId: string, userId: string): Promise<void> {
   await changeAuthState(ctx, async (trx, invalidate) => {
     const team = await findTeamById(trx, teamId);
-    if (!team) throw notFound('team');
-    if (!(await removeMemberRow(trx, teamId, userId))) throw notFound('team member');
+    if (!team) throw new NotFoundError('team');
+    if (!(await removeMemberRow(trx, teamId, userId))) throw new NotFoundError('team member');
     invalidate({ scope: 'user', id: userId });
     await recordAudit(trx, actor, ctx.clock.now(), 'team.member_removed', { type: 'team', id: teamId }, { user_id: userId, role: team.role });
   });

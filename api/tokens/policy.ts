@@ -1,15 +1,10 @@
 // The personal access token policy (contract: 1..30 days unless the operator lowers the maximum).
-export const PAT_MIN_DAYS = 1;
-export const DEFAULT_PAT_MAX_DAYS = 30;
+import { DEFAULT_PAT_MAX_DAYS, PAT_MIN_DAYS, SERVICE_ACCOUNT_MAX_DAYS } from '../contract/limits';
+import type { TokenPolicy } from '../contract/meta';
 
-/** Service accounts may live longer than people's tokens, but not forever by accident. */
-export const SERVICE_ACCOUNT_MAX_DAYS = 3650;
+export { DEFAULT_PAT_MAX_DAYS, PAT_MIN_DAYS, SERVICE_ACCOUNT_MAX_DAYS, type TokenPolicy };
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
-
-export interface TokenPolicy {
-  personal_access_token: { min_expiration_days: number; max_expiration_days: number };
-}
 
 export function tokenPolicy(patMaxDays: number): TokenPolicy {
   return { personal_access_token: { min_expiration_days: PAT_MIN_DAYS, max_expiration_days: patMaxDays } };

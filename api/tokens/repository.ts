@@ -2,7 +2,7 @@
 // a single lookup through the unique index on secret_hash, with the owner's teams aggregated in
 // the same round trip.
 import type { Queryable } from '../db/connection';
-import { keyPair, type PageRequest } from '../http/pagination';
+import { keyPair, type PageRequest } from '../pagination';
 import type { StoredCredential } from '../auth/cache';
 import type { SecretKind } from './secret';
 

@@ -3,8 +3,8 @@
 import type { Knex } from 'knex';
 import { insertAuditEvents } from '../audit/repository';
 import { changeAuthState, type Actor, type ServiceContext } from '../context';
-import { HttpProblem, notFound } from '../http/problem';
-import { toPage, type Page, type PageRequest } from '../http/pagination';
+import { ConflictError, NotFoundError } from '../errors';
+import { toPage, type Page, type PageRequest } from '../pagination';
 import { expiryFor } from './policy';
 import {
   CLIENT_REFERENCE_CONSTRAINT,
@@ -53,13 +53,11 @@ export interface NewPersonalToken {
 }
 
 /** 409 when a client_reference already names one of the user's tokens (live or not). */
-export const clientReferenceInUse = (): HttpProblem =>
-  new HttpProblem(
-    409,
-    'client-reference-in-use',
-    'Conflict',
+export const clientReferenceInUse = (): ConflictError =>
+  new ConflictError(
     'A personal access token with this client_reference already exists (a client_reference names one create). ' +
       'Find it with GET /api/v1/personal-access-tokens?client_reference=…; it is not listed once revoked or expired.',
+    'client-reference-in-use',
   );
 
 function isClientReferenceViolation(error: unknown): boolean {
@@ -164,7 +162,7 @@ export async function listPersonalTokens(
 
 export async function getPersonalToken(ctx: ServiceContext, userId: string, tokenId: string): Promise<PersonalTokenMetadata> {
   const row = await findLiveUserToken(ctx.db, userId, tokenId, ctx.clock.now());
-  if (!row) throw notFound('personal access token');
+  if (!row) throw new NotFoundError('personal access token');
   return toMetadata(ctx, row);
 }
 
@@ -182,7 +180,7 @@ export async function revokePersonalToken(
     const row = await findPersonalToken(trx, tokenId);
     const visible = row !== null && (options.mayRevokeOthers || row.user_id === options.ownerId);
     const now = ctx.clock.now();
-    if (!row || !visible || !(await revokeToken(trx, tokenId, now))) throw notFound('personal access token');
+    if (!row || !visible || !(await revokeToken(trx, tokenId, now))) throw new NotFoundError('personal access token');
     invalidate({ scope: 'token', id: tokenId });
     await insertAuditEvents(trx, [
       {

@@ -1,6 +1,6 @@
 // SQL for users and their team memberships.
 import type { Queryable } from '../db/connection';
-import { keyPair, type PageRequest } from '../http/pagination';
+import { keyPair, type PageRequest } from '../pagination';
 import type { TeamMembership } from '../auth/principal';
 
 export interface UserRow {

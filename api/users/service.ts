@@ -3,8 +3,8 @@
 // a reactivated user's unexpired, unrevoked tokens work again (the contract's acceptance rule).
 import { recordAudit } from '../audit/record';
 import { changeAuthState, type Actor, type ServiceContext } from '../context';
-import { conflict, notFound } from '../http/problem';
-import { toPage, type Page, type PageRequest } from '../http/pagination';
+import { ConflictError, NotFoundError } from '../errors';
+import { toPage, type Page, type PageRequest } from '../pagination';
 import { findUserById, insertUser, listUsers as listUserRows, updateUser as updateUserRow, type UserRow } from './repository';
 import type { TeamMembership } from '../auth/principal';
 
@@ -38,7 +38,7 @@ export async function createUser(
   const id = await ctx.db.transaction(async (trx) => {
     const now = ctx.clock.now();
     const created = await insertUser(trx, { email: input.email, name: input.name, active: input.active ?? true, now });
-    if (!created) throw conflict(`A user with the email ${input.email} already exists.`);
+    if (!created) throw new ConflictError(`A user with the email ${input.email} already exists.`);
     await recordAudit(trx, actor, now, 'user.created', { type: 'user', id: created }, { email: input.email });
     return created;
   });
@@ -47,7 +47,7 @@ export async function createUser(
 
 export async function getUser(ctx: ServiceContext, id: string): Promise<UserView> {
   const row = await findUserById(ctx.db, id);
-  if (!row) throw notFound('user');
+  if (!row) throw new NotFoundError('user');
   return toUserView(row);
 }
 
@@ -64,15 +64,15 @@ export async function updateUser(
   changes: { name?: string; email?: string; active?: boolean },
 ): Promise<UserView> {
   if (changes.active === false && actor.userId === id) {
-    throw conflict('You cannot deactivate yourself; ask another SysAdmin.');
+    throw new ConflictError('You cannot deactivate yourself; ask another SysAdmin.');
   }
   await changeAuthState(ctx, async (trx, invalidate) => {
     const before = await findUserById(trx, id);
-    if (!before) throw notFound('user');
+    if (!before) throw new NotFoundError('user');
     const now = ctx.clock.now();
     if (changes.email !== undefined && changes.email !== before.email.toLowerCase()) {
       const taken = (await trx('users').whereRaw('lower(email) = ?', [changes.email]).whereNot({ id }).first()) as unknown;
-      if (taken) throw conflict(`A user with the email ${changes.email} already exists.`);
+      if (taken) throw new ConflictError(`A user with the email ${changes.email} already exists.`);
     }
     await updateUserRow(trx, id, { ...changes, now });
     // Identity fields are part of the cached credential, so any change invalidates it.

@@ -1,9 +1,9 @@
-// Everything issue 6 adds to an API instance, as createTessera options:
+// What `npm start` adds to an API instance for people, as createTessera options:
 //   const tessera = await createTessera({ ...options, ...webPageOptions() });
-// It mounts /api/v1/sessions and the page (/, /account, /sign-in, /assets/*) and lets the
-// session cookie authenticate /api/v1 requests that carry no token header.
+// It serves the page (/, /account, /sign-in, /assets/*) and sets the session lifetimes. The
+// session endpoints themselves are part of every instance's API (api/contract/sessions.ts).
 import type { TesseraOptions } from '../app';
-import { installSessions, withSessionsOpenApi, type Sessions } from '../sessions';
+import type { Sessions } from '../sessions';
 import type { SessionSettings } from '../sessions/settings';
 import { webPageRouter, type WebPageOptions } from './page-router';
 
@@ -13,18 +13,12 @@ export interface WebOptions extends WebPageOptions {
   onSessions?: (sessions: Sessions) => void;
 }
 
-export function webPageOptions(options: WebOptions = {}): Required<Pick<TesseraOptions, 'sessionAuthenticator' | 'extraRoutes' | 'extendOpenApi'>> {
-  // extraRoutes runs inside createTessera, before the first request can arrive, so the hook
-  // below always finds the sessions set.
-  let sessions: Sessions | undefined;
+export function webPageOptions(options: WebOptions = {}): Pick<TesseraOptions, 'sessionSettings' | 'extraRoutes'> {
   return {
-    sessionAuthenticator: async (req) => (sessions ? sessions.authenticate(req) : null),
+    ...(options.sessionSettings ? { sessionSettings: options.sessionSettings } : {}),
     extraRoutes: (app, services) => {
-      sessions = installSessions(app, { db: services.db, clock: services.clock, logger: services.logger, settings: options.sessionSettings });
-      options.onSessions?.(sessions);
+      options.onSessions?.(services.sessions);
       app.use(webPageRouter({ root: options.root }));
     },
-    // The served /api/v1/openapi.json must describe the session endpoints mounted above.
-    extendOpenApi: withSessionsOpenApi,
   };
 }

@@ -1,0 +1,42 @@
+// The public endpoints: the token policy and the OpenAPI document itself.
+import { z } from 'zod';
+import { PAT_MIN_DAYS } from './limits';
+import { errors, jsonResponse, defineOperation } from './operation';
+
+export function tokenPolicySchema(patMaxDays: number) {
+  return z.object({
+    personal_access_token: z.object({
+      min_expiration_days: z.literal(PAT_MIN_DAYS),
+      max_expiration_days: z.literal(patMaxDays),
+    }),
+  });
+}
+
+export interface TokenPolicy {
+  personal_access_token: { min_expiration_days: number; max_expiration_days: number };
+}
+
+export function metaOperations(patMaxDays: number) {
+  return [
+    defineOperation({
+      operationId: 'getTokenPolicy',
+      method: 'get',
+      path: '/token-policy',
+      tag: 'Meta',
+      summary: 'Token policy (public)',
+      description: 'The lifetimes a personal access token may have on this server; the operator may lower the maximum.',
+      access: 'public',
+      responses: { 200: jsonResponse('The policy.', tokenPolicySchema(patMaxDays)), ...errors(503) },
+    }),
+    defineOperation({
+      operationId: 'getOpenApiDocument',
+      method: 'get',
+      path: '/openapi.json',
+      tag: 'Meta',
+      summary: 'This document (public)',
+      description: 'The OpenAPI 3.1 document of this server, generated from the same schemas the server validates with.',
+      access: 'public',
+      responses: { 200: jsonResponse('The document.', z.record(z.string(), z.unknown())), ...errors(503) },
+    }),
+  ] as const;
+}

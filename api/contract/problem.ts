@@ -1,0 +1,17 @@
+// RFC 9457 problem details: the body of every error response.
+import { z } from 'zod';
+
+export const fieldError = z.object({
+  field: z.string().meta({ description: 'The bad field: a body path (name, teams.0), a query parameter or a header.' }),
+  message: z.string(),
+});
+
+export const problem = z.object({
+  type: z.string().meta({ description: 'A URN identifying the problem kind, e.g. urn:tessera:problem:validation-failed.' }),
+  title: z.string(),
+  status: z.int(),
+  detail: z.string(),
+  errors: z.array(fieldError).optional().meta({ description: 'On 422: every bad field.' }),
+});
+
+export type Problem = z.infer<typeof problem>;

@@ -3,7 +3,15 @@ import type { Knex } from 'knex';
 import type { Clock } from './clock';
 import type { AuthCache, InvalidationMessage } from './auth/cache';
 import { publishInvalidation } from './auth/invalidation';
-import type { LastUsedTracker } from './tokens/last-used';
+import type { Actor } from './audit/record';
+
+export type { Actor };
+
+/** The part of the last-used tracker (tokens/last-used.ts) that services read. */
+export interface PendingUses {
+  /** A use of the token not yet written to the database, if any. */
+  pendingUse(tokenId: string): Date | undefined;
+}
 
 export interface ServiceContext {
   db: Knex;
@@ -12,15 +20,7 @@ export interface ServiceContext {
   patMaxDays: number;
   /** Null for one-off callers (admin CLI, bootstrap) that keep no cache. */
   cache: AuthCache | null;
-  lastUsed: LastUsedTracker | null;
-}
-
-/** Who did something, for the audit trail. */
-export interface Actor {
-  userId: string | null;
-  serviceAccountId: string | null;
-  tokenId: string | null;
-  sourceIp: string | null;
+  lastUsed: PendingUses | null;
 }
 
 export const SYSTEM_ACTOR: Actor = { userId: null, serviceAccountId: null, tokenId: null, sourceIp: null };

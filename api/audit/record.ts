@@ -1,7 +1,14 @@
 // One call per audited change, written in the same transaction as the change itself.
 import type { Queryable } from '../db/connection';
-import type { Actor } from '../context';
 import { insertAuditEvents } from './repository';
+
+/** Who did something, for the audit trail. */
+export interface Actor {
+  userId: string | null;
+  serviceAccountId: string | null;
+  tokenId: string | null;
+  sourceIp: string | null;
+}
 
 export async function recordAudit(
   db: Queryable,

@@ -8,23 +8,9 @@
 //   and it is flushed when the connection comes back.
 // Expiry and revocation flags are evaluated on every hit by the authenticator, never cached as a
 // decision.
-import type { Role } from '../contract/primitives';
-import type { SecretKind } from '../tokens/secret';
+import type { StoredCredential } from './credential-repository';
 
-export interface StoredCredential {
-  tokenId: string;
-  kind: SecretKind;
-  secretHash: Buffer;
-  expiresAt: Date | null;
-  revoked: boolean;
-  userId: string | null;
-  userActive: boolean;
-  email: string | null;
-  userName: string | null;
-  teams: Array<{ id: string; name: string; role: Role }>;
-  serviceAccountId: string | null;
-  serviceAccountName: string | null;
-}
+export type { StoredCredential };
 
 export type InvalidationMessage =
   | { scope: 'token'; id: string }

@@ -4,7 +4,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import type pino from 'pino';
 import { bodyParserProblem } from './body';
-import { scrubSecrets } from '../tokens/secret';
+import { scrubSecrets } from '../credentials/secret';
 import { DomainError } from '../errors';
 import { HttpProblem, conflict, internalError, problemOf, sendProblem, unavailable } from './problem';
 

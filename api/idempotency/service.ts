@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { ServiceContext } from '../context';
 import { ConflictError, InvalidError } from '../errors';
 import { openResponse, recordKey, requestFingerprint, sealResponse } from './crypto';
-import { hashesEqual } from '../tokens/secret';
+import { hashesEqual } from '../credentials/secret';
 
 import { IDEMPOTENCY_WINDOW_MS } from '../contract/limits';
 

@@ -6,7 +6,6 @@ import { z } from 'zod';
 import { apiOperations, type ContractOptions, type Operation } from '../contract';
 import { auditEvent } from '../contract/audit';
 import { collectorHandshake, me } from '../contract/me';
-import { tokenPolicySchema } from '../contract/meta';
 import { documentedSchemaOf, type HeaderSpec } from '../contract/operation';
 import { problem } from '../contract/problem';
 import { roleSchema, uuid } from '../contract/primitives';
@@ -130,6 +129,12 @@ function inlineRefs(value: unknown, inline: Record<string, JsonSchema>): unknown
   return Object.fromEntries(Object.entries(object).map(([key, item]) => [key, inlineRefs(item, inline)]));
 }
 
+const REQUIREMENT_TEXT = {
+  user: 'Callable with a personal access token or a session, not a service-account token (403).',
+  sysadmin: 'Needs the SysAdmin role (403 otherwise).',
+  'directory-reader': 'Needs a team role: SysAdmin, Member or ReadOnly (403 otherwise).',
+} as const;
+
 function security(operation: Operation): Array<Record<string, string[]>> | undefined {
   if (operation.access === 'public') return [];
   if (operation.access === 'session-cookie') return [{ session: [] }];
@@ -172,7 +177,7 @@ function operationObject(operation: Operation, input: SchemaSet, output: SchemaS
     operationId: operation.operationId,
     tags: [operation.tag],
     summary: operation.summary,
-    description: operation.description,
+    description: operation.requires ? `${operation.description} ${REQUIREMENT_TEXT[operation.requires]}` : operation.description,
     ...(security(operation) ? { security: security(operation) } : {}),
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(body
@@ -195,7 +200,8 @@ export function openApiDocument(options: ContractOptions): OpenApiDocument {
   const output = new SchemaSet('output');
   for (const [name, schema] of RESPONSE_COMPONENTS) output.name(name, schema);
   for (const [name, schema] of REQUEST_COMPONENTS) input.name(name, schema);
-  output.name('TokenPolicy', tokenPolicySchema(options.patMaxDays));
+  const policy = operations.find((operation) => operation.operationId === 'getTokenPolicy')?.responses[200]?.body;
+  if (policy) output.name('TokenPolicy', policy);
   for (const operation of operations) {
     if (operation.body && operation.body.safeParse(undefined).success === false) input.name(`${pascal(operation.operationId)}Request`, operation.body);
   }

@@ -6,7 +6,7 @@ import { NotFoundError } from '../errors';
 import { toPage, type Page, type PageRequest } from '../pagination';
 import { expiryFor } from '../tokens/policy';
 import { insertToken, revokeServiceAccountTokens } from '../tokens/repository';
-import { generateSecret, hashSecret, tokenHint } from '../tokens/secret';
+import { generateSecret, hashSecret, tokenHint } from '../credentials/secret';
 import { findServiceAccount, insertServiceAccount, listServiceAccounts as listRows, markServiceAccountDeleted, type ServiceAccountRow } from './repository';
 
 export interface CreatedServiceAccount {

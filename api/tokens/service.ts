@@ -17,7 +17,7 @@ import {
   type TokenFilter,
   type TokenRow,
 } from './repository';
-import { generateSecret, hashSecret, tokenHint } from './secret';
+import { generateSecret, hashSecret, tokenHint } from '../credentials/secret';
 
 export interface CreatedPersonalToken {
   id: string;

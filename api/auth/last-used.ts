@@ -2,7 +2,7 @@
 // batched UPDATE every few seconds (and on close). A token is reported at most once a minute.
 import type { Knex } from 'knex';
 import type pino from 'pino';
-import { writeLastUsed } from './repository';
+import { writeLastUsed } from './credential-repository';
 
 export const LAST_USED_RESOLUTION_MS = 60_000;
 

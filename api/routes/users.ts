@@ -4,7 +4,7 @@ import { canReadDirectory } from '../auth/principal';
 import { NotFoundError } from '../errors';
 import { actorOf, principalOf, requireUser } from '../http/authenticate';
 import type { HandlersFor } from '../http/operations';
-import { createUser, getUser, listUsers, updateUser } from './service';
+import { createUser, getUser, listUsers, updateUser } from '../users/service';
 
 export function userHandlers(ctx: ServiceContext): HandlersFor<'createUser' | 'listUsers' | 'getUser' | 'updateUser'> {
   return {

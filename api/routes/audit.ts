@@ -3,7 +3,7 @@ import type { ServiceContext } from '../context';
 import type { AuditEventView } from '../contract/audit';
 import type { HandlersFor } from '../http/operations';
 import { toPage } from '../pagination';
-import { listAuditEvents, type AuditEventRow } from './repository';
+import { listAuditEvents, type AuditEventRow } from '../audit/repository';
 
 function toView(row: AuditEventRow): AuditEventView {
   return { ...row, id: String(row.id), occurred_at: row.occurred_at.toISOString() };

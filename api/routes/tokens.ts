@@ -9,8 +9,8 @@ import { bodyOf } from '../http/body';
 import type { HandlersFor } from '../http/operations';
 import { parseIdempotencyKey, runIdempotent } from '../idempotency/service';
 import { findUserById } from '../users/repository';
-import type { TokenFilter } from './repository';
-import { getPersonalToken, insertPersonalToken, listPersonalTokens, revokeAllPersonalTokens, revokePersonalToken } from './service';
+import type { TokenFilter } from '../tokens/repository';
+import { getPersonalToken, insertPersonalToken, listPersonalTokens, revokeAllPersonalTokens, revokePersonalToken } from '../tokens/service';
 
 type TokenOperation =
   | 'createPersonalAccessToken'

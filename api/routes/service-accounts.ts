@@ -6,7 +6,7 @@ import { actorOf, requireSysAdmin } from '../http/authenticate';
 import { bodyOf } from '../http/body';
 import type { HandlersFor } from '../http/operations';
 import { parseIdempotencyKey, runIdempotent } from '../idempotency/service';
-import { deleteServiceAccount, getServiceAccount, insertServiceAccountWithToken, listServiceAccounts } from './service';
+import { deleteServiceAccount, getServiceAccount, insertServiceAccountWithToken, listServiceAccounts } from '../service-accounts/service';
 
 function sendCreated(res: Response, body: CreatedServiceAccount, replayed: boolean): void {
   res.status(201);

@@ -2,7 +2,7 @@
 import type { ServiceContext } from '../context';
 import { actorOf } from '../http/authenticate';
 import type { HandlersFor } from '../http/operations';
-import { addMember, createTeam, deleteTeam, getTeam, listTeams, removeMember, updateTeam } from './service';
+import { addMember, createTeam, deleteTeam, getTeam, listTeams, removeMember, updateTeam } from '../teams/service';
 
 type TeamOperation = 'createTeam' | 'listTeams' | 'getTeam' | 'updateTeam' | 'deleteTeam' | 'addTeamMember' | 'removeTeamMember';
 

@@ -5,6 +5,7 @@ import type { Knex } from 'knex';
 import { z } from 'zod';
 import { systemClock, type Clock } from './clock';
 import { SYSTEM_ACTOR, type ServiceContext } from './context';
+import { DEFAULT_ADMIN_EMAIL } from './config';
 import { createKnex } from './db/connection';
 import { DomainError } from './errors';
 import { emailSchema, nameSchema, roleSchema, type Role } from './contract/primitives';
@@ -16,7 +17,7 @@ import { addMember, findTeamByName, insertTeam } from './teams/repository';
 import { getUser, type UserView } from './users/service';
 import { publishInvalidation } from './auth/invalidation';
 
-export const BOOTSTRAP_ADMIN_EMAIL = 'admin@localhost';
+export const BOOTSTRAP_ADMIN_EMAIL = DEFAULT_ADMIN_EMAIL;
 export const BOOTSTRAP_TEAM_NAME = 'SysAdmin';
 export const BOOTSTRAP_TOKEN_DAYS = 1;
 
@@ -61,20 +62,21 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
 }
 
 /**
- * On a database with no users: creates admin@localhost in a SysAdmin team with a 1-day personal
+ * On a database with no users: creates the admin (`email`, default admin@tessera.localhost) in a SysAdmin team with a 1-day personal
  * token and returns its secret. Returns null (and changes nothing) when any user exists.
  * Safe against two processes bootstrapping at once (transaction-scoped advisory lock).
  */
-export async function ensureBootstrapAdmin(options: AdminDatabaseOptions): Promise<string | null> {
+export async function ensureBootstrapAdmin(options: AdminDatabaseOptions & { email?: string }): Promise<string | null> {
+  const email = parse(emailSchema, options.email ?? BOOTSTRAP_ADMIN_EMAIL, 'the bootstrap admin email');
   return withContext(options, (ctx) =>
     ctx.db.transaction(async (trx) => {
       await trx.raw("SELECT pg_advisory_xact_lock(hashtext('tessera.bootstrap'))");
       if ((await countUsers(trx)) > 0) return null;
       const now = ctx.clock.now();
-      const userId = (await insertUser(trx, { email: BOOTSTRAP_ADMIN_EMAIL, name: 'Administrator', active: true, now })) as string;
+      const userId = (await insertUser(trx, { email, name: 'Administrator', active: true, now })) as string;
       const teamId = (await findTeamByName(trx, BOOTSTRAP_TEAM_NAME))?.id ?? ((await insertTeam(trx, { name: BOOTSTRAP_TEAM_NAME, role: 'SysAdmin', now })) as string);
       await addMember(trx, teamId, userId, now);
-      await recordAudit(trx, SYSTEM_ACTOR, now, 'user.created', { type: 'user', id: userId }, { email: BOOTSTRAP_ADMIN_EMAIL, bootstrap: true });
+      await recordAudit(trx, SYSTEM_ACTOR, now, 'user.created', { type: 'user', id: userId }, { email, bootstrap: true });
       await recordAudit(trx, SYSTEM_ACTOR, now, 'team.member_added', { type: 'team', id: teamId }, { user_id: userId, role: 'SysAdmin', bootstrap: true });
       const created = await insertPersonalToken(ctx, trx, SYSTEM_ACTOR, userId, { name: 'bootstrap admin token', expirationDays: BOOTSTRAP_TOKEN_DAYS });
       return created.token;
@@ -125,6 +127,13 @@ export async function createUserAccount(options: AdminDatabaseOptions, input: Cr
   });
 }
 
+const lookupEmailSchema = z
+  .string()
+  .trim()
+  .min(1, { error: 'must be an email address' })
+  .max(254, { error: 'must be at most 254 characters' })
+  .transform((s) => s.toLowerCase());
+
 export interface CreateTokenForEmailInput {
   email: string;
   days: number;
@@ -134,7 +143,9 @@ export interface CreateTokenForEmailInput {
 /** `npm run admin -- create-token --email E --days D`; the result's `token` is the secret. */
 export async function createPersonalTokenForEmail(options: AdminDatabaseOptions, input: CreateTokenForEmailInput): Promise<CreatedPersonalToken> {
   const max = options.patMaxDays ?? DEFAULT_PAT_MAX_DAYS;
-  const email = parse(emailSchema, input.email, '--email');
+  // Only looked up, never stored: any address a user has is accepted, so databases bootstrapped
+  // before the default admin address had a dot still work.
+  const email = parse(lookupEmailSchema, input.email, '--email');
   if (!Number.isInteger(input.days) || input.days < PAT_MIN_DAYS || input.days > max) {
     throw new AdminInputError(`--days must be an integer between ${PAT_MIN_DAYS} and ${max}`);
   }

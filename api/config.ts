@@ -1,6 +1,7 @@
 // Process configuration from the environment, validated once at start so a typo fails loudly
 // with the variable's name instead of surfacing later as odd behaviour.
 import { z } from 'zod';
+import { emailSchema } from './contract/primitives';
 import { DEFAULT_PAT_MAX_DAYS, PAT_MIN_DAYS } from './tokens/policy';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -19,10 +20,19 @@ export interface TesseraConfig {
   providerReleases: string;
   /** PEM files; both set means "serve HTTPS" (TESSERA_TLS_CERT, TESSERA_TLS_KEY). */
   tls: { certFile: string; keyFile: string } | undefined;
+  /** The user the embedded database's first start creates (TESSERA_ADMIN_EMAIL). */
+  adminEmail: string;
 }
 
 /** Where `npm run provider:release` writes, relative to the working directory. */
 export const DEFAULT_PROVIDER_RELEASES = 'dist/provider-release';
+
+/**
+ * The bootstrap admin's default email. `.localhost` is reserved for this machine (RFC 6761) and,
+ * unlike a bare `localhost`, it has a dot, so the address is valid under the API's own
+ * `format: email` and the admin command-line tool accepts it.
+ */
+export const DEFAULT_ADMIN_EMAIL = 'admin@tessera.localhost';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -77,6 +87,7 @@ const environmentSchema = z.object({
   TESSERA_PROVIDER_RELEASES: z.preprocess((v) => (v === '' ? undefined : v), z.string().default(DEFAULT_PROVIDER_RELEASES)),
   TESSERA_TLS_CERT: optionalText,
   TESSERA_TLS_KEY: optionalText,
+  TESSERA_ADMIN_EMAIL: z.preprocess((v) => (v === '' ? undefined : v), emailSchema.default(DEFAULT_ADMIN_EMAIL)),
 });
 
 /** Reads and validates the environment; throws ConfigError naming every bad variable. */
@@ -103,5 +114,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TesseraConfig 
       values.TESSERA_TLS_CERT !== undefined && values.TESSERA_TLS_KEY !== undefined
         ? { certFile: values.TESSERA_TLS_CERT, keyFile: values.TESSERA_TLS_KEY }
         : undefined,
+    adminEmail: values.TESSERA_ADMIN_EMAIL,
   };
 }

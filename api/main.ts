@@ -35,19 +35,19 @@ function postgresLogger(logger: pino.Logger): { debug(m: string): void; info(m: 
   return { debug: (m) => child.debug(m), info: (m) => child.info(m), warn: (m) => child.warn(m) };
 }
 
-async function bootstrapEmbedded(database: LocalDatabase, serverKey: Buffer, dir: string, logger: pino.Logger): Promise<void> {
-  const secret = await ensureBootstrapAdmin({ database: database.url, serverKey });
+async function bootstrapEmbedded(database: LocalDatabase, serverKey: Buffer, dir: string, logger: pino.Logger, email: string): Promise<void> {
+  const secret = await ensureBootstrapAdmin({ database: database.url, serverKey, email });
   const tokenFile = path.join(dir, ADMIN_TOKEN_FILE);
   if (secret !== null) {
     writePrivateFile(tokenFile, `${secret}\n`);
-    logger.info({ file: tokenFile, email: 'admin@localhost', expires_in_days: 1 }, 'bootstrap admin created; its personal access token is in this file');
+    logger.info({ file: tokenFile, email, expires_in_days: 1 }, 'bootstrap admin created; its personal access token is in this file');
   } else if (fs.existsSync(tokenFile)) {
     logger.info({ file: tokenFile }, 'existing database; the bootstrap admin token (1 day) was written to this file at first start');
   }
-  // The web page's sign-in password for the same admin (issue 6); kept if already set.
+  // The web page's sign-in password for the same admin; kept if already set.
   const db = createKnex(database.url, { poolMax: 1, applicationName: 'tessera-bootstrap', logger });
   try {
-    await ensureAdminPassword({ db, clock: systemClock, logger, stateDirectory: dir });
+    await ensureAdminPassword({ db, clock: systemClock, logger, stateDirectory: dir, email });
   } finally {
     await db.destroy();
   }
@@ -118,7 +118,7 @@ async function main(): Promise<void> {
     if (shuttingDown) return;
     const applied = await migrateLatest(database.url);
     if (applied.length > 0) logger.info({ migrations: applied }, 'database migrations applied');
-    if (config.databaseUrl === undefined) await bootstrapEmbedded(database, serverKey, dir, logger);
+    if (config.databaseUrl === undefined) await bootstrapEmbedded(database, serverKey, dir, logger, config.adminEmail);
     if (shuttingDown) return;
 
     tessera = await createTessera({

@@ -1,4 +1,4 @@
-// The embedded default's first start: admin@localhost gets a random password, written to
+// The embedded default's first start: the bootstrap admin (TESSERA_ADMIN_EMAIL) gets a random password, written to
 // .tessera/admin-password (mode 0600) so the person who ran `npm start` can sign in to the page.
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
@@ -6,10 +6,11 @@ import path from 'node:path';
 import type { Knex } from 'knex';
 import type pino from 'pino';
 import type { Clock } from '../clock';
+import { DEFAULT_ADMIN_EMAIL } from '../config';
 import { hashPassword } from './password-hash';
 import { findAccountByEmail, upsertPasswordHash } from './session-repository';
 
-export const BOOTSTRAP_ADMIN_EMAIL = 'admin@localhost';
+export const BOOTSTRAP_ADMIN_EMAIL = DEFAULT_ADMIN_EMAIL;
 export const ADMIN_PASSWORD_FILE = 'admin-password';
 
 /** 24 base64url characters: 144 random bits, easy to copy, nothing to escape in a shell. */
@@ -23,6 +24,7 @@ export interface AdminPasswordOptions {
   logger: pino.Logger;
   /** The .tessera/ folder. */
   stateDirectory: string;
+  /** The bootstrap admin's email; default DEFAULT_ADMIN_EMAIL. */
   email?: string;
 }
 

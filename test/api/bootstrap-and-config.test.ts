@@ -1,5 +1,6 @@
 // The first-start bootstrap, the admin operations and environment configuration.
 import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
 import { AdminInputError, createPersonalTokenForEmail, createUserAccount, ensureBootstrapAdmin } from '../../api/bootstrap';
 import { ConfigError, loadConfig, parseServerKey } from '../../api/config';
 import { startTestApi, type TestApi } from '../support/api-server';
@@ -16,7 +17,7 @@ afterAll(async () => {
 });
 
 describe('bootstrap and admin operations', () => {
-  it('creates admin@localhost with a working 1-day SysAdmin token once, and only on an empty database', async () => {
+  it('creates admin@tessera.localhost with a working 1-day SysAdmin token once, and only on an empty database', async () => {
     const options = { database: api.databaseUrl, serverKey: api.serverKey };
     const [first, concurrent] = await Promise.all([ensureBootstrapAdmin(options), ensureBootstrapAdmin(options)]);
     const secret = first ?? concurrent;
@@ -24,7 +25,11 @@ describe('bootstrap and admin operations', () => {
     expect(secret).toMatch(/^tspat_[0-9A-Za-z]{36}$/);
     expect(await ensureBootstrapAdmin(options)).toBeNull();
     const me = await api.request('GET', '/api/v1/me', { token: secret as string });
-    expect(me.json).toMatchObject({ email: 'admin@localhost', teams: [{ name: 'SysAdmin', role: 'SysAdmin' }] });
+    expect(me.json).toMatchObject({ email: 'admin@tessera.localhost', teams: [{ name: 'SysAdmin', role: 'SysAdmin' }] });
+    // The address is valid under the document's own `format: email`, and the admin tool takes it.
+    expect(z.email().safeParse(me.json['email']).success).toBe(true);
+    const cliToken = await createPersonalTokenForEmail(options, { email: 'admin@tessera.localhost', days: 1 });
+    expect((await api.request('GET', '/api/v1/me', { token: cliToken.token })).status).toBe(200);
     const authenticatedBy = me.json['authenticated_by'] as { expires_at: string };
     // ManualClock-free here: the token lives 1 day from its creation.
     const tokens = await api.request('GET', '/api/v1/personal-access-tokens', { token: secret as string });
@@ -57,7 +62,19 @@ describe('configuration', () => {
   const key = randomBytes(32);
 
   it('reads the environment with defaults', () => {
-    expect(loadConfig({})).toEqual({ databaseUrl: undefined, port: 8080, host: '127.0.0.1', patMaxDays: 30, serverKey: undefined, logLevel: 'info', providerReleases: 'dist/provider-release', tls: undefined });
+    expect(loadConfig({})).toEqual({
+      databaseUrl: undefined,
+      port: 8080,
+      host: '127.0.0.1',
+      patMaxDays: 30,
+      serverKey: undefined,
+      logLevel: 'info',
+      adminEmail: 'admin@tessera.localhost',
+      providerReleases: 'dist/provider-release',
+      tls: undefined,
+    });
+    expect(loadConfig({ TESSERA_ADMIN_EMAIL: ' Ops@Example.COM ' }).adminEmail).toBe('ops@example.com');
+    expect(() => loadConfig({ TESSERA_ADMIN_EMAIL: 'admin@localhost' })).toThrow(/TESSERA_ADMIN_EMAIL: must be an email address/);
     const config = loadConfig({
       DATABASE_URL: 'postgres://x/y',
       PORT: '9000',

@@ -41,7 +41,7 @@ describe('personal access tokens', () => {
     const me = await api().request('GET', '/api/v1/me', { token: body['token'] as string });
     expect(me.status).toBe(200);
     expect(me.json).toMatchObject({
-      email: 'admin@localhost',
+      email: 'admin@tessera.localhost',
       teams: [expect.objectContaining({ name: 'SysAdmin', role: 'SysAdmin' })],
       authenticated_by: { type: 'personal_access_token', token_id: body['id'], expires_at: body['expires_at'] },
     });

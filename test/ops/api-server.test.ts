@@ -36,12 +36,12 @@ describe.each(['in-process', 'process'] as const)('startTestApi (%s)', (mode) =>
     await api?.stop();
   });
 
-  it('serves the API with a working SysAdmin token for admin@localhost', async () => {
+  it('serves the API with a working SysAdmin token for admin@tessera.localhost', async () => {
     expect(api.mode).toBe(mode);
     expect(api.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const { status, body } = await me(api, api.adminToken);
     expect(status).toBe(200);
-    expect(body.email).toBe('admin@localhost');
+    expect(body.email).toBe('admin@tessera.localhost');
     expect(body.teams?.map((team) => team.role)).toContain('SysAdmin');
   });
 

@@ -112,7 +112,7 @@ describe('npm start (embedded default)', () => {
 
     const me = await getJson(`${server.url}/api/v1/me`, secret);
     expect(me.status).toBe(200);
-    expect(me.body).toMatchObject({ email: 'admin@localhost', teams: [expect.objectContaining({ role: 'SysAdmin' })] });
+    expect(me.body).toMatchObject({ email: 'admin@tessera.localhost', teams: [expect.objectContaining({ role: 'SysAdmin' })] });
 
     // The log names the file, never the secret.
     expect(server.output.join('\n')).toContain(tokenFile);
@@ -144,7 +144,7 @@ describe('npm start (embedded default)', () => {
     expect(fs.readFileSync(path.join(home, 'admin-token'), 'utf8').trim()).toBe(secret);
     expect(server.output.join('\n')).not.toMatch(/initialised a new cluster|bootstrap admin created/);
     // Same data, same key: the first start's token still authenticates.
-    expect((await getJson(`${server.url}/api/v1/me`, secret)).body).toMatchObject({ email: 'admin@localhost' });
+    expect((await getJson(`${server.url}/api/v1/me`, secret)).body).toMatchObject({ email: 'admin@tessera.localhost' });
 
     server.child.kill('SIGTERM');
     expect(await server.exit).toBe(0);

@@ -92,7 +92,7 @@ describe('provider configuration and diagnostics', () => {
     const apply = await tf.run(['apply', '-auto-approve', '-no-color', '-input=false', `-var=tessera_endpoint=${api.url}`, `-var=tessera_token=${api.adminToken}`]);
     expect(apply.stderr).toBe('');
     expect(apply.code).toBe(0);
-    expect((await tf.runOk(['output', '-raw', 'authenticated_as'])).stdout).toBe('admin@localhost');
+    expect((await tf.runOk(['output', '-raw', 'authenticated_as'])).stdout).toBe('admin@tessera.localhost');
     expect(apply.stdout).not.toContain(api.adminToken);
   });
 

@@ -1,5 +1,5 @@
 // The one way tests start a Tessera API: a fresh database in the run's test PostgreSQL (see
-// database.ts), migrated, with the bootstrap SysAdmin admin@localhost and its 1-day token, and an
+// database.ts), migrated, with the bootstrap SysAdmin admin@tessera.localhost and its 1-day token, and an
 // instance on 127.0.0.1 on a free port — in this process (default), or in its own OS process
 // running api/main.ts exactly as an operator does (for cross-process and kill tests).
 //
@@ -64,7 +64,7 @@ export interface InstanceOptions<C extends Clock = Clock> extends Partial<Omit<T
 export interface TestApiOptions<C extends Clock = Clock> extends Omit<InstanceOptions<C>, 'databaseUrl'> {
   /** Default true. false: an empty database (then no bootstrap admin either). */
   migrate?: boolean;
-  /** Create admin@localhost and its token (`adminToken`); default true when migrating. */
+  /** Create admin@tessera.localhost and its token (`adminToken`); default true when migrating. */
   bootstrapAdmin?: boolean;
 }
 
@@ -180,7 +180,7 @@ export class TestApi<C extends Clock = Clock> extends ApiInstance<C> {
     return this.shared.serverKey;
   }
 
-  /** Personal access token secret of admin@localhost, a SysAdmin, valid 1 day. */
+  /** Personal access token secret of admin@tessera.localhost, a SysAdmin, valid 1 day. */
   get adminToken(): string {
     if (this.bootstrapToken === null) throw new Error('adminToken: the fixture was started with bootstrapAdmin: false');
     return this.bootstrapToken;

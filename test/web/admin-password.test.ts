@@ -40,7 +40,7 @@ describe('bootstrap admin password and set-password', () => {
     fs.rmSync(stateDirectory, { recursive: true, force: true });
   });
 
-  test('first start: admin@localhost gets a random password in .tessera/admin-password (0600) that signs in; the log has the path only', async () => {
+  test('first start: admin@tessera.localhost gets a random password in .tessera/admin-password (0600) that signs in; the log has the path only', async () => {
     const logs = captured();
     const logger = createLogger({ destination: logs.stream });
     const result = await ensureAdminPassword({ db: api.tessera.db, clock: api.tessera.clock, logger, stateDirectory });
@@ -53,8 +53,8 @@ describe('bootstrap admin password and set-password', () => {
     expect(logs.text()).not.toContain(password);
 
     const client = new CookieClient(api.url);
-    const session = await client.signIn('admin@localhost', password);
-    expect(session['user']).toMatchObject({ email: 'admin@localhost' });
+    const session = await client.signIn('admin@tessera.localhost', password);
+    expect(session['user']).toMatchObject({ email: 'admin@tessera.localhost' });
     const me = await client.request('GET', '/api/v1/me');
     expect(me.json['teams']).toEqual([expect.objectContaining({ role: 'SysAdmin' })]);
 

@@ -22,7 +22,7 @@ afterAll(async () => {
 describe('data source tessera_current_user', () => {
   it('returns the user, their teams and roles', async () => {
     await tf.apply();
-    expect(await tf.output('email')).toBe('admin@localhost');
+    expect(await tf.output('email')).toBe('admin@tessera.localhost');
     const roles = JSON.parse((await tf.runOk(['output', '-json', 'roles'])).stdout) as unknown;
     expect(roles).toEqual(['SysAdmin']);
     const me = (await api.request('GET', '/api/v1/me', { token: api.adminToken })).json as { id: string; teams: Array<{ id: string; name: string }> };

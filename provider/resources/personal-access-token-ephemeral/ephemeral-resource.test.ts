@@ -44,7 +44,7 @@ describe('ephemeral tessera_personal_access_token with the real terraform CLI', 
     const before = (await runTokens()).length;
     const apply = await tf.apply();
     expect(apply.stdout).not.toMatch(SECRET);
-    expect(await tf.output('authenticated_as')).toBe('admin@localhost');
+    expect(await tf.output('authenticated_as')).toBe('admin@tessera.localhost');
     const tokens = await runTokens();
     expect(tokens.length).toBeGreaterThan(before);
     expect(tokens.filter((t) => t.revoked_at === null)).toEqual([]);

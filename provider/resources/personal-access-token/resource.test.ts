@@ -93,7 +93,7 @@ describe('tessera_personal_access_token with the real terraform CLI', () => {
     expect(token).toMatch(/^tspat_[0-9A-Za-z]{36}$/);
     const me = await api.request('GET', '/api/v1/me', { token });
     expect(me.status).toBe(200);
-    expect(me.json).toMatchObject({ email: 'admin@localhost' });
+    expect(me.json).toMatchObject({ email: 'admin@tessera.localhost' });
     const values = await stateOf(DEPLOY);
     expect(values).toMatchObject({ name: 'ci-deploy', expiration_days: 30, rotate_before_days: 7, token });
     expect(values.token_hint).toBe(`tspat_…${token.slice(-4)}`);

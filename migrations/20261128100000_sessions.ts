@@ -1,4 +1,4 @@
-// Passwords for people who sign in to the web page, and their server-side sessions (issue 6).
+// Passwords for people who sign in to the web page, and their server-side sessions.
 // Passwords sit in their own table so no query of `users` can ever select a hash by accident.
 import type { Knex } from 'knex';
 

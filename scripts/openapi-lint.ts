@@ -2,6 +2,7 @@
 // lints it with Redocly (redocly.yaml) and Spectral (.spectral.yaml, spectral:oas). Fails on any
 // error or warning: the rules that are switched off are switched off, with the reason, in those
 // files. The document is built by the same function GET /api/v1/openapi.json serves.
+// With --print it only prints the document (for clients and reviewers without a running server).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -49,4 +50,8 @@ function main(): number {
   }
 }
 
-process.exitCode = main();
+if (process.argv.includes('--print')) {
+  process.stdout.write(`${JSON.stringify(openApiDocument({ patMaxDays: DEFAULT_PAT_MAX_DAYS }), null, 2)}\n`);
+} else {
+  process.exitCode = main();
+}

@@ -12,9 +12,7 @@ export function tokenPolicySchema(patMaxDays: number) {
   });
 }
 
-export interface TokenPolicy {
-  personal_access_token: { min_expiration_days: number; max_expiration_days: number };
-}
+export type TokenPolicy = z.infer<ReturnType<typeof tokenPolicySchema>>;
 
 // Like every request, these may carry a body: a malformed, oversized or non-JSON one is refused
 // (400, 413, 415) before the handler runs.

@@ -2,6 +2,7 @@
 import type { Knex } from 'knex';
 import { recordAudit } from '../audit/record';
 import { changeAuthState, type Actor, type ServiceContext } from '../context';
+import type { CreatedServiceAccount, ServiceAccountView } from '../contract/service-accounts';
 import { NotFoundError } from '../errors';
 import { toPage, type Page, type PageRequest } from '../pagination';
 import { expiryFor } from '../tokens/policy';
@@ -9,25 +10,8 @@ import { insertToken, revokeServiceAccountTokens } from '../tokens/repository';
 import { generateSecret, hashSecret, tokenHint } from '../credentials/secret';
 import { findServiceAccount, insertServiceAccount, listServiceAccounts as listRows, markServiceAccountDeleted, type ServiceAccountRow } from './repository';
 
-export interface CreatedServiceAccount {
-  id: string;
-  name: string;
-  token: string;
-  token_hint: string;
-  created_at: string;
-  expires_at: string | null;
-}
+export type { CreatedServiceAccount, ServiceAccountView };
 
-export interface ServiceAccountView {
-  id: string;
-  name: string;
-  token_id: string | null;
-  token_hint: string | null;
-  created_at: string;
-  expires_at: string | null;
-  last_used_at: string | null;
-  created_by_user_id: string | null;
-}
 
 function toView(ctx: ServiceContext, row: ServiceAccountRow): ServiceAccountView {
   const pending = row.token_id ? ctx.lastUsed?.pendingUse(row.token_id) : undefined;

@@ -5,6 +5,7 @@ import { changeAuthState, type Actor, type ServiceContext } from '../context';
 import { ConflictError, NotFoundError } from '../errors';
 import { toPage, type Page, type PageRequest } from '../pagination';
 import type { Role } from '../contract/primitives';
+import type { TeamDetailView, TeamView } from '../contract/teams';
 import { findUserById } from '../users/repository';
 import {
   addMember as addMemberRow,
@@ -20,18 +21,8 @@ import {
   type TeamRow,
 } from './repository';
 
-export interface TeamView {
-  id: string;
-  name: string;
-  role: Role;
-  member_count: number;
-  created_at: string;
-  updated_at: string;
-}
+export type { TeamDetailView, TeamView };
 
-export interface TeamDetailView extends TeamView {
-  members: MemberRow[];
-}
 
 function toTeamView(row: TeamRow): TeamView {
   return {

@@ -3,6 +3,7 @@
 import type { Knex } from 'knex';
 import { insertAuditEvents } from '../audit/repository';
 import { changeAuthState, type Actor, type ServiceContext } from '../context';
+import type { CreatedPersonalAccessToken as CreatedPersonalToken, PersonalAccessTokenView as PersonalTokenMetadata } from '../contract/tokens';
 import { ConflictError, NotFoundError } from '../errors';
 import { toPage, type Page, type PageRequest } from '../pagination';
 import { expiryFor } from './policy';
@@ -19,29 +20,7 @@ import {
 } from './repository';
 import { generateSecret, hashSecret, tokenHint } from '../credentials/secret';
 
-export interface CreatedPersonalToken {
-  id: string;
-  name: string;
-  token: string;
-  token_hint: string;
-  expiration_days: number;
-  created_at: string;
-  expires_at: string;
-  created_via: string | null;
-  client_reference: string | null;
-}
-
-export interface PersonalTokenMetadata {
-  id: string;
-  name: string;
-  token_hint: string;
-  expiration_days: number;
-  created_at: string;
-  expires_at: string;
-  last_used_at: string | null;
-  created_via: string | null;
-  client_reference: string | null;
-}
+export type { CreatedPersonalToken, PersonalTokenMetadata };
 
 export interface NewPersonalToken {
   name: string;

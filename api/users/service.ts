@@ -6,17 +6,9 @@ import { changeAuthState, type Actor, type ServiceContext } from '../context';
 import { ConflictError, NotFoundError } from '../errors';
 import { toPage, type Page, type PageRequest } from '../pagination';
 import { findUserById, insertUser, listUsers as listUserRows, updateUser as updateUserRow, type UserRow } from './repository';
-import type { TeamMembership } from '../auth/principal';
+import type { UserView } from '../contract/users';
 
-export interface UserView {
-  id: string;
-  email: string;
-  name: string;
-  active: boolean;
-  teams: TeamMembership[];
-  created_at: string;
-  updated_at: string;
-}
+export type { UserView };
 
 export function toUserView(row: UserRow): UserView {
   return {

@@ -1,4 +1,4 @@
-// Shapes of the Tessera API responses the provider reads (api-contract.md), checked at the
+// Shapes of the Tessera API responses the provider reads (docs/api-contract.md), checked at the
 // boundary so a surprising body becomes a clear error instead of a crash deep in a handler.
 // zod/mini rather than zod: the same checks at 1/25 of the bundle size, and the CLI starts the
 // provider 2–5 times per command, parsing the whole bundle each time.

@@ -1,4 +1,4 @@
-// Typed HTTP client for the Tessera API (api-contract.md) on Node's fetch.
+// Typed HTTP client for the Tessera API (docs/api-contract.md) on Node's fetch.
 // Retries connection failures, 429 and 502/503/504 with capped, jittered exponential backoff
 // (a server's Retry-After is honoured as a floor); creates carry one Idempotency-Key across all
 // their retries so a retried create never leaves an orphan token; every attempt has its own

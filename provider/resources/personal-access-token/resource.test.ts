@@ -139,7 +139,7 @@ describe('tessera_personal_access_token with the real terraform CLI', () => {
     await editStateAttribute(DEPLOY, 'expires_at', expiresAt);
     const before = await stateOf(DEPLOY);
     expect(before.expires_at).toBe(expiresAt);
-    // The API may serve a verified credential from memory for up to 1 s (api-contract.md), and
+    // The API may serve a verified credential from memory for up to 1 s (docs/api-contract.md), and
     // a change made straight in the database sends it no notification.
     expect(await eventualStatus(before.token as string, 401)).toBe(401);
     const plan = await tf.plan();

@@ -26,7 +26,7 @@ export function metaOperations(patMaxDays: number) {
       summary: 'Token policy (public)',
       description: 'The lifetimes a personal access token may have on this server; the operator may lower the maximum.',
       access: 'public',
-      responses: { 200: jsonResponse('The policy.', tokenPolicySchema(patMaxDays)), ...errors(400, 413, 415, 503) },
+      responses: { 200: jsonResponse('The policy.', tokenPolicySchema(patMaxDays)), ...errors(400, 413, 415) },
     }),
     defineOperation({
       operationId: 'getOpenApiDocument',
@@ -36,7 +36,7 @@ export function metaOperations(patMaxDays: number) {
       summary: 'This document (public)',
       description: 'The OpenAPI 3.1 document of this server, generated from the same schemas the server validates with.',
       access: 'public',
-      responses: { 200: jsonResponse('The document.', z.record(z.string(), z.unknown())), ...errors(400, 413, 415, 503) },
+      responses: { 200: jsonResponse('The document.', z.record(z.string(), z.unknown())), ...errors(400, 413, 415) },
     }),
   ] as const;
 }

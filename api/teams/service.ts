@@ -17,7 +17,6 @@ import {
   memberIds,
   removeMember as removeMemberRow,
   updateTeam as updateTeamRow,
-  type MemberRow,
   type TeamRow,
 } from './repository';
 

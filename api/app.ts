@@ -107,6 +107,18 @@ export interface Tessera extends TesseraServices {
 
 const IDEMPOTENCY_SWEEP_INTERVAL_MS = 60_000;
 
+// Generating the document takes a few hundred milliseconds, so it is built on first request,
+// once per maximum token lifetime in the process, rather than at every start.
+const openApiDocuments = new Map<number, ReturnType<typeof openApiDocument>>();
+function servedOpenApiDocument(patMaxDays: number): ReturnType<typeof openApiDocument> {
+  let document = openApiDocuments.get(patMaxDays);
+  if (document === undefined) {
+    document = openApiDocument({ patMaxDays });
+    openApiDocuments.set(patMaxDays, document);
+  }
+  return document;
+}
+
 /**
  * Builds an instance and opens its LISTEN connection (so the auth cache is active once this
  * resolves). Does not listen on a port and does not run migrations.
@@ -169,7 +181,6 @@ export async function createTessera(options: TesseraOptions): Promise<Tessera> {
   // method, path, authentication and validation, and 405 for the methods a path lacks.
   const operations = apiOperations({ patMaxDays });
   const policy = tokenPolicy(patMaxDays);
-  const document = openApiDocument({ patMaxDays });
   const handlers: Handlers = {
     ...meHandlers(),
     ...personalTokenHandlers(context),
@@ -183,7 +194,7 @@ export async function createTessera(options: TesseraOptions): Promise<Tessera> {
       res.json(policy);
     },
     getOpenApiDocument: (_input, _req, res) => {
-      res.json(document);
+      res.json(servedOpenApiDocument(patMaxDays));
     },
   };
   const api = express.Router();

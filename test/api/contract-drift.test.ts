@@ -5,21 +5,21 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { apiOperations } from '../../api/contract';
-import { startFixture, type Fixture } from './support/harness';
+import { startTestApi, type TestApi } from '../support/api-server';
 
-let fixture: Fixture;
+let fixture: TestApi;
 let document: {
   paths: Record<string, Record<string, { security?: unknown[]; responses: Record<string, unknown> }>>;
   'x-outside-api-v1': Record<string, string>;
 };
 
 beforeAll(async () => {
-  fixture = await startFixture();
-  document = (await fixture.api.request('GET', '/api/v1/openapi.json')).json as typeof document;
+  fixture = await startTestApi();
+  document = (await fixture.request('GET', '/api/v1/openapi.json')).json as typeof document;
 });
 
 afterAll(async () => {
-  await fixture?.close();
+  await fixture?.stop();
 });
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
@@ -49,7 +49,7 @@ describe('the OpenAPI document and the routes', () => {
       for (const method of Object.keys(item)) documented.add(`${method.toUpperCase()} /api/v1${expressPath(path)}`);
     }
     for (const path of Object.keys(document['x-outside-api-v1'])) documented.add(`GET ${path}`);
-    const app = fixture.api.tessera.app as unknown as { router: { stack: RouteLayer[] } };
+    const app = fixture.tessera.app as unknown as { router: { stack: RouteLayer[] } };
     const routed = new Set(routesOf(app.router.stack));
     expect([...routed].filter((route) => !documented.has(route))).toEqual([]);
     expect([...documented].filter((route) => !routed.has(route))).toEqual([]);
@@ -58,7 +58,7 @@ describe('the OpenAPI document and the routes', () => {
   it('every operation, called without credentials, answers with a status it documents', async () => {
     for (const [path, item] of Object.entries(document.paths)) {
       for (const [method, operation] of Object.entries(item)) {
-        const response = await fixture.api.request(method.toUpperCase(), `/api/v1${concrete(path)}`);
+        const response = await fixture.request(method.toUpperCase(), `/api/v1${concrete(path)}`);
         expect({ operation: `${method} ${path}`, status: response.status, documented: Object.keys(operation.responses).includes(String(response.status)) }).toEqual({
           operation: `${method} ${path}`,
           status: response.status,
@@ -75,18 +75,18 @@ describe('the OpenAPI document and the routes', () => {
       const documented = Object.keys(item).map((m) => m.toUpperCase());
       const allow = [...documented, ...(documented.includes('GET') ? ['HEAD'] : []), 'OPTIONS'].sort();
       for (const method of METHODS.filter((m) => !(m in item))) {
-        const response = await fixture.api.request(method.toUpperCase(), `/api/v1${concrete(path)}`, { token: fixture.adminToken });
+        const response = await fixture.request(method.toUpperCase(), `/api/v1${concrete(path)}`, { token: fixture.adminToken });
         expect({ path, method, status: response.status }).toEqual({ path, method, status: 405 });
         expect(response.headers.get('content-type')).toBe('application/problem+json');
         expect(response.json['type']).toBe('urn:tessera:problem:method-not-allowed');
         expect((response.headers.get('allow') ?? '').split(', ').sort()).toEqual(allow);
       }
-      const options = await fixture.api.request('OPTIONS', `/api/v1${concrete(path)}`);
+      const options = await fixture.request('OPTIONS', `/api/v1${concrete(path)}`);
       expect(options.status).toBe(204);
       expect((options.headers.get('allow') ?? '').split(', ').sort()).toEqual(allow);
     }
     // An unknown path is still a 404, whatever the method.
-    expect((await fixture.api.request('PUT', '/api/v1/no-such-thing', { token: fixture.adminToken })).status).toBe(404);
+    expect((await fixture.request('PUT', '/api/v1/no-such-thing', { token: fixture.adminToken })).status).toBe(404);
   });
 });
 
@@ -103,7 +103,7 @@ describe('responses', () => {
   }
 
   it('match the schemas of the contract, field for field', async () => {
-    const api = fixture.api;
+    const api = fixture;
     const token = fixture.adminToken;
     const call = async (operationId: string, method: string, path: string, body?: unknown) => {
       const response = await api.request(method, path, { token, ...(body === undefined ? {} : { body }) });

@@ -203,7 +203,7 @@ export function openApiDocument(options: ContractOptions): OpenApiDocument {
   const policy = operations.find((operation) => operation.operationId === 'getTokenPolicy')?.responses[200]?.body;
   if (policy) output.name('TokenPolicy', policy);
   for (const operation of operations) {
-    if (operation.body && operation.body.safeParse(undefined).success === false) input.name(`${pascal(operation.operationId)}Request`, operation.body);
+    if (operation.body && operation.body.safeParse(undefined).success === false) input.name(pascal(operation.operationId), operation.body);
   }
 
   const paths: Record<string, Record<string, JsonSchema>> = {};

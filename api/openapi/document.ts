@@ -252,6 +252,10 @@ export function openApiDocument(options: ContractOptions): OpenApiDocument {
       'x-outside-api-v1': {
         '/healthz': 'GET: 200 {"status":"ok"} while the process is up.',
         '/readyz': 'GET: 200 {"status":"ready"} when the database answers and no migration is pending; 503 problem otherwise.',
+        '/.well-known/terraform.json': 'GET: Terraform service discovery of the provider registry ({"providers.v1": "/v1/providers/"}).',
+        '/v1/providers/{namespace}/{type}/versions': 'GET: the provider versions this server has releases of (Provider Registry Protocol).',
+        '/v1/providers/{namespace}/{type}/{version}/download/{os}/{arch}': 'GET: where to download one platform\'s package, with its SHA256SUMS and signature.',
+        '/v1/providers/{namespace}/{type}/{version}/files/{name}': 'GET: a release file (package zip, SHA256SUMS, its signature).',
         '/metrics':
           'GET: Prometheus text format (tessera_http_requests_total, tessera_http_request_duration_seconds, tessera_auth_failures_total, tessera_token_lookups_total, tessera_auth_cache_hits_total, process metrics).',
       },

@@ -34,6 +34,7 @@ export default tseslint.config(
   },
   // The tessera executable is a plain CommonJS launcher for the bundle.
   { files: ['cli/bin/*.cjs'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
+  {
     // Type-aware rules: a promise nobody awaits loses its errors; a promise where a callback
     // returning void is expected (an event handler, a setInterval callback) is the same bug.
     files: ['**/*.ts', '**/*.mts'],
@@ -42,9 +43,12 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
     },
+  },
   { files: ['provider/protocol/**/*.ts'], rules: { 'no-restricted-imports': restrict([...PROTOCOL_IS_GENERIC, ...PROVIDER_NOT_API]) } },
   { files: ['provider/tessera/**/*.ts', 'provider/resources/**/*.ts'], rules: { 'no-restricted-imports': restrict(PROVIDER_NOT_API) } },
   { files: ['api/**/*.ts'], ignores: ['api/**/repository.ts', 'api/**/*-repository.ts', 'api/**/service.ts', 'api/**/*-service.ts'], rules: { 'no-restricted-imports': restrict(API_NOT_PROVIDER) } },
+  {
     files: ['api/**/repository.ts', 'api/**/*-repository.ts', 'api/**/service.ts', 'api/**/*-service.ts'],
     rules: { 'no-restricted-imports': restrict([...API_NOT_PROVIDER, ...NO_HTTP_BELOW_ROUTES]) },
+  },
 );

@@ -122,7 +122,7 @@ describe('cdktf-examples/ci-token with the README\'s npx cdktf commands', () => 
     expect(secret).toMatch(/^tspat_[0-9A-Za-z]{36}$/);
     const me = await getMe(e2e.api.url, secret);
     expect(me.status).toBe(200);
-    expect(me.body?.email).toBe('admin@localhost');
+    expect(me.body?.email).toBe('admin@tessera.localhost');
     expect(await activeNamed('ci-deploy')).toHaveLength(1);
   });
 

@@ -48,7 +48,7 @@ test('users: create, list, get by email, deactivate (tokens stop working) and ac
   const table = await cli.run(['users', 'list'], { env });
   expect(table.stdout.split('\n')[0]).toMatch(/^ID +EMAIL +NAME +ACTIVE +TEAMS$/);
   expect(table.stdout).toMatch(new RegExp(`^${created.id} +erin@example.test +Erin +yes +-$`, 'm'));
-  expect((await json<User[]>(['users', 'list'])).map((user) => user.email)).toEqual(expect.arrayContaining(['admin@localhost', 'erin@example.test']));
+  expect((await json<User[]>(['users', 'list'])).map((user) => user.email)).toEqual(expect.arrayContaining(['admin@tessera.localhost', 'erin@example.test']));
 
   const shown = await cli.run(['users', 'get', 'erin@example.test'], { env });
   expect(shown.stdout).toMatch(/^Name: +Erin$/m);

@@ -21,18 +21,18 @@ test('login --with-token checks the token with /me and stores it, mode 0600, wit
   const home = cli.home();
   const login = await cli.run(['login', '--endpoint', `${api.url}/`, '--with-token'], { home, input: `${api.adminToken}\n` });
   expect(login).toMatchObject({ code: 0, stdout: '' });
-  expect(login.stderr).toContain(`Logged in to ${api.url} as admin@localhost (profile "default"`);
+  expect(login.stderr).toContain(`Logged in to ${api.url} as admin@tessera.localhost (profile "default"`);
   expect(login.stderr).not.toContain(api.adminToken);
 
   expect(fs.statSync(home.configFile).mode & 0o777).toBe(0o600);
   expect(fs.statSync(`${home.configHome}/tessera`).mode & 0o777).toBe(0o700);
   const config = readConfigFile(home);
   expect(config.default_profile).toBe('default');
-  expect(config.profiles['default']).toMatchObject({ endpoint: api.url, token: api.adminToken, user: 'admin@localhost' });
+  expect(config.profiles['default']).toMatchObject({ endpoint: api.url, token: api.adminToken, user: 'admin@tessera.localhost' });
 
   const whoami = await cli.run(['whoami'], { home });
   expect(whoami.code).toBe(0);
-  expect(whoami.stdout).toMatch(/^User: +Administrator <admin@localhost>$/m);
+  expect(whoami.stdout).toMatch(/^User: +Administrator <admin@tessera.localhost>$/m);
   expect(whoami.stdout).toMatch(/^Teams: +SysAdmin \(SysAdmin\)$/m);
   expect(whoami.stdout).toMatch(/^Expires: +\d{4}-\d\d-\d\d \d\d:\d\d UTC \(in \d+ hours\)$/m);
   expect(whoami.stdout).toContain(`${api.url} (profile "default")`);

@@ -29,7 +29,7 @@ afterAll(async () => {
 
 test('typed calls reach the API and return its JSON', async () => {
   const me = await client.get('/me');
-  expect(me.email).toBe('admin@localhost');
+  expect(me.email).toBe('admin@tessera.localhost');
   expect(me.teams.map((team) => team.role)).toContain('SysAdmin');
 
   const created = await client.post('/personal-access-tokens', { body: { name: 'client test', expiration_days: 2 } });
@@ -44,7 +44,7 @@ test('typed calls reach the API and return its JSON', async () => {
 test('the fetch transport gives the same answers', async () => {
   const viaFetch = createClient({ endpoint: `${api.url}/`, token: api.adminToken, transport: fetchTransport() });
   expect((await viaFetch.get('/token-policy')).personal_access_token?.max_expiration_days).toBe(30);
-  expect((await viaFetch.get('/me')).email).toBe('admin@localhost');
+  expect((await viaFetch.get('/me')).email).toBe('admin@tessera.localhost');
 });
 
 test('every page of a listing is collected', async () => {

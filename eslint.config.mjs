@@ -11,7 +11,9 @@ const PROTOCOL_IS_GENERIC = [
   [folder('resources'), 'provider/protocol/ is a Terraform plugin SDK that knows nothing of Tessera: no imports from provider/resources.'],
 ];
 const API_NOT_PROVIDER = [[folder('provider'), 'api/ and provider/ never import each other; share shapes through the contract and the generated client.']];
-const PROVIDER_NOT_API = [[folder('api'), 'provider/ and api/ never import each other; use the typed client generated from the OpenAPI document.']];
+// The root api/ folder as a relative path reaches it ('../../api/…'); client/generated/api.ts is
+// the generated contract that the provider is meant to use, so a file named api is no match.
+const PROVIDER_NOT_API = [['^(\\.\\./)+api(/|$)', 'provider/ and api/ never import each other; use the typed client generated from the OpenAPI document.']];
 const NO_HTTP_BELOW_ROUTES = [
   [folder('http'), 'Services and repositories know nothing of HTTP: throw domain errors (api/errors), take plain values.'],
   ['^express$', 'Services and repositories know nothing of HTTP: no express here.'],

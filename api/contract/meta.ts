@@ -1,13 +1,19 @@
 // The public endpoints: the token policy and the OpenAPI document itself.
 import { z } from 'zod';
-import { PAT_MIN_DAYS } from './limits';
+import { DEFAULT_PAT_MAX_DAYS, PAT_MIN_DAYS } from './limits';
 import { errors, jsonResponse, defineOperation } from './operation';
 
 export function tokenPolicySchema(patMaxDays: number) {
   return z.object({
     personal_access_token: z.object({
-      min_expiration_days: z.literal(PAT_MIN_DAYS),
-      max_expiration_days: z.literal(patMaxDays),
+      // Integers, not constants: clients are typed from one document, while an operator may lower
+      // the maximum of a running server (TESSERA_PAT_MAX_DAYS), which this example shows.
+      min_expiration_days: z.int().min(PAT_MIN_DAYS).max(DEFAULT_PAT_MAX_DAYS).meta({ example: PAT_MIN_DAYS }),
+      max_expiration_days: z
+        .int()
+        .min(PAT_MIN_DAYS)
+        .max(DEFAULT_PAT_MAX_DAYS)
+        .meta({ example: patMaxDays, description: 'The longest lifetime this server allows (TESSERA_PAT_MAX_DAYS).' }),
     }),
   });
 }

@@ -672,10 +672,13 @@ export interface components {
         };
         TokenPolicy: {
             personal_access_token: {
-                /** @constant */
-                min_expiration_days: 1;
-                /** @constant */
-                max_expiration_days: 30;
+                /** @example 1 */
+                min_expiration_days: number;
+                /**
+                 * @description The longest lifetime this server allows (TESSERA_PAT_MAX_DAYS).
+                 * @example 30
+                 */
+                max_expiration_days: number;
             };
         };
         UpdateTeam: {

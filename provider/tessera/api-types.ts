@@ -1,90 +1,65 @@
-// Shapes of the Tessera API responses the provider reads (docs/api-contract.md), checked at the
-// boundary so a surprising body becomes a clear error instead of a crash deep in a handler.
-// zod/mini rather than zod: the same checks at 1/25 of the bundle size, and the CLI starts the
-// provider 2–5 times per command, parsing the whole bundle each time.
+// The Tessera API shapes the provider uses. The types come from the one contract (api/contract →
+// the OpenAPI document → client/generated/api.ts); the provider never restates them. The zod/mini
+// schemas below are only the run-time guard at the boundary, so a surprising body becomes a clear
+// error instead of a crash deep in a handler; each is typed against the contract, so the compiler
+// refuses a guard that drifts from it. zod/mini rather than zod: the same checks at 1/25 of the
+// bundle size, and Terraform starts the provider 2–5 times per command.
 import * as z from 'zod/mini';
+import type { components, operations } from '../../client/generated/api';
+
+type Schemas = components['schemas'];
+export type Me = Schemas['Me'];
+export type TokenPolicy = Schemas['TokenPolicy'];
+export type CreatedToken = Schemas['CreatedPersonalAccessToken'];
+export type TokenMetadata = Schemas['PersonalAccessToken'];
+export type CreateTokenRequest = Schemas['CreatePersonalAccessToken'];
+/** Filters of the token listing (the markers set at create). */
+export type TokenListFilter = Pick<NonNullable<operations['listPersonalAccessTokens']['parameters']['query']>, 'created_via' | 'client_reference'>;
 
 const timestamp = z.string().check(z.minLength(1));
+const role = z.enum(['SysAdmin', 'Member', 'ReadOnly']);
 
-export const teamMembershipSchema = z.object({
+export const meSchema: z.ZodMiniType<Me> = z.object({
   id: z.string(),
+  email: z.nullable(z.string()),
   name: z.string(),
-  role: z.string(),
-});
-
-export const meSchema = z.object({
-  id: z.string(),
-  email: z.string(),
-  name: z.string(),
-  teams: z.array(teamMembershipSchema),
-  authenticated_by: z.optional(
-    z.object({
-      type: z.string(),
-      token_id: z.optional(z.nullable(z.string())),
-      expires_at: z.optional(z.nullable(timestamp)),
-    }),
-  ),
-});
-export type Me = z.infer<typeof meSchema>;
-
-export const tokenPolicySchema = z.object({
-  personal_access_token: z.object({
-    min_expiration_days: z.int(),
-    max_expiration_days: z.int(),
+  teams: z.array(z.object({ id: z.string(), name: z.string(), role })),
+  service_account: z.optional(z.object({ id: z.string(), name: z.string() })),
+  authenticated_by: z.object({
+    type: z.enum(['personal_access_token', 'service_account', 'session']),
+    token_id: z.nullable(z.string()),
+    expires_at: z.nullable(timestamp),
   }),
 });
-export type TokenPolicy = z.infer<typeof tokenPolicySchema>;
 
-export const createdTokenSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  token: z.string(),
-  token_hint: z.string(),
-  expiration_days: z.optional(z.int()),
-  created_at: timestamp,
-  expires_at: timestamp,
-  created_via: z.optional(z.nullable(z.string())),
-  client_reference: z.optional(z.nullable(z.string())),
+export const tokenPolicySchema: z.ZodMiniType<TokenPolicy> = z.object({
+  personal_access_token: z.object({ min_expiration_days: z.int(), max_expiration_days: z.int() }),
 });
-export type CreatedToken = z.infer<typeof createdTokenSchema>;
 
-export const tokenMetadataSchema = z.object({
+const tokenFields = {
   id: z.string(),
   name: z.string(),
   token_hint: z.string(),
-  expiration_days: z.optional(z.int()),
+  expiration_days: z.int(),
   created_at: timestamp,
   expires_at: timestamp,
-  last_used_at: z.optional(z.nullable(timestamp)),
-  created_via: z.optional(z.nullable(z.string())),
-  client_reference: z.optional(z.nullable(z.string())),
-});
-export type TokenMetadata = z.infer<typeof tokenMetadataSchema>;
+  created_via: z.nullable(z.string()),
+  client_reference: z.nullable(z.string()),
+};
+
+export const createdTokenSchema: z.ZodMiniType<CreatedToken> = z.object({ ...tokenFields, token: z.string() });
+
+export const tokenMetadataSchema: z.ZodMiniType<TokenMetadata> = z.object({ ...tokenFields, last_used_at: z.nullable(timestamp) });
 
 export const tokenListPageSchema = z.object({
   personal_access_tokens: z.array(tokenMetadataSchema),
-  next_page_token: z.optional(z.nullable(z.string())),
+  next_page_token: z.nullable(z.string()),
 });
 
-export const problemSchema = z.object({
+export const problemSchema: z.ZodMiniType<Partial<Schemas['Problem']>> = z.object({
   type: z.optional(z.string()),
   title: z.optional(z.string()),
   status: z.optional(z.number()),
   detail: z.optional(z.string()),
   errors: z.optional(z.array(z.object({ field: z.string(), message: z.string() }))),
 });
-
-export interface CreateTokenRequest {
-  name: string;
-  expiration_days: number;
-  /** Which client made the token, e.g. `terraform-provider-tessera/0.1.0`. */
-  created_via?: string;
-  /** The client's own reference for this one create: finds the token if the answer is lost. */
-  client_reference?: string;
-}
-
-/** Filters of the token listing (the markers set at create). */
-export interface TokenListFilter {
-  created_via?: string;
-  client_reference?: string;
-}

@@ -46,6 +46,9 @@ const forbidden: Array<[string, string]> = [
 const allowed: Array<[string, string]> = [
   ['provider/tessera/probe.ts', '../protocol'],
   ['provider/resources/team/probe.ts', '../../tessera/client'],
+  ['provider/tessera/probe.ts', '../../client/generated/api'],
+  ['cli/commands/probe.ts', '../../client'],
+  ['client/probe.ts', './generated/api'],
   ['api/routes/probe.ts', '../http/operations'],
   ['api/tokens/repository.ts', '../pagination'],
   ['api/teams/service.ts', '../errors'],

@@ -102,3 +102,95 @@ export interface ProtoRequest {
   id?: string;
   name?: string;
 }
+
+// Per-RPC request messages: the fields each RPC carries (as grpc-js decodes them).
+type Fields<K extends keyof ProtoRequest> = Pick<ProtoRequest, K>;
+export type ProtoValidateProviderConfigRequest = Fields<'config'>;
+export type ProtoValidateResourceConfigRequest = Fields<'type_name' | 'config' | 'client_capabilities'>;
+export type ProtoValidateDataResourceConfigRequest = Fields<'type_name' | 'config'>;
+export type ProtoValidateEphemeralResourceConfigRequest = Fields<'type_name' | 'config'>;
+export type ProtoConfigureProviderRequest = Fields<'terraform_version' | 'config' | 'client_capabilities'>;
+export type ProtoUpgradeResourceStateRequest = Fields<'type_name' | 'version' | 'raw_state'>;
+export type ProtoUpgradeResourceIdentityRequest = Fields<'type_name' | 'version'>;
+export type ProtoReadResourceRequest = Fields<'type_name' | 'current_state' | 'private' | 'client_capabilities'>;
+export type ProtoPlanResourceChangeRequest = Fields<'type_name' | 'prior_state' | 'proposed_new_state' | 'config' | 'prior_private' | 'client_capabilities'>;
+export type ProtoApplyResourceChangeRequest = Fields<'type_name' | 'prior_state' | 'planned_state' | 'config' | 'planned_private'>;
+export type ProtoImportResourceStateRequest = Fields<'type_name' | 'id' | 'client_capabilities'>;
+export interface ProtoMoveResourceStateRequest {
+  source_type_name?: string;
+  target_type_name?: string;
+}
+export type ProtoReadDataSourceRequest = Fields<'type_name' | 'config' | 'client_capabilities'>;
+export type ProtoOpenEphemeralResourceRequest = Fields<'type_name' | 'config' | 'client_capabilities'>;
+export type ProtoRenewEphemeralResourceRequest = Fields<'type_name' | 'private'>;
+export type ProtoCloseEphemeralResourceRequest = Fields<'type_name' | 'private'>;
+export type ProtoCallFunctionRequest = Fields<'name'>;
+
+// Per-RPC response messages.
+export interface ProtoServerCapabilities {
+  plan_destroy: boolean;
+  get_provider_schema_optional: boolean;
+  move_resource_state: boolean;
+}
+interface ProtoWithDiagnostics {
+  diagnostics: ProtoDiagnostic[];
+}
+export interface ProtoGetMetadataResponse extends ProtoWithDiagnostics {
+  server_capabilities: ProtoServerCapabilities;
+  resources: { type_name: string }[];
+  data_sources: { type_name: string }[];
+  ephemeral_resources: { type_name: string }[];
+  functions: { name: string }[];
+}
+export interface ProtoGetProviderSchemaResponse extends ProtoWithDiagnostics {
+  provider: ProtoSchema;
+  resource_schemas: Record<string, ProtoSchema>;
+  data_source_schemas: Record<string, ProtoSchema>;
+  ephemeral_resource_schemas: Record<string, ProtoSchema>;
+  functions: Record<string, never>;
+  server_capabilities: ProtoServerCapabilities;
+}
+export type ProtoDiagnosticsResponse = ProtoWithDiagnostics;
+export interface ProtoUpgradeResourceStateResponse extends ProtoWithDiagnostics {
+  upgraded_state: ProtoDynamicValue | null;
+}
+export interface ProtoReadResourceResponse extends ProtoWithDiagnostics {
+  new_state: ProtoDynamicValue | null;
+  private: Buffer;
+}
+export interface ProtoPlanResourceChangeResponse extends ProtoWithDiagnostics {
+  planned_state: ProtoDynamicValue | null;
+  requires_replace: ProtoAttributePath[];
+  planned_private: Buffer;
+}
+export interface ProtoApplyResourceChangeResponse extends ProtoWithDiagnostics {
+  new_state: ProtoDynamicValue | null;
+  private: Buffer;
+}
+export interface ProtoImportResourceStateResponse extends ProtoWithDiagnostics {
+  imported_resources: { type_name: string; state: ProtoDynamicValue | null; private: Buffer }[];
+}
+export interface ProtoReadDataSourceResponse extends ProtoWithDiagnostics {
+  state: ProtoDynamicValue | null;
+}
+export interface ProtoOpenEphemeralResourceResponse extends ProtoWithDiagnostics {
+  result: ProtoDynamicValue | null;
+  renew_at?: ProtoTimestamp;
+  private?: Buffer;
+}
+export interface ProtoRenewEphemeralResourceResponse extends ProtoWithDiagnostics {
+  renew_at?: ProtoTimestamp;
+  private?: Buffer;
+}
+export interface ProtoGetFunctionsResponse extends ProtoWithDiagnostics {
+  functions: Record<string, never>;
+}
+export interface ProtoGetResourceIdentitySchemasResponse extends ProtoWithDiagnostics {
+  identity_schemas: Record<string, never>;
+}
+export interface ProtoCallFunctionResponse {
+  error: { text: string } | null;
+}
+export interface ProtoStopProviderResponse {
+  Error: string;
+}

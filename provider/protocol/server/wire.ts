@@ -1,48 +1,26 @@
 /** Conversions between protocol messages and our values, diagnostics and errors. */
-import { CtyError, decodeJsonValue, decodeMsgpack, encodeMsgpack, isPlainObject, type CtyObject, type CtyType, type CtyValue } from '../cty';
+import { CtyError, type CtyObject, type CtyType, type CtyValue } from '../cty';
 import { DiagnosticError, type AttributePath, type Diagnostic, type PathStep } from '../diagnostics';
-import type { ProtoAttributePath, ProtoDiagnostic, ProtoDynamicValue } from '../proto/messages';
+import type { ProtoDynamicValue } from '../proto/messages';
+import { attributePath, diagnostic } from '../rpc/to-proto';
+import { decodeObjectValue, decodeValue, encodeValue } from '../rpc/values';
 
 /** Decodes a DynamicValue (msgpack, else JSON); an absent or empty value is null. */
 export function decodeDynamic(value: ProtoDynamicValue | null | undefined, type: CtyType): CtyValue {
-  if (!value) return null;
-  if (value.msgpack && value.msgpack.length > 0) return decodeMsgpack(value.msgpack, type);
-  if (value.json && value.json.length > 0) return decodeJsonValue(value.json, type);
-  return null;
+  return decodeValue(value, type);
 }
 
 /** Decodes a resource-shaped value: an object or null. */
 export function decodeObject(value: ProtoDynamicValue | null | undefined, type: CtyType): CtyObject | null {
-  const decoded = decodeDynamic(value, type);
-  if (decoded === null) return null;
-  if (!isPlainObject(decoded)) throw new CtyError([], 'expected an object value');
-  return decoded;
+  return decodeObjectValue(value, type);
 }
 
 export function encodeDynamic(value: CtyValue, type: CtyType): ProtoDynamicValue {
-  return { msgpack: Buffer.from(encodeMsgpack(value, type)) };
+  return { msgpack: Buffer.from(encodeValue(value, type).msgpack ?? []) };
 }
 
-export function pathToProto(path: AttributePath): ProtoAttributePath {
-  return {
-    steps: path.map((step) =>
-      'attribute' in step
-        ? { attribute_name: step.attribute }
-        : 'key' in step
-          ? { element_key_string: step.key }
-          : { element_key_int: String(step.index) },
-    ),
-  };
-}
-
-export function diagnosticToProto(d: Diagnostic): ProtoDiagnostic {
-  return {
-    severity: d.severity === 'error' ? 1 : 2,
-    summary: d.summary,
-    detail: d.detail ?? '',
-    attribute: d.path && d.path.length > 0 ? pathToProto(d.path) : null,
-  };
-}
+export const pathToProto = attributePath;
+export const diagnosticToProto = diagnostic;
 
 /**
  * Turns a cty path (strings are attribute names or map keys, numbers indexes) into a

@@ -6,7 +6,8 @@
 import type { CtyObject } from './cty';
 import type { Diagnostics } from './diagnostics';
 import type { Logger } from './logging/logger';
-import type { Schema } from './schema/definition';
+import type { Schema, SchemaSpec } from './schema/definition';
+import type { Model, ModelResult } from './schema/model';
 import type { AttributePath } from './diagnostics';
 import type { PrivateState } from './values/private-state';
 
@@ -33,33 +34,33 @@ export interface ConfiguredContext<P> extends CallContext {
 // ---------------------------------------------------------------------------------------------
 // Managed resources
 
-export interface ValidateRequest extends CallContext {
+export interface ValidateRequest<S extends SchemaSpec = SchemaSpec> extends CallContext {
   /** May contain unknown values during plan; never fail on them, validation runs again later. */
-  config: CtyObject;
+  config: Model<S, 'unresolved'>;
 }
 
-export interface CreateRequest<P> extends ConfiguredContext<P> {
-  config: CtyObject;
+export interface CreateRequest<P, S extends SchemaSpec = SchemaSpec> extends ConfiguredContext<P> {
+  config: Model<S, 'config'>;
   /** The planned state: computed attributes not set in config are `Unknown`. */
-  planned: CtyObject;
+  planned: Model<S, 'plan'>;
   private: PrivateState;
 }
 
-export interface UpdateRequest<P> extends ConfiguredContext<P> {
-  config: CtyObject;
-  prior: CtyObject;
-  planned: CtyObject;
+export interface UpdateRequest<P, S extends SchemaSpec = SchemaSpec> extends ConfiguredContext<P> {
+  config: Model<S, 'config'>;
+  prior: Model<S, 'state'>;
+  planned: Model<S, 'plan'>;
   private: PrivateState;
 }
 
-export interface DeleteRequest<P> extends ConfiguredContext<P> {
-  prior: CtyObject;
+export interface DeleteRequest<P, S extends SchemaSpec = SchemaSpec> extends ConfiguredContext<P> {
+  prior: Model<S, 'state'>;
   private: PrivateState;
 }
 
-export interface ReadRequest<P> extends ConfiguredContext<P> {
+export interface ReadRequest<P, S extends SchemaSpec = SchemaSpec> extends ConfiguredContext<P> {
   /** The state as stored (after upgrade). */
-  state: CtyObject;
+  state: Model<S, 'state'>;
   private: PrivateState;
 }
 
@@ -68,16 +69,16 @@ export interface ImportRequest<P> extends ConfiguredContext<P> {
   private: PrivateState;
 }
 
-export interface ModifyPlanRequest<P> extends ConfiguredContext<P> {
+export interface ModifyPlanRequest<P, S extends SchemaSpec = SchemaSpec> extends ConfiguredContext<P> {
   /** null when the resource is being created. */
-  prior: CtyObject | null;
+  prior: Model<S, 'state'> | null;
   /** null when the resource is being destroyed (only with `planDestroy`). */
-  config: CtyObject | null;
+  config: Model<S, 'unresolved'> | null;
   /**
    * The plan built by the layer (proposed state, computed → unknown, write-only → null);
    * change it in place. null on destroy.
    */
-  planned: CtyObject | null;
+  planned: Model<S, 'unresolved'> | null;
   /** Add paths here to force replacement (in addition to `requiresReplace` attributes). */
   requiresReplace: AttributePath[];
   private: PrivateState;
@@ -92,24 +93,28 @@ export interface UpgradeStateRequest extends CallContext {
   rawJson: string;
 }
 
-export interface ResourceDefinition<P = unknown> {
+/**
+ * A managed resource. `S` is the schema's spec (inferred from `schema`), which types the values
+ * every method sees (see ./schema/model); with the plain `Schema` type they are `CtyObject`s.
+ */
+export interface ResourceDefinition<P = unknown, S extends SchemaSpec = SchemaSpec> {
   typeName: string;
-  schema: Schema;
-  validate?(req: ValidateRequest): void | Promise<void>;
+  schema: Schema<S>;
+  validate?(req: ValidateRequest<S>): void | Promise<void>;
   /** Adjust the plan: custom replacement triggers, warnings, values known in advance. */
-  modifyPlan?(req: ModifyPlanRequest<P>): void | Promise<void>;
+  modifyPlan?(req: ModifyPlanRequest<P, S>): void | Promise<void>;
   /** Returns the new state; attributes left out are taken from the plan, else null. */
-  create(req: CreateRequest<P>): Promise<Partial<CtyObject>> | Partial<CtyObject>;
+  create(req: CreateRequest<P, S>): Promise<ModelResult<S>> | ModelResult<S>;
   /** Returns the remote object's state, or null when it no longer exists. */
-  read(req: ReadRequest<P>): Promise<Partial<CtyObject> | null> | Partial<CtyObject> | null;
+  read(req: ReadRequest<P, S>): Promise<ModelResult<S> | null> | ModelResult<S> | null;
   /** Without update, every change to a non-computed attribute forces replacement. */
-  update?(req: UpdateRequest<P>): Promise<Partial<CtyObject>> | Partial<CtyObject>;
-  delete(req: DeleteRequest<P>): Promise<void> | void;
+  update?(req: UpdateRequest<P, S>): Promise<ModelResult<S>> | ModelResult<S>;
+  delete(req: DeleteRequest<P, S>): Promise<void> | void;
   /**
    * Turns an import id into a stub state (at least what `read` needs). Without it, import is
    * refused with a diagnostic. The layer then calls `read`.
    */
-  import?(req: ImportRequest<P>): Promise<Partial<CtyObject>> | Partial<CtyObject>;
+  import?(req: ImportRequest<P>): Promise<ModelResult<S>> | ModelResult<S>;
   /**
    * Converts state written with an older schema version (JSON form) to the current one; the
    * result is then fitted to the current schema (unknown attributes dropped, missing → null).
@@ -120,28 +125,28 @@ export interface ResourceDefinition<P = unknown> {
 // ---------------------------------------------------------------------------------------------
 // Data sources
 
-export interface DataSourceReadRequest<P> extends ConfiguredContext<P> {
-  config: CtyObject;
+export interface DataSourceReadRequest<P, S extends SchemaSpec = SchemaSpec> extends ConfiguredContext<P> {
+  config: Model<S, 'config'>;
 }
 
-export interface DataSourceDefinition<P = unknown> {
+export interface DataSourceDefinition<P = unknown, S extends SchemaSpec = SchemaSpec> {
   typeName: string;
-  schema: Schema;
-  validate?(req: ValidateRequest): void | Promise<void>;
+  schema: Schema<S>;
+  validate?(req: ValidateRequest<S>): void | Promise<void>;
   /** Returns the state; attributes left out take their config value, else null. */
-  read(req: DataSourceReadRequest<P>): Promise<Partial<CtyObject>> | Partial<CtyObject>;
+  read(req: DataSourceReadRequest<P, S>): Promise<ModelResult<S>> | ModelResult<S>;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Ephemeral resources
 
-export interface EphemeralOpenRequest<P> extends ConfiguredContext<P> {
-  config: CtyObject;
+export interface EphemeralOpenRequest<P, S extends SchemaSpec = SchemaSpec> extends ConfiguredContext<P> {
+  config: Model<S, 'config'>;
   private: PrivateState;
 }
 
-export interface EphemeralOpenResult {
-  result: Partial<CtyObject>;
+export interface EphemeralOpenResult<S extends SchemaSpec = SchemaSpec> {
+  result: ModelResult<S>;
   /** When the CLI should call renew (if the run lasts that long). */
   renewAt?: Date;
 }
@@ -150,11 +155,11 @@ export interface EphemeralRenewRequest<P> extends ConfiguredContext<P> {
   private: PrivateState;
 }
 
-export interface EphemeralDefinition<P = unknown> {
+export interface EphemeralDefinition<P = unknown, S extends SchemaSpec = SchemaSpec> {
   typeName: string;
-  schema: Schema;
-  validate?(req: ValidateRequest): void | Promise<void>;
-  open(req: EphemeralOpenRequest<P>): Promise<EphemeralOpenResult> | EphemeralOpenResult;
+  schema: Schema<S>;
+  validate?(req: ValidateRequest<S>): void | Promise<void>;
+  open(req: EphemeralOpenRequest<P, S>): Promise<EphemeralOpenResult<S>> | EphemeralOpenResult<S>;
   renew?(req: EphemeralRenewRequest<P>): Promise<{ renewAt?: Date } | void> | { renewAt?: Date } | void;
   close?(req: EphemeralRenewRequest<P>): Promise<void> | void;
 }
@@ -162,9 +167,9 @@ export interface EphemeralDefinition<P = unknown> {
 // ---------------------------------------------------------------------------------------------
 // The provider
 
-export interface ConfigureRequest extends CallContext {
+export interface ConfigureRequest<S extends SchemaSpec = SchemaSpec> extends CallContext {
   /** May contain unknowns when the provider config depends on other resources. */
-  config: CtyObject;
+  config: Model<S, 'unresolved'>;
   terraformVersion: string;
   clientCapabilities: ClientCapabilities;
 }
@@ -192,14 +197,14 @@ export interface StopRequest<P> {
   signal: AbortSignal;
 }
 
-export interface ProviderDefinition<P = unknown> {
+export interface ProviderDefinition<P = unknown, S extends SchemaSpec = SchemaSpec> {
   /** The provider type name (e.g. `aws`), used in logs. */
   typeName: string;
   /** The provider block's schema; use `defineSchema({})` when it has no settings. */
-  schema: Schema;
-  validateConfig?(req: ValidateRequest): void | Promise<void>;
+  schema: Schema<S>;
+  validateConfig?(req: ValidateRequest<S>): void | Promise<void>;
   /** Runs once per provider process; what it returns is passed to every resource method. */
-  configure(req: ConfigureRequest): P | Promise<P>;
+  configure(req: ConfigureRequest<S>): P | Promise<P>;
   resources?: ReadonlyArray<ResourceDefinition<P>>;
   dataSources?: ReadonlyArray<DataSourceDefinition<P>>;
   ephemeralResources?: ReadonlyArray<EphemeralDefinition<P>>;
@@ -215,16 +220,41 @@ export interface ProviderDefinition<P = unknown> {
   onStop?(req: StopRequest<P>): void | Promise<void>;
 }
 
-/** Identity helpers that only fix the generic parameter, for readable definitions. */
-export function defineProvider<P>(definition: ProviderDefinition<P>): ProviderDefinition<P> {
+/**
+ * Identity helpers that fix the generic parameters, for readable definitions. Given only `P`
+ * (`defineResource<Client>({...})`), TypeScript cannot infer the schema type as well, so the
+ * values stay `CtyObject`s; use `forProvider<P>()` to get typed values and a fixed `P`.
+ */
+export function defineProvider<P, S extends SchemaSpec = SchemaSpec>(definition: ProviderDefinition<P, S>): ProviderDefinition<P, S> {
   return definition;
 }
-export function defineResource<P>(definition: ResourceDefinition<P>): ResourceDefinition<P> {
+export function defineResource<P, S extends SchemaSpec = SchemaSpec>(definition: ResourceDefinition<P, S>): ResourceDefinition<P, S> {
   return definition;
 }
-export function defineDataSource<P>(definition: DataSourceDefinition<P>): DataSourceDefinition<P> {
+export function defineDataSource<P, S extends SchemaSpec = SchemaSpec>(definition: DataSourceDefinition<P, S>): DataSourceDefinition<P, S> {
   return definition;
 }
-export function defineEphemeralResource<P>(definition: EphemeralDefinition<P>): EphemeralDefinition<P> {
+export function defineEphemeralResource<P, S extends SchemaSpec = SchemaSpec>(
+  definition: EphemeralDefinition<P, S>,
+): EphemeralDefinition<P, S> {
   return definition;
+}
+
+/** Definition helpers bound to one provider's configured value `P`, inferring each schema's type. */
+export interface ProviderKit<P> {
+  resource<const S extends SchemaSpec>(definition: ResourceDefinition<P, S>): ResourceDefinition<P, S>;
+  dataSource<const S extends SchemaSpec>(definition: DataSourceDefinition<P, S>): DataSourceDefinition<P, S>;
+  ephemeralResource<const S extends SchemaSpec>(definition: EphemeralDefinition<P, S>): EphemeralDefinition<P, S>;
+}
+
+/**
+ * `const { resource } = forProvider<MyClient>()` then `resource({ schema, create({ config,
+ * provider }) { … } })`: `provider` is a `MyClient` and `config.name` a `string`.
+ */
+export function forProvider<P>(): ProviderKit<P> {
+  return {
+    resource: (definition) => definition,
+    dataSource: (definition) => definition,
+    ephemeralResource: (definition) => definition,
+  };
 }

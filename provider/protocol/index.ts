@@ -35,6 +35,7 @@ export {
   type Schema,
   type SchemaSpec,
 } from './schema/definition';
+export type { AttributeValue, Model, ModelResult, Phase, TypeValue } from './schema/model';
 export { attributeType, blockType } from './schema/implied-type';
 export { schemaToProto } from './schema/to-proto';
 export type {
@@ -59,8 +60,8 @@ export type {
   UpgradeStateRequest,
   ValidateRequest,
 } from './definition';
-export { defineDataSource, defineEphemeralResource, defineProvider, defineResource } from './definition';
-export { ObjectReader, read } from './values/reader';
+export { defineDataSource, defineEphemeralResource, defineProvider, defineResource, forProvider, type ProviderKit } from './definition';
+export { known, knownNumber, knownString, ObjectReader, read, toJsNumber } from './values/reader';
 export { PrivateState } from './values/private-state';
 export { completeObject } from './values/complete';
 export { defaultPlan, type PlanInput, type PlanOutput } from './plan/planner';
@@ -72,3 +73,6 @@ export { bundleProvider, type BundleOptions, type BundleResult } from './packagi
 export { currentPlatform, writeMirrorPackage, type Launcher, type MirrorPackage, type MirrorPackageOptions } from './packaging/mirror';
 export { computeH1Hash } from './packaging/h1-hash';
 export { adhocSignMachO, MachOSignError, verifyMachOSignature, type CodeDirectoryInfo, type MachOSignatureReport } from './packaging/macho';
+export type * from './rpc/types';
+export { RPC_HANDLERS } from './rpc/types';
+export { decodeObjectValue, decodeValue, encodeValue } from './rpc/values';

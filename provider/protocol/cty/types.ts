@@ -23,7 +23,13 @@ export type CtyCollectionType = ['list' | 'set' | 'map', CtyType];
 /** Terraform panics on malformed type JSON, and dynamic values carry type JSON from outside, so depth is bounded. */
 const MAX_TYPE_DEPTH = 200;
 
-/** Builds an object type whose attribute map has no prototype (safe for any attribute name). */
+/**
+ * Builds an object type whose attribute map has no prototype (safe for any attribute name).
+ * Without optional attributes the attribute names and types stay in the TypeScript type, so
+ * schema models (../schema/model) can type the object's values.
+ */
+export function objectType<const A extends Record<string, CtyType>>(attributes: A): ['object', A];
+export function objectType(attributes: Record<string, CtyType>, optional?: readonly string[]): CtyObjectType;
 export function objectType(attributes: Record<string, CtyType>, optional?: readonly string[]): CtyObjectType {
   const attrs = nullObject<CtyType>();
   for (const name of Object.keys(attributes)) attrs[name] = attributes[name] as CtyType;

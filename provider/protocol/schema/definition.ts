@@ -63,11 +63,16 @@ export interface SchemaSpec extends BlockSpec {
   version?: number;
 }
 
-/** A validated schema. Create with `defineSchema`. */
-export interface Schema {
+/**
+ * A validated schema. Create with `defineSchema`, which also records the spec's literal type
+ * in `S` so that `Model<S>` (./model) can type the values of what uses the schema.
+ */
+export interface Schema<S extends SchemaSpec = SchemaSpec> {
   readonly kind: 'schema';
   readonly version: number;
   readonly block: BlockSpec;
+  /** Type-level only, never set: the spec this schema was defined from. */
+  readonly spec?: S;
 }
 
 export class SchemaDefinitionError extends Error {
@@ -79,13 +84,18 @@ export class SchemaDefinitionError extends Error {
 
 const NAME = /^[a-z_][a-z0-9_]*$/;
 
-export function defineSchema(spec: SchemaSpec): Schema {
+/**
+ * Checks a schema spec and returns the schema. Write the spec inline (or `as const`) so its
+ * attribute names and types are inferred: `required: true` then types the attribute as
+ * never-null, `type: 'string'` as a `string`, and so on (see ./model).
+ */
+export function defineSchema<const S extends SchemaSpec>(spec: S): Schema<S> {
   const { version = 0, ...block } = spec;
   if (!Number.isSafeInteger(version) || version < 0) {
     throw new SchemaDefinitionError('version', 'must be a non-negative integer');
   }
   checkBlock(block, '(root)');
-  return Object.freeze({ kind: 'schema' as const, version, block });
+  return Object.freeze({ kind: 'schema' as const, version, block }) as Schema<S>;
 }
 
 function checkName(name: string, where: string): void {

@@ -1,9 +1,15 @@
 /**
- * Typed access to cty object values (config, plan, state) for provider code. Every getter
- * names the attribute in the error it throws (a DiagnosticError with the attribute path), so a
- * wrong assumption in a resource becomes a clear diagnostic instead of a TypeError.
+ * The one value reader for provider code. With a typed schema (see ../schema/model) most
+ * reads are plain property reads (`config.name` is a `string`); what is left is here:
+ *
+ * - `known(v)`, `knownString(v)`, `knownNumber(v)`: a value in the three states Terraform
+ *   sends it (set, null, not known yet) as `T`, `null` or `undefined`, for validate and plan
+ *   code that must let unknown values pass;
+ * - `toJsNumber(n)`: a cty number as a JS number (NaN when no double holds it exactly);
+ * - `ObjectReader` (`read(value)`): checked getters for untyped `CtyObject`s, whose errors
+ *   are diagnostics naming the attribute, so a wrong assumption is not a TypeError.
  */
-import { Unknown, type CtyValue } from '../cty';
+import { BigDecimal, Unknown, type CtyNumber, type CtyValue } from '../cty';
 import { DiagnosticError, error, type AttributePath, type PathStep } from '../diagnostics';
 import type { CtyObject } from '../definition';
 
@@ -165,4 +171,35 @@ export function isPlainObject(v: CtyValue | undefined): v is CtyObject {
 
 export function read(value: CtyObject): ObjectReader {
   return new ObjectReader(value);
+}
+
+/** A value as `T`, or `undefined` while it is not known yet (null stays null). */
+export function known<V>(value: V | Unknown): V | undefined {
+  return value instanceof Unknown ? undefined : value;
+}
+
+/** A cty number as a JS number; NaN for numbers no double holds exactly (big or decimal). */
+export function toJsNumber(value: CtyNumber): number {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : Number.NaN;
+  if (value instanceof BigDecimal) return Number.NaN;
+  return Number.NaN;
+}
+
+/** A string attribute: the string, null when unset (or not a string), undefined when unknown. */
+export function knownString(value: CtyValue | undefined): string | null | undefined {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Unknown) return undefined;
+  return typeof value === 'string' ? value : null;
+}
+
+/**
+ * A number attribute as a JS number, null when unset, undefined when unknown. Numbers no
+ * double holds exactly come back as NaN, so range checks reject them.
+ */
+export function knownNumber(value: CtyValue | undefined): number | null | undefined {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Unknown) return undefined;
+  if (typeof value === 'number' || typeof value === 'bigint' || value instanceof BigDecimal) return toJsNumber(value);
+  return Number.NaN;
 }

@@ -66,7 +66,7 @@ export { PrivateState } from './values/private-state';
 export { completeObject } from './values/complete';
 export { defaultPlan, type PlanInput, type PlanOutput } from './plan/planner';
 export { createLogger, hclogTimestamp, levelFromEnv, type LogFields, type Logger, type LogLevel } from './logging/logger';
-export { serveProvider, type RunningProvider, type ServeOptions } from './plugin/serve';
+export { reattachConfig, serveProvider, type RunningProvider, type ServeOptions } from './plugin/serve';
 export { MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE } from './plugin/handshake';
 export { createServerCertificate } from './plugin/certificate';
 export { bundleProvider, type BundleOptions, type BundleResult } from './packaging/bundle';

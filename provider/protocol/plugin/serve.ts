@@ -27,6 +27,18 @@ const MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
 export interface ServeOptions {
   env?: NodeJS.ProcessEnv;
   log?: Logger;
+  /**
+   * Debug mode (go-plugin "reattach"): serve without being launched by the CLI and print the
+   * `TF_REATTACH_PROVIDERS` value to export, so the provider can run under a debugger while
+   * Terraform drives it. Defaults to true when the process was started with `--debug`.
+   */
+  debug?: boolean;
+  /**
+   * The provider's source address, the key of TF_REATTACH_PROVIDERS, e.g.
+   * `registry.terraform.io/acme/thing`. Defaults to `--address=<addr>` on the command line,
+   * else `registry.terraform.io/<typeName>/<typeName>`. Only used in debug mode.
+   */
+  address?: string;
 }
 
 /**
@@ -53,6 +65,8 @@ export async function serveProvider<P>(
   // Read before any slow step: a parent that dies during start-up must still count as a change.
   const parent = process.ppid;
   const env = options.env ?? process.env;
+  const debug = options.debug ?? process.argv.includes('--debug');
+  if (debug) return serveDebug(provider, options, env);
   const launch = checkLaunchEnvironment(env);
   if (!launch.ok) {
     process.stderr.write(launch.message);
@@ -165,11 +179,13 @@ interface ServiceContext {
   stop: AbortController;
   openStreams: OpenStreams;
   shutdown(reason: StopReason): void;
+  /** Debug mode: the developer ends the process (Ctrl-C), not the CLI's Shutdown call. */
+  debug?: boolean;
 }
 
 /** Adds the services; returns the bounded onStop runner for the shutdown paths. */
 function addProtocolServices<P>(server: grpc.Server, definition: ProviderDefinition<P>, context: ServiceContext): (reason: StopReason) => Promise<void> {
-  const { log, stop, openStreams, shutdown } = context;
+  const { log, stop, openStreams, shutdown, debug = false } = context;
   // Required here, not imported: a bundler then evaluates these modules (protobufjs, the
   // descriptors, cty, planning) after the handshake line instead of before it.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -178,7 +194,10 @@ function addProtocolServices<P>(server: grpc.Server, definition: ProviderDefinit
   const { ProviderService, RELEASE_GRACE_MS } = require('../server/provider-service') as typeof import('../server/provider-service');
   const service = new ProviderService(definition, {
     log,
-    stopSignal: stop.signal,
+    // Read at every call: in debug mode each StopProvider leaves a fresh signal behind.
+    get stopSignal() {
+      return stop.signal;
+    },
     onStop: () => {
       log.info('StopProvider received: cancelling in-flight operations');
       stop.abort();
@@ -189,6 +208,10 @@ function addProtocolServices<P>(server: grpc.Server, definition: ProviderDefinit
   server.addService(services.controller, {
     Shutdown: (_call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
       callback(null, {});
+      if (debug) {
+        log.info('Shutdown received in debug mode; still serving until interrupted');
+        return;
+      }
       // Let the reply flush before the process goes away.
       setTimeout(() => shutdown('shutdown'), 5);
     },
@@ -212,4 +235,100 @@ function addProtocolServices<P>(server: grpc.Server, definition: ProviderDefinit
     Check: (_call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => callback(null, { status: 1 }),
   });
   return (reason) => service.release(reason, AbortSignal.timeout(RELEASE_GRACE_MS));
+}
+
+/**
+ * Debug mode: the developer starts the provider (e.g. under `node --inspect`), exports the
+ * printed TF_REATTACH_PROVIDERS value, and every terraform command then talks to this one
+ * process instead of launching its own. The CLI uses no TLS for reattached providers and, with
+ * `"Test": true` (which protocol 6 needs), never calls Shutdown, so the process keeps serving
+ * until Ctrl-C.
+ */
+async function serveDebug<P>(
+  provider: ProviderDefinition<P> | LazyProviderDefinition<P>,
+  options: ServeOptions,
+  env: NodeJS.ProcessEnv,
+): Promise<RunningProvider> {
+  // The developer reads stderr in their terminal: log at debug level unless told otherwise.
+  const level = env.TF_LOG_PROVIDER || env.TF_LOG ? levelFromEnv(env) : 'debug';
+  const log = options.log ?? createLogger({ level, module: `provider.terraform-provider-${provider.typeName}` });
+  const address = options.address ?? argumentValue('--address') ?? `registry.terraform.io/${provider.typeName}/${provider.typeName}`;
+  const server = new grpc.Server({
+    'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
+    'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
+  });
+  const openStreams: OpenStreams = new Set();
+  let stop = new AbortController();
+  let exiting = false;
+  let release: (reason: StopReason) => Promise<void> = async () => undefined;
+  const shutdown = (reason: StopReason = 'signal'): void => {
+    if (exiting) return;
+    exiting = true;
+    stop.abort();
+    void release(reason).finally(() => {
+      for (const stream of openStreams) stream.end();
+      server.forceShutdown();
+      process.exit(0);
+    });
+  };
+  const credentials = grpc.ServerCredentials.createInsecure();
+  const bind = (target: string): Promise<number> =>
+    new Promise((resolve, reject) => server.bindAsync(target, credentials, (err, port) => (err ? reject(err) : resolve(port))));
+  let network: 'unix' | 'tcp' = 'unix';
+  let listen = join(env.PLUGIN_UNIX_SOCKET_DIR || tmpdir(), `plugin${randomBytes(6).toString('hex')}.sock`);
+  try {
+    if (Buffer.byteLength(listen) > 100) throw new Error('socket path too long');
+    await bind(`unix:${listen}`);
+    const socket = listen;
+    process.on('exit', () => {
+      try {
+        unlinkSync(socket);
+      } catch {
+        // already gone
+      }
+    });
+  } catch {
+    network = 'tcp';
+    listen = `127.0.0.1:${await bind('127.0.0.1:0')}`;
+  }
+  // One process serves many terraform runs: a StopProvider (Ctrl-C in one run) must cancel
+  // that run's work only, so each stop hands later calls a fresh signal.
+  const stopProxy: AbortController = {
+    get signal() {
+      return stop.signal;
+    },
+    abort: (reason?: unknown) => {
+      const current = stop;
+      stop = new AbortController();
+      current.abort(reason);
+    },
+  } as AbortController;
+  release = addProtocolServices(server, loadDefinition(provider), { log, stop: stopProxy, openStreams, shutdown, debug: true });
+  const reattach = reattachConfig(address, network, listen);
+  writeSync(
+    1,
+    'Provider started. To attach Terraform, set the TF_REATTACH_PROVIDERS environment variable with the following:\n\n' +
+      `\tTF_REATTACH_PROVIDERS='${JSON.stringify(reattach)}'\n\n`,
+  );
+  log.info('Provider serving in debug mode', { network, address: listen, provider_address: address });
+  process.on('SIGINT', () => shutdown('signal'));
+  process.on('SIGTERM', () => shutdown('signal'));
+  return { network, address: listen, shutdown: () => shutdown('shutdown') };
+}
+
+/** The TF_REATTACH_PROVIDERS value for one provider, as go-plugin's ReattachConfig marshals it. */
+export function reattachConfig(providerAddress: string, network: 'unix' | 'tcp', address: string, pid = process.pid): Record<string, unknown> {
+  return {
+    [providerAddress]: { Protocol: 'grpc', ProtocolVersion: 6, Pid: pid, Test: true, Addr: { Network: network, String: address } },
+  };
+}
+
+function argumentValue(flag: string): string | undefined {
+  const args = process.argv;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? '';
+    if (arg.startsWith(`${flag}=`)) return arg.slice(flag.length + 1);
+    if (arg === flag) return args[i + 1];
+  }
+  return undefined;
 }

@@ -8,12 +8,14 @@
  *
  * | phase         | where                                       | required | optional  | computed                 |
  * |---------------|---------------------------------------------|----------|-----------|--------------------------|
- * | `state`       | read, delete, prior, import                 | T        | T \| null | T \| null                |
+ * | `state`       | read, delete, prior, import                 | T \| null | T \| null | T \| null             |
  * | `config`      | create/update config, data source, ephemeral | T        | T \| null | T \| null                |
  * | `plan`        | create/update `planned`                     | T        | T \| null | T \| null \| Unknown      |
  * | `unresolved`  | validate, configure, modifyPlan             | T \| Unknown | T \| null \| Unknown (at any depth) |
  *
- * Write-only attributes are null everywhere except in config. A schema whose spec is not a
+ * State may lack even a required attribute: an import stub sets only what `read` needs, and
+ * `read` runs on it before the first plan. Write-only attributes are null everywhere except
+ * in config. A schema whose spec is not a
  * literal (the plain `Schema` type) gives the untyped `CtyObject`, as before.
  */
 import type { CtyNumber, CtyObject, CtyValue, Unknown } from '../cty';
@@ -73,7 +75,9 @@ type Presence<A, M extends Phase, V> = A extends { writeOnly: true }
       ? A extends { computed: true }
         ? V | null | Unknown
         : Required<A, V>
-      : Required<A, V>;
+      : M extends 'state'
+        ? V | null
+        : Required<A, V>;
 
 type Required<A, V> = A extends { required: true } ? V : V | null;
 

@@ -35,7 +35,7 @@ export {
   type Schema,
   type SchemaSpec,
 } from './schema/definition';
-export type { AttributeValue, Model, ModelResult, Phase, TypeValue } from './schema/model';
+export type { AttributeValue, Model, ModelOf, ModelResult, Phase, TypeValue } from './schema/model';
 export { attributeType, blockType } from './schema/implied-type';
 export { schemaToProto } from './schema/to-proto';
 export type {

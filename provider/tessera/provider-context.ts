@@ -1,5 +1,6 @@
 // What `configure` hands to every resource, data source and ephemeral resource of one
 // provider process.
+import { forProvider } from '../protocol/definition';
 import { DiagnosticError, error } from '../protocol/diagnostics';
 import type { Logger } from '../protocol/logging/logger';
 import type { TesseraClient } from './client';
@@ -34,3 +35,9 @@ export function requireClient(context: TesseraProviderContext, call: { signal: A
   }
   return context.client.forCall(call.signal, call.log);
 }
+
+/**
+ * Definition helpers bound to this provider's context: resources defined with them read their
+ * values typed from their schema (`config.name` is a string) and `provider` as this context.
+ */
+export const tessera = forProvider<TesseraProviderContext>();

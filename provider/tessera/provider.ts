@@ -3,12 +3,12 @@
 import { defineProvider, type ConfigureRequest } from '../protocol/definition';
 import { DiagnosticError, error, path, type Diagnostic } from '../protocol/diagnostics';
 import { defineSchema } from '../protocol/schema/definition';
+import { known, knownString } from '../protocol/values/reader';
 import { currentUserDataSource } from '../resources/current-user/data-source';
 import { personalAccessTokenEphemeral } from '../resources/personal-access-token-ephemeral/ephemeral-resource';
 import { personalAccessTokenResource } from '../resources/personal-access-token/resource';
 import { personalAccessTokensDataSource } from '../resources/personal-access-tokens/data-source';
 import { TesseraClient } from './client';
-import { configString } from './config-values';
 import { OpenEphemeralTokens } from './ephemeral-tokens';
 import { TesseraApiError, TesseraConnectionError, TesseraTimeoutError } from './errors';
 import { FALLBACK_EXPIRATION_POLICY, type ExpirationPolicy, type TesseraProviderContext } from './provider-context';
@@ -41,22 +41,22 @@ export const providerSchema = defineSchema({
   },
 });
 
-export const tesseraProvider = defineProvider<TesseraProviderContext>({
+export const tesseraProvider = defineProvider({
   typeName: 'tessera',
   schema: providerSchema,
 
   validateConfig({ config, diagnostics }) {
     const problems = validateConfiguredSettings({
-      endpoint: configString(config.endpoint),
-      api_token: configString(config.api_token),
-      request_timeout: configString(config.request_timeout),
+      endpoint: known(config.endpoint),
+      api_token: known(config.api_token),
+      request_timeout: known(config.request_timeout),
     });
     for (const problem of problems) diagnostics.error(problem.summary, problem.detail, path(problem.attribute));
   },
 
-  async configure(req: ConfigureRequest): Promise<TesseraProviderContext> {
+  async configure(req): Promise<TesseraProviderContext> {
     const resolved = resolveSettings(
-      { endpoint: configString(req.config.endpoint), api_token: configString(req.config.api_token), request_timeout: configString(req.config.request_timeout) },
+      { endpoint: known(req.config.endpoint), api_token: known(req.config.api_token), request_timeout: known(req.config.request_timeout) },
       process.env,
     );
     if ('unknown' in resolved) {
@@ -121,8 +121,8 @@ function source(configured: string | null | undefined, variable: string): string
 }
 
 function configureDiagnostics(failure: unknown, settings: ProviderSettings, req: ConfigureRequest): Diagnostic[] {
-  const tokenSource = source(configString(req.config.api_token), TOKEN_VARIABLE);
-  const endpointSource = source(configString(req.config.endpoint), ENDPOINT_VARIABLE);
+  const tokenSource = source(knownString(req.config.api_token), TOKEN_VARIABLE);
+  const endpointSource = source(knownString(req.config.endpoint), ENDPOINT_VARIABLE);
   if (failure instanceof TesseraApiError && failure.status === 401) {
     return [
       error(

@@ -71,6 +71,14 @@ describe('@tessera/terraform-plugin package', () => {
     expect(readFileSync(join(PACKAGE_DIR, 'CHANGELOG.md'), 'utf8')).toContain(`## ${pkg.version}`);
   });
 
+  test('no "main" field: this repository imports the directory by relative path, which must keep resolving to the sources', () => {
+    // Node reads "main" for a relative directory import; pointing it at the (unbuilt) dist
+    // makes every such import print a deprecation warning. Consumers go through "exports".
+    expect(pkg).not.toHaveProperty('main');
+    const run = spawnSync(join(REPO_ROOT, 'node_modules/.bin/tsx'), ['-e', "require('./provider/protocol'); process.stdout.write('ok')"], { cwd: REPO_ROOT, encoding: 'utf8' });
+    expect({ stdout: run.stdout, stderr: run.stderr }).toEqual({ stdout: 'ok', stderr: '' });
+  });
+
   test('every export points at a built file', () => {
     for (const [subpath, target] of Object.entries(pkg.exports)) {
       const files = typeof target === 'string' ? [target] : [target.types, target.default];

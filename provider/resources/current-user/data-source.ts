@@ -1,11 +1,9 @@
 // Data source `tessera_current_user`: who the provider's token belongs to.
-import { ctyObject } from '../../protocol/cty/values';
 import { objectType } from '../../protocol/cty/types';
-import { defineDataSource } from '../../protocol/definition';
 import { DiagnosticError } from '../../protocol/diagnostics';
 import { defineSchema } from '../../protocol/schema/definition';
 import { apiDiagnostics } from '../../tessera/api-diagnostics';
-import { requireClient, type TesseraProviderContext } from '../../tessera/provider-context';
+import { requireClient, tessera } from '../../tessera/provider-context';
 
 export const TYPE_NAME = 'tessera_current_user';
 
@@ -23,7 +21,7 @@ export const currentUserSchema = defineSchema({
   },
 });
 
-export const currentUserDataSource = defineDataSource<TesseraProviderContext>({
+export const currentUserDataSource = tessera.dataSource({
   typeName: TYPE_NAME,
   schema: currentUserSchema,
   async read({ provider, signal, log }) {
@@ -34,7 +32,7 @@ export const currentUserDataSource = defineDataSource<TesseraProviderContext>({
         id: me.id,
         email: me.email,
         name: me.name,
-        teams: me.teams.map((team) => ctyObject({ id: team.id, name: team.name, role: team.role })),
+        teams: me.teams.map((team) => ({ id: team.id, name: team.name, role: team.role })),
       };
     } catch (failure) {
       throw new DiagnosticError(apiDiagnostics(failure, { summary: 'Could not read the current user' }));

@@ -2,12 +2,11 @@
 // Open creates it; Close revokes it using the id kept in the run's private data, and the
 // provider's onStop revokes any that Terraform did not close. The secret is
 // returned to the CLI only as an ephemeral value, which never reaches state or plan files.
-import { defineEphemeralResource } from '../../protocol/definition';
-import { DiagnosticError, error } from '../../protocol/diagnostics';
+import { DiagnosticError } from '../../protocol/diagnostics';
 import { defineSchema } from '../../protocol/schema/definition';
+import { toJsNumber } from '../../protocol/values/reader';
 import { apiDiagnostics } from '../../tessera/api-diagnostics';
-import { configNumber, configString } from '../../tessera/config-values';
-import { requireClient, type TesseraProviderContext } from '../../tessera/provider-context';
+import { requireClient, tessera } from '../../tessera/provider-context';
 import { checkExpirationDays, checkName } from '../shared/token-rules';
 
 export const TYPE_NAME = 'tessera_personal_access_token';
@@ -36,7 +35,7 @@ interface EphemeralPrivate {
   id: string;
 }
 
-export const personalAccessTokenEphemeral = defineEphemeralResource<TesseraProviderContext>({
+export const personalAccessTokenEphemeral = tessera.ephemeralResource({
   typeName: TYPE_NAME,
   schema: personalAccessTokenEphemeralSchema,
 
@@ -49,10 +48,10 @@ export const personalAccessTokenEphemeral = defineEphemeralResource<TesseraProvi
     checkName(config.name, diagnostics);
     checkExpirationDays(config.expiration_days, diagnostics, provider.policy);
     diagnostics.throwIfErrors();
-    const name = configString(config.name);
+    // Open sees wholly known config (the CLI defers an open whose config has unknowns).
+    const name = config.name;
     // The shortest life the policy allows: it bounds a token that a killed run cannot revoke.
-    const days = configNumber(config.expiration_days) ?? provider.policy.min;
-    if (typeof name !== 'string') throw new DiagnosticError(error('Token name not known', 'name must be known when the token is opened.'));
+    const days = config.expiration_days === null ? provider.policy.min : toJsNumber(config.expiration_days);
     const client = requireClient(provider, { signal, log });
     try {
       const created = await client.createPersonalAccessToken({ name, expiration_days: days });

@@ -2,14 +2,14 @@
 // destroy, replaced when its settings change or its rotation window opens, and dropped from
 // state (with a warning saying why) when it expired or was revoked elsewhere.
 import { randomUUID } from 'node:crypto';
-import { UNKNOWN, type CtyValue } from '../../protocol/cty/values';
-import { defineResource, type CtyObject } from '../../protocol/definition';
+import { UNKNOWN } from '../../protocol/cty/values';
 import { DiagnosticError, error, path, type Diagnostics } from '../../protocol/diagnostics';
 import { defineSchema } from '../../protocol/schema/definition';
+import type { ModelOf } from '../../protocol/schema/model';
+import { knownNumber, toJsNumber } from '../../protocol/values/reader';
 import { apiDiagnostics } from '../../tessera/api-diagnostics';
-import { configNumber, configString } from '../../tessera/config-values';
 import type { TesseraClient } from '../../tessera/client';
-import { requireClient, type TesseraProviderContext } from '../../tessera/provider-context';
+import { requireClient, tessera, type TesseraProviderContext } from '../../tessera/provider-context';
 import type { Logger } from '../../protocol/logging/logger';
 import { describeFromNow, EXPIRY_WARNING_DAYS, expiresSoon, parseTimestamp, rotationDue, vanishedBecause } from '../../tessera/token-lifecycle';
 import { PROVIDER_VERSION } from '../../tessera/version';
@@ -74,12 +74,17 @@ export const personalAccessTokenSchema = defineSchema({
   },
 });
 
+/** The configuration as validate and plan see it: any value may still be unknown. */
+type TokenConfig = ModelOf<typeof personalAccessTokenSchema, 'unresolved'>;
+/** The stored state (after an import, even name may be null until the first read). */
+type TokenState = ModelOf<typeof personalAccessTokenSchema, 'state'>;
+
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** The created_via marker on every token this provider creates. */
 export const CREATED_VIA = `terraform-provider-tessera/${PROVIDER_VERSION}`;
 
-export const personalAccessTokenResource = defineResource<TesseraProviderContext>({
+export const personalAccessTokenResource = tessera.resource({
   typeName: TYPE_NAME,
   schema: personalAccessTokenSchema,
 
@@ -98,10 +103,10 @@ export const personalAccessTokenResource = defineResource<TesseraProviderContext
       return;
     }
 
-    const expiresAt = configString(prior.expires_at);
-    if (typeof expiresAt !== 'string') return;
+    const expiresAt = prior.expires_at;
+    if (expiresAt === null) return;
     const now = Date.now();
-    const rotateBefore = configNumber(config.rotate_before_days);
+    const rotateBefore = knownNumber(config.rotate_before_days);
     if (rotateBefore !== undefined && rotationDue(expiresAt, rotateBefore, now)) {
       // Replacement needs a changed value at the flagged path: the new token's computed
       // attributes are unknown, so expires_at changes and the CLI replaces the token.
@@ -114,8 +119,8 @@ export const personalAccessTokenResource = defineResource<TesseraProviderContext
     warnOutsidePolicy(config, prior, diagnostics, provider);
     if (rotateBefore === undefined) return; // not known yet: decided in the apply-time plan
     if (expiresSoon(expiresAt, now)) {
-      const name = configString(prior.name) ?? '';
-      const id = configString(prior.id) ?? '';
+      const name = prior.name ?? '';
+      const id = prior.id ?? '';
       diagnostics.warning(
         `Personal access token expires ${describeFromNow(expiresAt, now)}`,
         `The token "${name}" (id ${id}) expires at ${expiresAt}, within ${EXPIRY_WARNING_DAYS} days, and this plan does not replace it. ` +
@@ -126,11 +131,9 @@ export const personalAccessTokenResource = defineResource<TesseraProviderContext
   },
 
   async create({ config, provider, signal, log, diagnostics, private: priv }) {
-    const name = configString(config.name);
-    const days = configNumber(config.expiration_days);
-    if (typeof name !== 'string' || typeof days !== 'number') {
-      throw new DiagnosticError(error('Token settings not known', 'name and expiration_days must be known when the token is created.'));
-    }
+    // Apply-time config is wholly known; validation already refused days that are not whole.
+    const name = config.name;
+    const days = toJsNumber(config.expiration_days);
     const client = requireClient(provider, { signal, log });
     const clientReference = randomUUID();
     const pending: PendingCreate = {
@@ -186,9 +189,9 @@ export const personalAccessTokenResource = defineResource<TesseraProviderContext
       if (settled.kind === 'created') log.redact(settled.token.token);
       log.info('settled an interrupted create', { id: settled.token.id, outcome: settled.kind });
       return {
-        name: keepOr(state.name, settled.token.name),
-        expiration_days: keepOr(state.expiration_days, pending.request.expiration_days),
-        rotate_before_days: state.rotate_before_days ?? null,
+        name: state.name ?? settled.token.name,
+        expiration_days: state.expiration_days ?? pending.request.expiration_days,
+        rotate_before_days: state.rotate_before_days,
         id: settled.token.id,
         token: settled.kind === 'created' ? settled.token.token : null,
         token_hint: settled.token.token_hint,
@@ -196,8 +199,8 @@ export const personalAccessTokenResource = defineResource<TesseraProviderContext
         expires_at: settled.token.expires_at,
       };
     }
-    const id = configString(state.id);
-    if (typeof id !== 'string') return null;
+    const id = state.id;
+    if (id === null) return null;
     const client = requireClient(provider, { signal, log });
     let metadata;
     try {
@@ -205,26 +208,24 @@ export const personalAccessTokenResource = defineResource<TesseraProviderContext
     } catch (failure) {
       throw new DiagnosticError(apiDiagnostics(failure, { summary: `Could not read personal access token ${id}` }));
     }
-    const expiresAt = configString(state.expires_at) ?? null;
     if (metadata === null) {
-      const imported = configString(state.name) === null;
-      if (!imported) diagnostics.add(vanishedWarning(state, id, typeof expiresAt === 'string' ? expiresAt : null));
+      const imported = state.name === null;
+      if (!imported) diagnostics.add(vanishedWarning(state, id, state.expires_at));
       return null;
     }
     const derivedDays = Math.round(((parseTimestamp(metadata.expires_at) ?? 0) - (parseTimestamp(metadata.created_at) ?? 0)) / DAY_MS);
-    const next: Partial<CtyObject> = {
+    return {
       // The API cannot rename a token or change its lifetime, so the configured spelling stays;
       // after import (name null) the API's values fill the state.
-      name: keepOr(state.name, metadata.name),
-      expiration_days: keepOr(state.expiration_days, metadata.expiration_days ?? derivedDays),
-      rotate_before_days: state.rotate_before_days ?? null,
+      name: state.name ?? metadata.name,
+      expiration_days: state.expiration_days ?? metadata.expiration_days ?? derivedDays,
+      rotate_before_days: state.rotate_before_days,
       id: metadata.id,
-      token: state.token ?? null,
+      token: state.token,
       token_hint: metadata.token_hint,
       created_at: metadata.created_at,
       expires_at: metadata.expires_at,
     };
-    return next;
   },
 
   // Only rotate_before_days can change in place; it lives in state alone.
@@ -233,8 +234,8 @@ export const personalAccessTokenResource = defineResource<TesseraProviderContext
   },
 
   async delete({ prior, provider, signal, log, private: priv }) {
-    const id = configString(prior.id);
-    if (typeof id !== 'string') {
+    const id = prior.id;
+    if (id === null) {
       // A create with an unknown outcome that no refresh settled (e.g. destroy -refresh=false):
       // revoke whatever it made, found by its client_reference; never create to destroy.
       const pending = readPendingCreate(priv);
@@ -263,16 +264,16 @@ export const personalAccessTokenResource = defineResource<TesseraProviderContext
  * value still unknown is called out, because in a replace without create_before_destroy the
  * old token is revoked before the new value can be checked.
  */
-function checkNewTokenDays(config: CtyObject, prior: CtyObject | null, diagnostics: Diagnostics, provider: TesseraProviderContext): void {
+function checkNewTokenDays(config: TokenConfig, prior: TokenState | null, diagnostics: Diagnostics, provider: TesseraProviderContext): void {
   checkExpirationDays(config.expiration_days, diagnostics, provider.policy);
-  if (configNumber(config.expiration_days) !== undefined) return;
+  if (knownNumber(config.expiration_days) !== undefined) return;
   const { min, max } = provider.policy;
   const checked = `It is checked against the server's token policy (${min}–${max} days) only when the token is created, during apply.`;
   diagnostics.warning(
     'expiration_days is not known until apply',
     prior === null
       ? `${checked} Prefer a value known at plan time, so a bad value fails the plan instead of the apply.`
-      : `${checked} This plan replaces the token "${configString(prior.name) ?? ''}" (id ${configString(prior.id) ?? ''}): ` +
+      : `${checked} This plan replaces the token "${prior.name ?? ''}" (id ${prior.id ?? ''}): ` +
           'unless the resource has lifecycle { create_before_destroy = true }, Terraform revokes the old token before the new value is checked, ' +
           'and a bad value then leaves no token at all. With create_before_destroy, a bad value fails the create and the old token stays. ' +
           'Add create_before_destroy, or make the value known at plan time.',
@@ -281,11 +282,11 @@ function checkNewTokenDays(config: CtyObject, prior: CtyObject | null, diagnosti
 }
 
 /** An existing token whose lifetime the server's policy no longer allows: it keeps working; say what comes next. */
-function warnOutsidePolicy(config: CtyObject, prior: CtyObject, diagnostics: Diagnostics, provider: TesseraProviderContext): void {
-  const days = configNumber(config.expiration_days);
+function warnOutsidePolicy(config: TokenConfig, prior: TokenState, diagnostics: Diagnostics, provider: TesseraProviderContext): void {
+  const days = knownNumber(config.expiration_days);
   const { min, max, source } = provider.policy;
   if (source !== 'server' || typeof days !== 'number' || (days >= min && days <= max)) return;
-  const expiresAt = configString(prior.expires_at) ?? 'its expiry';
+  const expiresAt = prior.expires_at ?? 'its expiry';
   diagnostics.warning(
     days > max ? "Token lifetime above the server's current maximum" : "Token lifetime below the server's current minimum",
     `expiration_days is ${days}, but the server's token policy now allows ${min}–${max} days (GET /api/v1/token-policy). ` +
@@ -310,12 +311,8 @@ async function revokePending(client: TesseraClient, pending: PendingCreate, log:
   }
 }
 
-function keepOr(value: CtyValue | undefined, fallback: CtyValue): CtyValue {
-  return value === null || value === undefined ? fallback : value;
-}
-
-function vanishedWarning(state: CtyObject, id: string, expiresAt: string | null) {
-  const name = configString(state.name) ?? '';
+function vanishedWarning(state: TokenState, id: string, expiresAt: string | null) {
+  const name = state.name ?? '';
   const because = vanishedBecause(expiresAt, Date.now());
   if (because === 'expired') {
     return {

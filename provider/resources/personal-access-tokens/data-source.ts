@@ -1,11 +1,9 @@
 // Data source `tessera_personal_access_tokens`: the caller's active tokens (metadata only).
-import { ctyObject } from '../../protocol/cty/values';
 import { objectType } from '../../protocol/cty/types';
-import { defineDataSource } from '../../protocol/definition';
 import { DiagnosticError } from '../../protocol/diagnostics';
 import { defineSchema } from '../../protocol/schema/definition';
 import { apiDiagnostics } from '../../tessera/api-diagnostics';
-import { requireClient, type TesseraProviderContext } from '../../tessera/provider-context';
+import { requireClient, tessera } from '../../tessera/provider-context';
 
 export const TYPE_NAME = 'tessera_personal_access_tokens';
 
@@ -25,7 +23,7 @@ export const personalAccessTokensSchema = defineSchema({
   },
 });
 
-export const personalAccessTokensDataSource = defineDataSource<TesseraProviderContext>({
+export const personalAccessTokensDataSource = tessera.dataSource({
   typeName: TYPE_NAME,
   schema: personalAccessTokensSchema,
   async read({ provider, signal, log }) {
@@ -33,16 +31,14 @@ export const personalAccessTokensDataSource = defineDataSource<TesseraProviderCo
     try {
       const tokens = await client.listPersonalAccessTokens();
       return {
-        tokens: tokens.map((t) =>
-          ctyObject({
-            id: t.id,
-            name: t.name,
-            token_hint: t.token_hint,
-            created_at: t.created_at,
-            expires_at: t.expires_at,
-            last_used_at: t.last_used_at ?? null,
-          }),
-        ),
+        tokens: tokens.map((t) => ({
+          id: t.id,
+          name: t.name,
+          token_hint: t.token_hint,
+          created_at: t.created_at,
+          expires_at: t.expires_at,
+          last_used_at: t.last_used_at ?? null,
+        })),
       };
     } catch (failure) {
       throw new DiagnosticError(apiDiagnostics(failure, { summary: 'Could not list personal access tokens' }));

@@ -1,7 +1,7 @@
 // Checks of token settings shared by the resource and the ephemeral resource, phrased as
 // diagnostics on the attribute so the CLI points at the offending line. Unknown values pass:
 // validation runs again once they are known.
-import { configNumber, configString } from '../../tessera/config-values';
+import { knownNumber, knownString } from '../../protocol/values/reader';
 import type { ExpirationPolicy } from '../../tessera/provider-context';
 import { FALLBACK_EXPIRATION_POLICY } from '../../tessera/provider-context';
 import type { CtyValue } from '../../protocol/cty/values';
@@ -14,7 +14,7 @@ export const ROTATE_BEFORE_MAX_DAYS = 29;
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 
 export function checkName(value: CtyValue | undefined, diagnostics: Diagnostics): void {
-  const name = configString(value);
+  const name = knownString(value);
   if (typeof name !== 'string') return;
   const trimmed = name.trim();
   if (trimmed.length === 0) {
@@ -31,7 +31,7 @@ export function checkExpirationDays(
   diagnostics: Diagnostics,
   policy: ExpirationPolicy = FALLBACK_EXPIRATION_POLICY,
 ): void {
-  const days = configNumber(value);
+  const days = knownNumber(value);
   if (days === null || days === undefined) return;
   const bounds = `${policy.min}–${policy.max}`;
   const origin = policy.source === 'server' ? "the server's token policy (GET /api/v1/token-policy)" : 'the default token policy';
@@ -48,13 +48,13 @@ export function checkExpirationDays(
 
 /** rotate_before_days: 0–29 and below expiration_days, or the token would be replaced on every plan. */
 export function checkRotateBeforeDays(value: CtyValue | undefined, expirationDays: CtyValue | undefined, diagnostics: Diagnostics): void {
-  const days = configNumber(value);
+  const days = knownNumber(value);
   if (days === null || days === undefined) return;
   if (!Number.isInteger(days) || days < 0 || days > ROTATE_BEFORE_MAX_DAYS) {
     diagnostics.error('Invalid rotate_before_days', `rotate_before_days must be a whole number within 0–${ROTATE_BEFORE_MAX_DAYS}.`, path('rotate_before_days'));
     return;
   }
-  const expiration = configNumber(expirationDays);
+  const expiration = knownNumber(expirationDays);
   if (typeof expiration === 'number' && Number.isInteger(expiration) && days >= expiration) {
     diagnostics.error(
       'Invalid rotate_before_days',

@@ -21,7 +21,7 @@ const UNIT = [
 /** Whole-product tests: the terraform and cdktf CLIs, the browser, `npm start`. */
 const E2E = [
   '/provider/resources/.*\\.test\\.ts$',
-  '/test/protocol/(lifecycle|features|plugin-launch)\\.test\\.ts$',
+  '/test/protocol/(lifecycle|features|plugin-launch|debug-mode|example-kv)\\.test\\.ts$',
   '/test/provider/(?!docs)[^/]*\\.test\\.ts$',
   '/test/cdktf/.*\\.test\\.ts$',
   '/test/web/account-page\\.test\\.ts$',

@@ -58,6 +58,8 @@ const created = {
   expiration_days: 7,
   created_at: '2026-11-28T06:00:00Z',
   expires_at: '2026-12-05T06:00:00Z',
+  created_via: null,
+  client_reference: null,
 };
 
 const fastRetry = { baseDelayMs: 20, maxDelayMs: 100 };
@@ -102,7 +104,14 @@ describe('TesseraClient', () => {
   it('retries when the server resets the connection', async () => {
     const api = await serve([
       (req) => req.socket.destroy(),
-      (_req, res) => json(res, 200, { id: 'u1', email: 'a@b', name: 'A', teams: [] }),
+      (_req, res) =>
+        json(res, 200, {
+          id: 'u1',
+          email: 'a@b',
+          name: 'A',
+          teams: [],
+          authenticated_by: { type: 'personal_access_token', token_id: 'tok_1', expires_at: '2026-12-05T06:00:00Z' },
+        }),
     ]);
     const client = new TesseraClient({ endpoint: api.url, token: secret, retry: fastRetry });
     const me = await client.getMe();
@@ -148,9 +157,7 @@ describe('TesseraClient', () => {
   });
 
   it('treats 404 on read as gone and on revoke as already revoked', async () => {
-    const api = await serve([
-      (_req, res) => json(res, 404, { title: 'Not Found', status: 404 }),
-    ]);
+    const api = await serve([(_req, res) => json(res, 404, { title: 'Not Found', status: 404 })]);
     const client = new TesseraClient({ endpoint: api.url, token: secret });
     await expect(client.getPersonalAccessToken('tok_x')).resolves.toBeNull();
     await expect(client.revokePersonalAccessToken('tok_x')).resolves.toBe(false);
@@ -161,7 +168,17 @@ describe('TesseraClient', () => {
   });
 
   it('follows next_page_token through every page', async () => {
-    const meta = (id: string) => ({ id, name: id, token_hint: 'tspat_…abcd', created_at: created.created_at, expires_at: created.expires_at, last_used_at: null });
+    const meta = (id: string) => ({
+      id,
+      name: id,
+      token_hint: 'tspat_…abcd',
+      expiration_days: 7,
+      created_at: created.created_at,
+      expires_at: created.expires_at,
+      last_used_at: null,
+      created_via: null,
+      client_reference: null,
+    });
     const api = await serve([
       (_req, res) => json(res, 200, { personal_access_tokens: [meta('a'), meta('b')], next_page_token: 'p2' }),
       (_req, res) => json(res, 200, { personal_access_tokens: [meta('c')], next_page_token: null }),
@@ -180,7 +197,9 @@ describe('TesseraClient', () => {
     const client = new TesseraClient({ endpoint: url, token: secret, retry: { ...fastRetry, maxRetries: 1 } });
     const failure = await client.getMe().catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(TesseraConnectionError);
-    expect((failure as Error).message).toMatch(new RegExp(`^cannot reach the Tessera API at ${url}: connection refused \\(2 attempts in \\d+\\.\\d s\\)$`));
+    expect((failure as Error).message).toMatch(
+      new RegExp(`^cannot reach the Tessera API at ${url}: connection refused \\(2 attempts in \\d+\\.\\d s\\)$`),
+    );
   });
 
   it('times out each attempt and reports the timeout', async () => {
@@ -195,12 +214,21 @@ describe('TesseraClient', () => {
 
   it('ends the whole operation at its deadline, retries included, naming attempts and elapsed time', async () => {
     const api = await serve([() => undefined]); // never answers
-    const client = new TesseraClient({ endpoint: api.url, token: secret, timeoutMs: 400, requestTimeoutMs: 1_000, requestTimeoutLabel: '1s (test)', retry: { ...fastRetry, maxRetries: 10 } });
+    const client = new TesseraClient({
+      endpoint: api.url,
+      token: secret,
+      timeoutMs: 400,
+      requestTimeoutMs: 1_000,
+      requestTimeoutLabel: '1s (test)',
+      retry: { ...fastRetry, maxRetries: 10 },
+    });
     const started = Date.now();
     const failure = await client.getMe().catch((e: unknown) => e);
     const elapsed = Date.now() - started;
     expect(failure).toBeInstanceOf(TesseraTimeoutError);
-    expect((failure as Error).message).toMatch(new RegExp(`^the Tessera API at ${api.url} gave no answer within the request timeout of 1s \\(test\\): [23] attempts in 1\\.\\d s$`));
+    expect((failure as Error).message).toMatch(
+      new RegExp(`^the Tessera API at ${api.url} gave no answer within the request timeout of 1s \\(test\\): [23] attempts in 1\\.\\d s$`),
+    );
     expect(elapsed).toBeGreaterThanOrEqual(950);
     expect(elapsed).toBeLessThan(1_500);
   });

@@ -7,7 +7,6 @@
 // database in it (see test/support/database.ts); it also unpacks the npm-shipped Chromium once.
 const path = require('node:path');
 
-
 /** Pure tests: values, codecs, schemas, planners, rules. */
 const UNIT = [
   '/provider/protocol/.*\\.test\\.ts$',

@@ -35,7 +35,10 @@ export interface AdminDatabaseOptions {
 }
 
 async function withContext<T>(options: AdminDatabaseOptions, work: (ctx: ServiceContext) => Promise<T>): Promise<T> {
-  const db = typeof options.database === 'string' ? createKnex(options.database, { poolMax: 2, applicationName: 'tessera-admin' }) : options.database;
+  const db =
+    typeof options.database === 'string'
+      ? createKnex(options.database, { poolMax: 2, applicationName: 'tessera-admin' })
+      : options.database;
   const ctx: ServiceContext = {
     db,
     clock: options.clock ?? systemClock,
@@ -74,11 +77,23 @@ export async function ensureBootstrapAdmin(options: AdminDatabaseOptions & { ema
       if ((await countUsers(trx)) > 0) return null;
       const now = ctx.clock.now();
       const userId = (await insertUser(trx, { email, name: 'Administrator', active: true, now })) as string;
-      const teamId = (await findTeamByName(trx, BOOTSTRAP_TEAM_NAME))?.id ?? ((await insertTeam(trx, { name: BOOTSTRAP_TEAM_NAME, role: 'SysAdmin', now })) as string);
+      const teamId =
+        (await findTeamByName(trx, BOOTSTRAP_TEAM_NAME))?.id ??
+        ((await insertTeam(trx, { name: BOOTSTRAP_TEAM_NAME, role: 'SysAdmin', now })) as string);
       await addMember(trx, teamId, userId, now);
       await recordAudit(trx, SYSTEM_ACTOR, now, 'user.created', { type: 'user', id: userId }, { email, bootstrap: true });
-      await recordAudit(trx, SYSTEM_ACTOR, now, 'team.member_added', { type: 'team', id: teamId }, { user_id: userId, role: 'SysAdmin', bootstrap: true });
-      const created = await insertPersonalToken(ctx, trx, SYSTEM_ACTOR, userId, { name: 'bootstrap admin token', expirationDays: BOOTSTRAP_TOKEN_DAYS });
+      await recordAudit(
+        trx,
+        SYSTEM_ACTOR,
+        now,
+        'team.member_added',
+        { type: 'team', id: teamId },
+        { user_id: userId, role: 'SysAdmin', bootstrap: true },
+      );
+      const created = await insertPersonalToken(ctx, trx, SYSTEM_ACTOR, userId, {
+        name: 'bootstrap admin token',
+        expirationDays: BOOTSTRAP_TOKEN_DAYS,
+      });
       return created.token;
     }),
   );
@@ -113,7 +128,14 @@ export async function createUserAccount(options: AdminDatabaseOptions, input: Cr
         if (!team) {
           if (role === undefined) throw new AdminInputError(`team ${teamName} does not exist; give --role to create it`);
           const teamId = (await insertTeam(trx, { name: teamName, role, now })) as string;
-          await recordAudit(trx, SYSTEM_ACTOR, now, 'team.created', { type: 'team', id: teamId }, { name: teamName, role, via: 'admin-cli' });
+          await recordAudit(
+            trx,
+            SYSTEM_ACTOR,
+            now,
+            'team.created',
+            { type: 'team', id: teamId },
+            { name: teamName, role, via: 'admin-cli' },
+          );
           team = await findTeamByName(trx, teamName);
         }
         const teamId = (team as { id: string }).id;
@@ -141,7 +163,10 @@ export interface CreateTokenForEmailInput {
 }
 
 /** `npm run admin -- create-token --email E --days D`; the result's `token` is the secret. */
-export async function createPersonalTokenForEmail(options: AdminDatabaseOptions, input: CreateTokenForEmailInput): Promise<CreatedPersonalToken> {
+export async function createPersonalTokenForEmail(
+  options: AdminDatabaseOptions,
+  input: CreateTokenForEmailInput,
+): Promise<CreatedPersonalToken> {
   const max = options.patMaxDays ?? DEFAULT_PAT_MAX_DAYS;
   // Only looked up, never stored: any address a user has is accepted, so databases bootstrapped
   // before the default admin address had a dot still work.

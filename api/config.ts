@@ -54,9 +54,7 @@ export function parseServerKey(text: string): Buffer {
     key = Buffer.from(trimmed.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
   }
   if (!key || key.length < SERVER_KEY_MIN_BYTES) {
-    throw new ConfigError(
-      `TESSERA_SERVER_KEY must be at least ${SERVER_KEY_MIN_BYTES} bytes, written as hex or base64`,
-    );
+    throw new ConfigError(`TESSERA_SERVER_KEY must be at least ${SERVER_KEY_MIN_BYTES} bytes, written as hex or base64`);
   }
   return key;
 }

@@ -35,7 +35,13 @@ function postgresLogger(logger: pino.Logger): { debug(m: string): void; info(m: 
   return { debug: (m) => child.debug(m), info: (m) => child.info(m), warn: (m) => child.warn(m) };
 }
 
-async function bootstrapEmbedded(database: LocalDatabase, serverKey: Buffer, dir: string, logger: pino.Logger, email: string): Promise<void> {
+async function bootstrapEmbedded(
+  database: LocalDatabase,
+  serverKey: Buffer,
+  dir: string,
+  logger: pino.Logger,
+  email: string,
+): Promise<void> {
   const secret = await ensureBootstrapAdmin({ database: database.url, serverKey, email });
   const tokenFile = path.join(dir, ADMIN_TOKEN_FILE);
   if (secret !== null) {
@@ -58,7 +64,8 @@ async function logProviderReleases(dir: string, logger: pino.Logger): Promise<vo
   const releases = new ProviderReleases(dir);
   try {
     const versions = (await releases.versions()).map((v) => v.version);
-    for (const skipped of await releases.skipped()) logger.warn({ dir, version: skipped.version, reason: skipped.reason }, 'provider release not served');
+    for (const skipped of await releases.skipped())
+      logger.warn({ dir, version: skipped.version, reason: skipped.reason }, 'provider release not served');
     logger.info({ dir: path.resolve(dir), versions }, 'provider registry');
   } catch (error) {
     logger.warn({ dir, err: error instanceof Error ? error.message : String(error) }, 'provider releases cannot be read');
@@ -131,7 +138,8 @@ async function main(): Promise<void> {
       ...webPageOptions({ sessionSettings: sessionSettingsFromEnv() }),
     });
     const address = await tessera.listen(config.port, config.host).catch((error: NodeJS.ErrnoException) => {
-      if (error.code === 'EADDRINUSE') throw new ConfigError(`port ${config.port} on ${config.host} is already in use; set PORT to another one`);
+      if (error.code === 'EADDRINUSE')
+        throw new ConfigError(`port ${config.port} on ${config.host} is already in use; set PORT to another one`);
       throw error;
     });
     if (tls) logger.info({ subject: tls.subject, valid_to: tls.validTo }, 'serving HTTPS');

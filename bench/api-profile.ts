@@ -54,7 +54,13 @@ async function main(): Promise<void> {
     const profDir = path.join(root, 'prof');
     const child = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profDir}`, '--import', 'tsx', 'api/main.ts'], {
       cwd: repoRoot,
-      env: { PATH: process.env.PATH, DATABASE_URL: url.toString(), TESSERA_SERVER_KEY: serverKey.toString('hex'), PORT: '0', LOG_LEVEL: 'info' },
+      env: {
+        PATH: process.env.PATH,
+        DATABASE_URL: url.toString(),
+        TESSERA_SERVER_KEY: serverKey.toString('hex'),
+        PORT: '0',
+        LOG_LEVEL: 'info',
+      },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     const apiUrl = await new Promise<string>((resolve) => {
@@ -63,7 +69,12 @@ async function main(): Promise<void> {
         if (entry.msg === 'Tessera API listening' && entry.url) resolve(entry.url);
       });
     });
-    const result = await autocannon({ url: `${apiUrl}/api/v1/me`, connections: 50, duration: SECONDS, headers: { authorization: `Bearer ${token}` } });
+    const result = await autocannon({
+      url: `${apiUrl}/api/v1/me`,
+      connections: 50,
+      duration: SECONDS,
+      headers: { authorization: `Bearer ${token}` },
+    });
     process.stdout.write(`${result.requests.total} requests, ${result.requests.average} req/s, non-2xx ${result.non2xx}\n`);
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('exit', resolve));

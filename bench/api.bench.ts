@@ -45,8 +45,16 @@ function log(message: string): void {
   process.stderr.write(`${message}\n`);
 }
 
-async function spawnServer(args: string[], env: NodeJS.ProcessEnv, ready: (entry: Record<string, unknown>) => string | null): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: repoRoot, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: ['pipe', 'pipe', 'inherit'] });
+async function spawnServer(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  ready: (entry: Record<string, unknown>) => string | null,
+): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+    cwd: repoRoot,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const url = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
       try {
@@ -203,7 +211,12 @@ async function main(): Promise<void> {
   const servers: ChildProcess[] = [];
   let cluster: EmbeddedPostgres | null = null;
   try {
-    log(`machine: ${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+    log(
+      `machine: ${os.cpus().length} CPUs, load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}`,
+    );
     cluster = await startEmbeddedPostgres({ dataDir: path.join(root, 'pg') });
     const serverKey = randomBytes(32);
 
@@ -254,8 +267,14 @@ async function main(): Promise<void> {
       '',
       `| measurement (${CONNECTIONS} connections, ${ROUNDS} × ${SECONDS} s, autocannon) | req/s | p50 ms | p99 ms | server CPU µs/request |`,
       '|---|---|---|---|---|',
-      ...bare.map((r, i) => `| (a) bare Express 5 \`GET /hello\`, round ${i + 1} | ${fmt(r.rps, 0)} | ${r.p50} | ${r.p99} | ${fmt(r.cpuUsPerRequest, 0)} |`),
-      ...me.map((r, i) => `| (b) Tessera \`GET /api/v1/me\` with a PAT, round ${i + 1} | ${fmt(r.rps, 0)} | ${r.p50} | ${r.p99} | ${fmt(r.cpuUsPerRequest, 0)} |`),
+      ...bare.map(
+        (r, i) =>
+          `| (a) bare Express 5 \`GET /hello\`, round ${i + 1} | ${fmt(r.rps, 0)} | ${r.p50} | ${r.p99} | ${fmt(r.cpuUsPerRequest, 0)} |`,
+      ),
+      ...me.map(
+        (r, i) =>
+          `| (b) Tessera \`GET /api/v1/me\` with a PAT, round ${i + 1} | ${fmt(r.rps, 0)} | ${r.p50} | ${r.p99} | ${fmt(r.cpuUsPerRequest, 0)} |`,
+      ),
       `| **ratio (b)/(a)** (mean req/s) | **${fmt(ratio)}** (goal ≥ 0.70) | | worst p99 of (b): **${meP99} ms** (goal ≤ 10) | CPU-cost ratio (a)/(b): **${fmt(cpuRatio)}** |`,
       '',
       ...(verification
@@ -270,7 +289,10 @@ async function main(): Promise<void> {
         : []),
       `goals: throughput ratio ${ratio >= 0.7 ? 'MET' : 'MISSED'}, p99 ${meP99 <= 10 ? 'MET' : 'MISSED'}, size ratio ${FILLER === 0 ? 'not measured (BENCH_FILLER=0)' : sizeRatio <= 1.2 ? 'MET' : 'MISSED'}` +
         `${failures > 0 ? `; ${failures} non-2xx responses or errors during load!` : ''}`,
-      `machine: ${os.cpus().length} CPUs, load average now ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} (load generator shares the CPUs)`,
+      `machine: ${os.cpus().length} CPUs, load average now ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')} (load generator shares the CPUs)`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
     if (failures > 0) process.exitCode = 1;

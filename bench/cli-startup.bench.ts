@@ -27,7 +27,14 @@ function log(message: string): void {
 }
 
 async function startApi(databaseUrl: string, serverKey: Buffer): Promise<{ child: ChildProcess; url: string }> {
-  const env = { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: databaseUrl, TESSERA_SERVER_KEY: serverKey.toString('hex'), PORT: '0', LOG_LEVEL: 'info' };
+  const env = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    DATABASE_URL: databaseUrl,
+    TESSERA_SERVER_KEY: serverKey.toString('hex'),
+    PORT: '0',
+    LOG_LEVEL: 'info',
+  };
   const child = spawn(process.execPath, ['--import', 'tsx', 'api/main.ts'], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
@@ -73,7 +80,12 @@ async function main(): Promise<void> {
   let cluster: EmbeddedPostgres | null = null;
   let api: ChildProcess | null = null;
   try {
-    log(`CLI start-up: machine ${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+    log(
+      `CLI start-up: machine ${os.cpus().length} CPUs, load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}`,
+    );
     await buildCli();
     cluster = await startEmbeddedPostgres({ dataDir: path.join(root, 'pg'), durability: 'ephemeral' });
     const client = new Client({ connectionString: cluster.connectionString });

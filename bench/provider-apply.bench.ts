@@ -77,8 +77,18 @@ async function main(): Promise<void> {
   try {
     const mirror = await providerMirror();
     const env = { TESSERA_ENDPOINT: api.url, TESSERA_API_TOKEN: api.adminToken };
-    const tokens = await createTerraformWorkdir({ mirrorDir: mirror.mirrorDir, providerSources: mirror.addresses, files: { 'main.tf': TOKENS_TF }, env });
-    const data = await createTerraformWorkdir({ mirrorDir: mirror.mirrorDir, providerSources: mirror.addresses, files: { 'main.tf': DATA_TF }, env });
+    const tokens = await createTerraformWorkdir({
+      mirrorDir: mirror.mirrorDir,
+      providerSources: mirror.addresses,
+      files: { 'main.tf': TOKENS_TF },
+      env,
+    });
+    const data = await createTerraformWorkdir({
+      mirrorDir: mirror.mirrorDir,
+      providerSources: mirror.addresses,
+      files: { 'main.tf': DATA_TF },
+      env,
+    });
     workdirs.push(tokens, data);
     await tokens.runOk(['init', '-no-color', '-input=false']);
     await data.runOk(['init', '-no-color', '-input=false']);
@@ -109,7 +119,9 @@ async function main(): Promise<void> {
       plans.tokens.push(await timed(tokens, plan));
       plans.data.push(await timed(data, plan));
     }
-    const live = await api.sql<{ n: string }>("SELECT count(*)::text AS n FROM tokens WHERE name LIKE 'bench-%' AND name NOT LIKE 'bench-direct-%' AND revoked_at IS NULL");
+    const live = await api.sql<{ n: string }>(
+      "SELECT count(*)::text AS n FROM tokens WHERE name LIKE 'bench-%' AND name NOT LIKE 'bench-direct-%' AND revoked_at IS NULL",
+    );
     const ratio = median(results.tokens) / median(results.data);
     process.stdout.write(
       [

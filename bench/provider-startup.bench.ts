@@ -78,7 +78,10 @@ async function main(): Promise<void> {
     `terraform-provider-${PROVIDER_TYPE}_v${tessera.version}`,
   );
   const work = mkdtempSync(join(tmpdir(), 'tessera-bench-'));
-  const release = await buildProviderRelease({ outDir: join(work, 'release'), signingKey: (await generateSigningKey({ name: 'bench' })).key });
+  const release = await buildProviderRelease({
+    outDir: join(work, 'release'),
+    signingKey: (await generateSigningKey({ name: 'bench' })).key,
+  });
   const sea = join(work, 'terraform-provider-tessera-sea');
   const linux = release.archives.find((a) => a.platform === 'linux_amd64');
   if (!linux) throw new Error('no linux_amd64 archive');
@@ -89,7 +92,11 @@ async function main(): Promise<void> {
   const linuxRuntime = RELEASE_TARGETS.find((t) => t.platform === 'linux_amd64')?.runtime;
   if (!linuxRuntime) throw new Error('no linux_amd64 target');
   const linuxNode = await fetchNodeRuntime(linuxRuntime, releaseCacheDir());
-  const buildCacheBlob = await makeSeaBlob({ bundleFile: join(bundle.bundlePath, '..', 'provider-bundle.js'), blobNode: linuxNode, buildTimeCodeCache: true });
+  const buildCacheBlob = await makeSeaBlob({
+    bundleFile: join(bundle.bundlePath, '..', 'provider-bundle.js'),
+    blobNode: linuxNode,
+    buildTimeCodeCache: true,
+  });
   await injectSeaBlob({ targetNode: linuxNode, blob: buildCacheBlob, outFile: seaBuildCache });
   const warm = join(work, 'cache-warm');
   const withCache = { ...env, [CODE_CACHE_DIR_ENV]: warm };
@@ -111,7 +118,10 @@ async function main(): Promise<void> {
   for (const v of variants) for (let i = 0; i < 2; i++) await timeToFirstLine(v); // warm the disk cache
   for (let i = 0; i < runs; i++) for (const v of variants) v.samples.push(await timeToFirstLine(v));
 
-  const baseline = quantile([...(variants[0]?.samples ?? [])].sort((a, b) => a - b), 0.5);
+  const baseline = quantile(
+    [...(variants[0]?.samples ?? [])].sort((a, b) => a - b),
+    0.5,
+  );
   console.log(`exec → first stdout line, ${runs} runs each, interleaved (ms); ratio = median / baseline median`);
   console.log(['variant'.padEnd(42), '   min', 'median', '   max', '   p10', '   p90', ' ratio'].join(' '));
   for (const v of variants) {
@@ -127,7 +137,9 @@ async function main(): Promise<void> {
   }
   console.log(`\nrelease ${release.version} zips (budget 45 MB each):`);
   for (const a of release.archives) {
-    console.log(`  ${a.platform.padEnd(14)} zip ${(a.zipBytes / 1e6).toFixed(1).padStart(5)} MB   executable ${(a.executableBytes / 1e6).toFixed(1).padStart(6)} MB`);
+    console.log(
+      `  ${a.platform.padEnd(14)} zip ${(a.zipBytes / 1e6).toFixed(1).padStart(5)} MB   executable ${(a.executableBytes / 1e6).toFixed(1).padStart(6)} MB`,
+    );
   }
   rmSync(work, { recursive: true, force: true });
 }

@@ -20,7 +20,12 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       return error.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
     }
     const context = runtime.current;
-    return reportError(error, { tokenSource: context?.tokenSource, secrets: context?.secrets ?? [] }, io.stderr, styleFor(io.stderr, io.env));
+    return reportError(
+      error,
+      { tokenSource: context?.tokenSource, secrets: context?.secrets ?? [] },
+      io.stderr,
+      styleFor(io.stderr, io.env),
+    );
   }
   // Idle keep-alive connections are left open: run() ends the process right after, which is
   // cheaper than closing them one by one.

@@ -40,7 +40,9 @@ export function defineAction(runtime: Runtime, command: Command, handler: Handle
   return command.action(async (...received: unknown[]) => {
     const self = received[received.length - 1] as Command;
     const options = received[received.length - 2] as Record<string, unknown>;
-    const args = received.slice(0, -2).flatMap((value) => (Array.isArray(value) ? (value as string[]) : value === undefined ? [] : [String(value)]));
+    const args = received
+      .slice(0, -2)
+      .flatMap((value) => (Array.isArray(value) ? (value as string[]) : value === undefined ? [] : [String(value)]));
     const globals = self.optsWithGlobals<GlobalOptions>();
     const context = new CommandContext(runtime.io, { output: globals.output, profile: globals.profile, debug: globals.debug === true });
     runtime.current = context;

@@ -40,7 +40,10 @@ export interface ClientOptions {
   retryDelayMs?: number;
 }
 
-type Call<M extends Method> = <P extends PathsWith<M>>(path: P, ...init: InitArgs<Operation<P, M>>) => Promise<SuccessBody<Operation<P, M>>>;
+type Call<M extends Method> = <P extends PathsWith<M>>(
+  path: P,
+  ...init: InitArgs<Operation<P, M>>
+) => Promise<SuccessBody<Operation<P, M>>>;
 
 export interface TesseraClient {
   readonly endpoint: string;
@@ -79,7 +82,10 @@ export function createClient(options: ClientOptions): TesseraClient {
 
   async function send(method: Method, template: string, init: UntypedInit = {}): Promise<unknown> {
     const url = base + expandPath(template, init.path ?? {}) + queryString(init.query ?? {});
-    const headers: Record<string, string> = { Accept: 'application/json, application/problem+json', ...options.headers?.(method.toUpperCase()) };
+    const headers: Record<string, string> = {
+      Accept: 'application/json, application/problem+json',
+      ...options.headers?.(method.toUpperCase()),
+    };
     if (options.token !== undefined) headers['Authorization'] = `Bearer ${options.token}`;
     for (const [name, value] of Object.entries(init.header ?? {})) if (value !== undefined) headers[name] = value;
     let body: string | undefined;
@@ -88,7 +94,8 @@ export function createClient(options: ClientOptions): TesseraClient {
       headers['Content-Type'] = 'application/json';
     }
     const request: HttpRequest = { method: method.toUpperCase(), url, headers, body, signal: init.signal };
-    const repeatable = method === 'get' || (method === 'post' && Object.keys(headers).some((name) => name.toLowerCase() === 'idempotency-key'));
+    const repeatable =
+      method === 'get' || (method === 'post' && Object.keys(headers).some((name) => name.toLowerCase() === 'idempotency-key'));
 
     for (let attempt = 1; ; attempt++) {
       const started = Date.now();
@@ -96,7 +103,8 @@ export function createClient(options: ClientOptions): TesseraClient {
       try {
         response = await transport(request);
       } catch (error) {
-        const failure = error instanceof NetworkError ? error : new NetworkError(url, undefined, error instanceof Error ? error.message : String(error));
+        const failure =
+          error instanceof NetworkError ? error : new NetworkError(url, undefined, error instanceof Error ? error.message : String(error));
         options.onExchange?.({ request, error: failure, attempt, milliseconds: Date.now() - started });
         if (repeatable && failure.mayHaveBeenSent && attempt <= retries && !init.signal?.aborted) {
           await delay(retryDelayMs * 3 ** (attempt - 1));
@@ -114,7 +122,15 @@ export function createClient(options: ClientOptions): TesseraClient {
         try {
           return JSON.parse(response.body) as unknown;
         } catch {
-          throw new ApiError({ type: 'about:blank', title: 'Unreadable response', status: response.status, detail: `The server at ${url} answered ${response.status} with a body that is not JSON.` }, response.headers);
+          throw new ApiError(
+            {
+              type: 'about:blank',
+              title: 'Unreadable response',
+              status: response.status,
+              detail: `The server at ${url} answered ${response.status} with a body that is not JSON.`,
+            },
+            response.headers,
+          );
         }
       }
       throw new ApiError(problemOf(response.status, response.statusText, response.body), response.headers);

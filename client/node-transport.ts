@@ -45,27 +45,23 @@ export function nodeTransport(options: NodeTransportOptions = {}): NodeTransport
       const fail = (error: Error & { code?: string }): void => {
         reject(new NetworkError(request.url, error.code, error.message));
       };
-      const outgoing = lib.request(
-        url,
-        { method: request.method, headers, agent, signal: request.signal },
-        (incoming) => {
-          const chunks: Buffer[] = [];
-          incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-          incoming.on('error', fail);
-          incoming.on('end', () => {
-            const responseHeaders: Record<string, string> = {};
-            for (const [name, value] of Object.entries(incoming.headers)) {
-              if (value !== undefined) responseHeaders[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
-            }
-            resolve({
-              status: incoming.statusCode ?? 0,
-              statusText: incoming.statusMessage ?? '',
-              headers: responseHeaders,
-              body: Buffer.concat(chunks).toString('utf8'),
-            });
+      const outgoing = lib.request(url, { method: request.method, headers, agent, signal: request.signal }, (incoming) => {
+        const chunks: Buffer[] = [];
+        incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+        incoming.on('error', fail);
+        incoming.on('end', () => {
+          const responseHeaders: Record<string, string> = {};
+          for (const [name, value] of Object.entries(incoming.headers)) {
+            if (value !== undefined) responseHeaders[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+          }
+          resolve({
+            status: incoming.statusCode ?? 0,
+            statusText: incoming.statusMessage ?? '',
+            headers: responseHeaders,
+            body: Buffer.concat(chunks).toString('utf8'),
           });
-        },
-      );
+        });
+      });
       outgoing.setTimeout(timeoutMs, () => {
         const error = Object.assign(new Error(`no answer within ${Math.round(timeoutMs / 1000)} s`), { code: 'ETIMEDOUT' });
         outgoing.destroy(error);
@@ -90,6 +86,7 @@ function safeUrl(raw: string): URL {
   } catch {
     throw new NetworkError(raw, 'EINVAL', `not a valid URL: ${raw}`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new NetworkError(raw, 'EINVAL', `unsupported protocol ${url.protocol} (use http or https)`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new NetworkError(raw, 'EINVAL', `unsupported protocol ${url.protocol} (use http or https)`);
   return url;
 }

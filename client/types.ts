@@ -26,7 +26,11 @@ export type SuccessBody<O> = {
 
 type ParametersOf<O> = O extends { parameters: infer Pm } ? Pm : never;
 type Part<O, K extends 'path' | 'query' | 'header'> = K extends keyof ParametersOf<O> ? ParametersOf<O>[K] : undefined;
-type JsonBody<O> = O extends { requestBody?: infer B } ? (B extends { content: { 'application/json': infer J } } ? J : undefined) : undefined;
+type JsonBody<O> = O extends { requestBody?: infer B }
+  ? B extends { content: { 'application/json': infer J } }
+    ? J
+    : undefined
+  : undefined;
 type BodyRequired<O> = O extends { requestBody: { content: unknown } } ? true : false;
 
 // A field that the operation does not take may be left out (never given); one it takes is
@@ -63,4 +67,5 @@ export type ListKey<P extends ListPath> = {
   [K in keyof SuccessBody<Operation<P, 'get'>>]: SuccessBody<Operation<P, 'get'>>[K] extends ReadonlyArray<unknown> ? K : never;
 }[keyof SuccessBody<Operation<P, 'get'>>];
 
-export type ListItem<P extends ListPath, K extends ListKey<P>> = SuccessBody<Operation<P, 'get'>>[K] extends ReadonlyArray<infer I> ? I : never;
+export type ListItem<P extends ListPath, K extends ListKey<P>> =
+  SuccessBody<Operation<P, 'get'>>[K] extends ReadonlyArray<infer I> ? I : never;

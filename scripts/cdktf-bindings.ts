@@ -91,10 +91,9 @@ function loadGenerator(target: BindingsTarget): {
     /* eslint-enable @typescript-eslint/no-require-imports */
     return { generatorModule, commons, codemaker };
   } catch (error) {
-    throw new Error(
-      `the ${target.name} provider generator is not installed (run \`${target.installHint}\`): ${(error as Error).message}`,
-      { cause: error },
-    );
+    throw new Error(`the ${target.name} provider generator is not installed (run \`${target.installHint}\`): ${(error as Error).message}`, {
+      cause: error,
+    });
   } finally {
     if (userCliConfig === undefined) delete process.env.TF_CLI_CONFIG_FILE;
     else process.env.TF_CLI_CONFIG_FILE = userCliConfig;

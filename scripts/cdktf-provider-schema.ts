@@ -70,8 +70,7 @@ export async function readInstalledProviderSchema(existingMirrorDir?: string): P
     }
 
     const versionRun = await runTerraform(['version', '-json'], { dir: workspace, cliConfigFile });
-    const selections = (JSON.parse(versionRun.stdout) as { provider_selections?: Record<string, string> })
-      .provider_selections;
+    const selections = (JSON.parse(versionRun.stdout) as { provider_selections?: Record<string, string> }).provider_selections;
     const version = selections?.[TESSERA_PROVIDER_ADDRESS];
     if (!version) throw new Error(`terraform did not select a version of ${TESSERA_PROVIDER_ADDRESS}`);
     return { schema, version };

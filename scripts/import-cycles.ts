@@ -29,7 +29,7 @@ function resolveImport(from: string, specifier: string): string | null {
 
 function nodeOf(rootDir: string, file: string): string {
   const folder = path.relative(rootDir, path.dirname(file));
-  return folder === '' ? path.basename(file) : folder.split(path.sep)[0] as string;
+  return folder === '' ? path.basename(file) : (folder.split(path.sep)[0] as string);
 }
 
 export function folderGraph(root: string): Map<string, Set<string>> {

@@ -36,11 +36,21 @@ function main(): number {
       totals: { errors: number; warnings: number };
       problems: Array<{ ruleId: string; severity: string; message: string; location: Array<{ pointer?: string }> }>;
     };
-    for (const problem of report.problems) console.log(`redocly ${problem.severity} ${problem.ruleId}: ${problem.message} (${problem.location[0]?.pointer ?? ''})`);
+    for (const problem of report.problems)
+      console.log(`redocly ${problem.severity} ${problem.ruleId}: ${problem.message} (${problem.location[0]?.pointer ?? ''})`);
     console.log(`redocly: ${report.totals.errors} error(s), ${report.totals.warnings} warning(s)`);
     if (report.totals.errors > 0 || report.totals.warnings > 0) failed = true;
 
-    const spectral = run(bin('spectral'), ['lint', file, '--ruleset', path.join(root, '.spectral.yaml'), '--fail-severity', 'warn', '--format', 'text']);
+    const spectral = run(bin('spectral'), [
+      'lint',
+      file,
+      '--ruleset',
+      path.join(root, '.spectral.yaml'),
+      '--fail-severity',
+      'warn',
+      '--format',
+      'text',
+    ]);
     const lines = spectral.stdout.trim();
     console.log(lines === '' ? 'spectral: 0 problems' : lines);
     if (spectral.status !== 0) failed = true;

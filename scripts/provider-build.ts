@@ -4,7 +4,9 @@ import { buildProvider, REPO_ROOT } from './provider-packaging';
 
 async function main(): Promise<void> {
   const built = await buildProvider();
-  process.stdout.write(`built terraform-provider-tessera ${built.version}: ${relative(REPO_ROOT, built.bundlePath)} (${Math.round(built.bytes / 1024)} KiB)\n`);
+  process.stdout.write(
+    `built terraform-provider-tessera ${built.version}: ${relative(REPO_ROOT, built.bundlePath)} (${Math.round(built.bytes / 1024)} KiB)\n`,
+  );
 }
 
 main().catch((failure: unknown) => {

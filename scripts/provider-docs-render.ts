@@ -52,7 +52,7 @@ const IMPORT_SECTIONS: Record<string, string> = {
       '`GET /api/v1/personal-access-tokens?client_reference=…` finds the token. Terraform keeps the resource as tainted.',
     '',
     'The next plan or apply settles it first: it re-sends the same create with the same Idempotency-Key (the API returns the original token, ' +
-      'secret included, or makes it if the first request never arrived); once the API\'s idempotency window has passed it finds the token by ' +
+      "secret included, or makes it if the first request never arrived); once the API's idempotency window has passed it finds the token by " +
       'its `client_reference` instead (then `token` is null). The tainted token is then replaced, which revokes it: no token is left behind ' +
       'and none is made twice. To keep the recovered token instead, run `terraform untaint` on the resource before applying. ' +
       '`terraform destroy -refresh=false` revokes the token found by its `client_reference`.',
@@ -61,7 +61,11 @@ const IMPORT_SECTIONS: Record<string, string> = {
 };
 
 const KIND_TITLE: Record<Kind, string> = { resource: 'Resource', 'data-source': 'Data Source', 'ephemeral-resource': 'Ephemeral Resource' };
-const KIND_DIR: Record<Kind, string> = { resource: 'resources', 'data-source': 'data-sources', 'ephemeral-resource': 'ephemeral-resources' };
+const KIND_DIR: Record<Kind, string> = {
+  resource: 'resources',
+  'data-source': 'data-sources',
+  'ephemeral-resource': 'ephemeral-resources',
+};
 
 export function renderDocs(): DocPage[] {
   const pages: DocPage[] = [renderIndex()];
@@ -90,7 +94,7 @@ function renderIndex(): DocPage {
     '',
     description,
     '',
-    'All settings may come from the environment (`TESSERA_ENDPOINT`, `TESSERA_API_TOKEN`, `TESSERA_REQUEST_TIMEOUT`). At configure time the provider checks the token with `GET /api/v1/me` and reads the server\'s token policy, so a wrong endpoint or an invalid, expired or revoked token fails early with an error that names the attribute and the variable. Requests are retried on connection errors, 429 and 502/503/504 with capped exponential backoff, honouring `Retry-After`, inside one deadline per provider operation (`request_timeout` / `TESSERA_REQUEST_TIMEOUT`, default 60s); when it passes, the error says how long was spent and how many attempts were made. Failures that retrying cannot fix — `https://` against a plain-HTTP server, an untrusted certificate — fail at once in words. An endpoint ending in `/api/v1` is accepted. The server\'s token policy is checked whenever a token is about to be created; tokens created under an earlier, looser policy only draw a warning, so `plan` and `destroy` keep working after an operator lowers `TESSERA_PAT_MAX_DAYS`. Secrets never appear in diagnostics or logs, including `TF_LOG=trace`.',
+    "All settings may come from the environment (`TESSERA_ENDPOINT`, `TESSERA_API_TOKEN`, `TESSERA_REQUEST_TIMEOUT`). At configure time the provider checks the token with `GET /api/v1/me` and reads the server's token policy, so a wrong endpoint or an invalid, expired or revoked token fails early with an error that names the attribute and the variable. Requests are retried on connection errors, 429 and 502/503/504 with capped exponential backoff, honouring `Retry-After`, inside one deadline per provider operation (`request_timeout` / `TESSERA_REQUEST_TIMEOUT`, default 60s); when it passes, the error says how long was spent and how many attempts were made. Failures that retrying cannot fix — `https://` against a plain-HTTP server, an untrusted certificate — fail at once in words. An endpoint ending in `/api/v1` is accepted. The server's token policy is checked whenever a token is about to be created; tokens created under an earlier, looser policy only draw a warning, so `plan` and `destroy` keep working after an operator lowers `TESSERA_PAT_MAX_DAYS`. Secrets never appear in diagnostics or logs, including `TF_LOG=trace`.",
     '',
     '## Example Usage',
     '',
@@ -149,7 +153,9 @@ function renderSchema(schema: Schema): string {
     if (group.length === 0) continue;
     out.push(`### ${title}`, '');
     for (const [name, attribute] of group) {
-      out.push(`- \`${name}\` (${typeLabel(attribute)}) ${attribute.description ?? ''}${objectElementAttributes(attribute.type) ? ` (see [below for nested schema](#nestedatt--${name}))` : ''}`.trimEnd());
+      out.push(
+        `- \`${name}\` (${typeLabel(attribute)}) ${attribute.description ?? ''}${objectElementAttributes(attribute.type) ? ` (see [below for nested schema](#nestedatt--${name}))` : ''}`.trimEnd(),
+      );
       const objectAttributes = objectElementAttributes(attribute.type);
       if (objectAttributes) {
         nested.push(`<a id="nestedatt--${name}"></a>`, `### Nested Schema for \`${name}\``, '', 'Read-Only:', '');

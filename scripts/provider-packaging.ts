@@ -51,7 +51,12 @@ export class VersionReuseError extends Error {
  * package of the same version whose contents differ, unless `force` (which breaks lock files
  * that recorded the old hash).
  */
-export async function installProvider(options: { bundlePath: string; mirrorDir: string; force?: boolean; version?: string }): Promise<InstallResult> {
+export async function installProvider(options: {
+  bundlePath: string;
+  mirrorDir: string;
+  force?: boolean;
+  version?: string;
+}): Promise<InstallResult> {
   const version = options.version ?? PROVIDER_VERSION;
   const platform = currentPlatform();
   const staging = await mkdtemp(join(tmpdir(), 'tessera-provider-'));

@@ -99,7 +99,9 @@ export async function buildProviderRelease(options: ProviderReleaseOptions = {})
   });
   const cacheDir = options.cacheDir ?? releaseCacheDir(env);
   const signingKey =
-    typeof options.signingKey === 'string' ? await readSigningKey(options.signingKey) : (options.signingKey ?? (await releaseSigningKey(env)));
+    typeof options.signingKey === 'string'
+      ? await readSigningKey(options.signingKey)
+      : (options.signingKey ?? (await releaseSigningKey(env)));
   const built = await buildProvider(join(cacheDir, 'bundle', `${process.pid}-${Date.now()}`));
   const result = await buildRelease({
     type: PROVIDER_TYPE,
@@ -150,7 +152,10 @@ function parseArgs(argv: string[]): Args {
     else if (flag === '--out') out.out = take();
     else if (flag === '--network-mirror') out.networkMirror = take();
     else if (flag === '--platform') out.platforms.push(take());
-    else throw new Error(`unknown argument ${JSON.stringify(arg)} (expected --version X.Y.Z, --out DIR, --network-mirror DIR, --platform os_arch)`);
+    else
+      throw new Error(
+        `unknown argument ${JSON.stringify(arg)} (expected --version X.Y.Z, --out DIR, --network-mirror DIR, --platform os_arch)`,
+      );
   }
   return out;
 }

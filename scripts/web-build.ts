@@ -49,12 +49,17 @@ function main(): number {
     return 0;
   }
   execFileSync(tool('tsc'), ['-p', path.join(REPO, 'web', 'tsconfig.json')], { cwd: REPO, stdio: 'inherit' });
-  execFileSync(tool('vite'), ['build', '--config', path.join(REPO, 'web', 'vite.config.mts'), '--logLevel', 'warn'], { cwd: REPO, stdio: 'inherit' });
+  execFileSync(tool('vite'), ['build', '--config', path.join(REPO, 'web', 'vite.config.mts'), '--logLevel', 'warn'], {
+    cwd: REPO,
+    stdio: 'inherit',
+  });
   const sizes = javascriptSizes(OUT);
   const total = sizes.reduce((sum, [, bytes]) => sum + bytes, 0);
   process.stderr.write(`web page: built into ${path.relative(REPO, OUT)}/ (${(total / 1024).toFixed(1)} KB of JavaScript)\n`);
   if (total > BUDGET_BYTES) {
-    process.stderr.write(`web page: over the ${BUDGET_BYTES / 1024} KB JavaScript budget: ${sizes.map(([f, b]) => `${f} ${b} B`).join(', ')}\n`);
+    process.stderr.write(
+      `web page: over the ${BUDGET_BYTES / 1024} KB JavaScript budget: ${sizes.map(([f, b]) => `${f} ${b} B`).join(', ')}\n`,
+    );
     return 1;
   }
   return 0;

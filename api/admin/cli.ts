@@ -63,7 +63,11 @@ async function openDatabase(config: TesseraConfig, io: CliIo): Promise<Database>
   const env = io.env ?? process.env;
   if (config.databaseUrl !== undefined) {
     const serverKey = requireConfiguredServerKey(config);
-    return { url: config.databaseUrl, options: { database: config.databaseUrl, serverKey, patMaxDays: config.patMaxDays }, close: async () => undefined };
+    return {
+      url: config.databaseUrl,
+      options: { database: config.databaseUrl, serverKey, patMaxDays: config.patMaxDays },
+      close: async () => undefined,
+    };
   }
   const dir = stateDirectory(env);
   const { key } = loadOrCreateServerKey(config, dir);
@@ -85,7 +89,12 @@ async function openDatabase(config: TesseraConfig, io: CliIo): Promise<Database>
 }
 
 async function createUser(argv: string[], config: TesseraConfig, io: CliIo): Promise<number> {
-  const values = parseOptions(argv, { email: { type: 'string' }, name: { type: 'string' }, team: { type: 'string' }, role: { type: 'string' } });
+  const values = parseOptions(argv, {
+    email: { type: 'string' },
+    name: { type: 'string' },
+    team: { type: 'string' },
+    role: { type: 'string' },
+  });
   const email = required(values.email, '--email');
   const name = required(values.name, '--name');
   const role = values.role;
@@ -93,7 +102,12 @@ async function createUser(argv: string[], config: TesseraConfig, io: CliIo): Pro
   if (role !== undefined && values.team === undefined) throw new UsageError('--role needs --team (roles belong to teams)');
   const database = await openDatabase(config, io);
   try {
-    const user = await createUserAccount(database.options, { email, name, team: values.team, role: role as (typeof ROLES)[number] | undefined });
+    const user = await createUserAccount(database.options, {
+      email,
+      name,
+      team: values.team,
+      role: role as (typeof ROLES)[number] | undefined,
+    });
     io.stdout.write(`${JSON.stringify(user)}\n`);
     io.stderr.write(`created user ${user.email}\n`);
     return 0;
@@ -114,7 +128,9 @@ async function createToken(argv: string[], config: TesseraConfig, io: CliIo): Pr
   try {
     const token = await createPersonalTokenForEmail(database.options, { email, days, name: values.name });
     io.stdout.write(`${token.token}\n`);
-    io.stderr.write(`created token ${token.token_hint} (id ${token.id}) for ${email}, expires ${token.expires_at}; it is shown only once\n`);
+    io.stderr.write(
+      `created token ${token.token_hint} (id ${token.id}) for ${email}, expires ${token.expires_at}; it is shown only once\n`,
+    );
     return 0;
   } finally {
     await database.close();

@@ -43,7 +43,10 @@ export class AuditBuffer {
       try {
         await insertAuditEvents(this.db, batch);
       } catch (error) {
-        this.logger.error({ err: error instanceof Error ? error.message : String(error), count: batch.length }, 'could not write audit events');
+        this.logger.error(
+          { err: error instanceof Error ? error.message : String(error), count: batch.length },
+          'could not write audit events',
+        );
       }
     });
     return this.flushing;

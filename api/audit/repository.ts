@@ -57,7 +57,10 @@ export interface AuditFilter {
 
 /** Newest first; the page key is the event id. */
 export async function listAuditEvents(db: Queryable, page: PageRequest, filter: AuditFilter): Promise<AuditEventRow[]> {
-  const query = db<AuditEventRow>('audit_events').select('*').orderBy('id', 'desc').limit(page.pageSize + 1);
+  const query = db<AuditEventRow>('audit_events')
+    .select('*')
+    .orderBy('id', 'desc')
+    .limit(page.pageSize + 1);
   if (page.after) query.where('id', '<', page.after[0] as string);
   if (filter.action) query.where('action', filter.action);
   if (filter.actorUserId) query.where('actor_user_id', filter.actorUserId);

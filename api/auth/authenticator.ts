@@ -29,7 +29,10 @@ export interface AuthenticatorDependencies {
 }
 
 /** Reads the secret from `Authorization: Bearer` or `API-Token`; undefined when neither is sent. */
-export function presentedSecret(headers: { authorization?: string | undefined; 'api-token'?: string | string[] | undefined }): string | undefined {
+export function presentedSecret(headers: {
+  authorization?: string | undefined;
+  'api-token'?: string | string[] | undefined;
+}): string | undefined {
   const authorization = headers.authorization;
   if (authorization !== undefined) {
     const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(authorization);
@@ -81,7 +84,9 @@ export class Authenticator {
     }
     // Only a miss needs the keyed hash the database stores (an HMAC costs ~8x a one-shot hash).
     const hash = hashSecret(this.deps.serverKey, secret);
-    return this.load(key, hash).then((credential) => this.admit(credential && hashesEqual(credential.secretHash, hash) ? credential : null, address));
+    return this.load(key, hash).then((credential) =>
+      this.admit(credential && hashesEqual(credential.secretHash, hash) ? credential : null, address),
+    );
   }
 
   private admit(credential: StoredCredential | null, address: string): Principal {

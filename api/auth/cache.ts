@@ -13,10 +13,7 @@ import type { StoredCredential } from './credential-repository';
 export type { StoredCredential };
 
 export type InvalidationMessage =
-  | { scope: 'token'; id: string }
-  | { scope: 'user'; id: string }
-  | { scope: 'service_account'; id: string }
-  | { scope: 'all' };
+  { scope: 'token'; id: string } | { scope: 'user'; id: string } | { scope: 'service_account'; id: string } | { scope: 'all' };
 
 interface Entry {
   credential: StoredCredential;

@@ -79,7 +79,10 @@ export class InvalidationListener {
     client.end().catch(() => undefined);
     if (this.stopped) return;
     if (wasConnected) {
-      this.options.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'invalidation listener lost; auth cache disabled until it reconnects');
+      this.options.logger.warn(
+        { err: error instanceof Error ? error.message : String(error) },
+        'invalidation listener lost; auth cache disabled until it reconnects',
+      );
     }
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => {

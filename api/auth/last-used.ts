@@ -48,7 +48,10 @@ export class LastUsedTracker {
       try {
         await writeLastUsed(this.db, uses);
       } catch (error) {
-        this.logger.warn({ err: error instanceof Error ? error.message : String(error), count: uses.length }, 'could not write last_used_at');
+        this.logger.warn(
+          { err: error instanceof Error ? error.message : String(error), count: uses.length },
+          'could not write last_used_at',
+        );
       }
     });
     // Forget old report times so the map does not grow with every token ever seen.

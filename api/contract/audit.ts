@@ -37,7 +37,9 @@ export const auditEvent = z.object({
   target_type: z.string().nullable(),
   target_id: z.string().nullable(),
   source_ip: z.string().nullable(),
-  details: z.record(z.string(), z.unknown()).meta({ description: 'Action-specific; never contains secrets. authentication.failed has `reason`.' }),
+  details: z
+    .record(z.string(), z.unknown())
+    .meta({ description: 'Action-specific; never contains secrets. authentication.failed has `reason`.' }),
 });
 export type AuditEventView = z.infer<typeof auditEvent>;
 
@@ -45,7 +47,11 @@ const uuidFilter = z.string().regex(uuidPattern, { error: 'must be a UUID' });
 
 export const auditQuery = z.object({
   ...pageQuery((key) => key.length === 1 && /^\d{1,18}$/.test(key[0] as string)),
-  action: z.string().max(100, { error: 'must be at most 100 characters' }).optional().meta({ description: 'Only events with this action.' }),
+  action: z
+    .string()
+    .max(100, { error: 'must be at most 100 characters' })
+    .optional()
+    .meta({ description: 'Only events with this action.' }),
   actor_user_id: uuidFilter.optional().meta({ description: 'Only events by this user.' }),
   token_id: uuidFilter.optional().meta({ description: 'Only events made with (or about) this token.' }),
 });

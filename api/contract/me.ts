@@ -17,7 +17,9 @@ export const me = z.object({
   email: z.email().nullable().meta({ description: 'Null for a service account.' }),
   name: z.string(),
   teams: z.array(teamMembership),
-  service_account: serviceAccountIdentity.optional().meta({ description: 'Only for service-account tokens (then email is null and teams empty).' }),
+  service_account: serviceAccountIdentity
+    .optional()
+    .meta({ description: 'Only for service-account tokens (then email is null and teams empty).' }),
   authenticated_by: authenticatedBy,
 });
 export type MeView = z.infer<typeof me>;

@@ -83,7 +83,14 @@ export function defineOperation<
   const Params extends Record<string, PathParameter> = Record<never, PathParameter>,
   Query extends z.ZodObject | undefined = undefined,
   Body extends z.ZodType | undefined = undefined,
->(operation: Omit<Operation, 'operationId' | 'params' | 'query' | 'body'> & { operationId: Id; params?: Params; query?: Query; body?: Body }) {
+>(
+  operation: Omit<Operation, 'operationId' | 'params' | 'query' | 'body'> & {
+    operationId: Id;
+    params?: Params;
+    query?: Query;
+    body?: Body;
+  },
+) {
   return operation as Operation & { operationId: Id; params?: Params; query: Query; body: Body };
 }
 
@@ -95,7 +102,10 @@ export const jsonResponse = (description: string, body: z.ZodType, headers?: Rec
 
 // Response headers, declared once.
 export const LOCATION: HeaderSpec = { description: 'The URL of the created object.', schema: z.string() };
-export const NO_STORE: HeaderSpec = { description: 'no-store: the body carries a secret no cache may keep.', schema: z.literal('no-store') };
+export const NO_STORE: HeaderSpec = {
+  description: 'no-store: the body carries a secret no cache may keep.',
+  schema: z.literal('no-store'),
+};
 export const REPLAYED: HeaderSpec = {
   description: '`true` when this is the stored response to an earlier request with the same Idempotency-Key.',
   schema: z.literal('true'),

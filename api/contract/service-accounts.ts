@@ -55,7 +55,11 @@ export function serviceAccountOperations() {
       headers: { 'Idempotency-Key': idempotencyKeyHeader },
       body: createServiceAccountBody,
       responses: {
-        201: jsonResponse('Created', createdServiceAccount, { Location: LOCATION, 'Cache-Control': NO_STORE, 'Idempotent-Replayed': REPLAYED }),
+        201: jsonResponse('Created', createdServiceAccount, {
+          Location: LOCATION,
+          'Cache-Control': NO_STORE,
+          'Idempotent-Replayed': REPLAYED,
+        }),
         ...errors(...AUTHENTICATED, ...WITH_BODY, 403, 409),
       },
     }),

@@ -1,7 +1,14 @@
 // Sessions: how people using the web page sign in. The cookie authenticates /api/v1 requests
 // that carry no token header.
 import { z } from 'zod';
-import { CSRF_HEADER, DEFAULT_SESSION_ABSOLUTE_MS, DEFAULT_SESSION_IDLE_MS, PASSWORD_MAX_LENGTH, SECURE_SESSION_COOKIE, SESSION_COOKIE } from './limits';
+import {
+  CSRF_HEADER,
+  DEFAULT_SESSION_ABSOLUTE_MS,
+  DEFAULT_SESSION_IDLE_MS,
+  PASSWORD_MAX_LENGTH,
+  SECURE_SESSION_COOKIE,
+  SESSION_COOKIE,
+} from './limits';
 import { NO_STORE, errors, jsonResponse, defineOperation } from './operation';
 import { problem } from './problem';
 import { timestamp, uuid } from './primitives';

@@ -9,7 +9,10 @@ const object = { error: 'must be a JSON object' };
 export const createTeamBody = z.strictObject({ name: nameSchema(), role: roleSchema }, object);
 export const updateTeamBody = z
   .strictObject({ name: nameSchema().optional(), role: roleSchema.optional() }, object)
-  .refine((input) => input.name !== undefined || input.role !== undefined, { error: 'must change at least one of name, role', when: (payload) => payload.issues.length === 0 })
+  .refine((input) => input.name !== undefined || input.role !== undefined, {
+    error: 'must change at least one of name, role',
+    when: (payload) => payload.issues.length === 0,
+  })
   .meta({ minProperties: 1 });
 
 export const team = z.object({

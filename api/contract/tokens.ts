@@ -1,7 +1,17 @@
 // Personal access tokens: the caller's own, and the SysAdmin's per-user views.
 import { z } from 'zod';
 import { IDEMPOTENCY_WINDOW_MS, PAT_MIN_DAYS } from './limits';
-import { AUTHENTICATED, LOCATION, NO_STORE, REPLAYED, WITH_BODY, errors, jsonResponse, type HeaderSpec, defineOperation } from './operation';
+import {
+  AUTHENTICATED,
+  LOCATION,
+  NO_STORE,
+  REPLAYED,
+  WITH_BODY,
+  errors,
+  jsonResponse,
+  type HeaderSpec,
+  defineOperation,
+} from './operation';
 import { isTimeIdKey, listOf, pageQuery } from './pagination';
 import { integerInRange, nameSchema, timestamp, uuid } from './primitives';
 
@@ -40,7 +50,12 @@ const clientMarkerFilters = {
 export function createPersonalAccessTokenBody(maxDays: number) {
   return z
     .strictObject(
-      { name: nameSchema(), expiration_days: integerInRange(PAT_MIN_DAYS, maxDays), created_via: createdVia.optional(), client_reference: clientReference.optional() },
+      {
+        name: nameSchema(),
+        expiration_days: integerInRange(PAT_MIN_DAYS, maxDays),
+        created_via: createdVia.optional(),
+        client_reference: clientReference.optional(),
+      },
       { error: 'must be a JSON object' },
     )
     .meta({ description: 'Unknown fields are refused (422) so typos do not pass silently.' });
@@ -105,7 +120,11 @@ export function tokenOperations(patMaxDays: number) {
       headers: { 'Idempotency-Key': idempotencyKeyHeader },
       body: createPersonalAccessTokenBody(patMaxDays),
       responses: {
-        201: jsonResponse('Created', createdPersonalAccessToken, { Location: LOCATION, 'Cache-Control': NO_STORE, 'Idempotent-Replayed': REPLAYED }),
+        201: jsonResponse('Created', createdPersonalAccessToken, {
+          Location: LOCATION,
+          'Cache-Control': NO_STORE,
+          'Idempotent-Replayed': REPLAYED,
+        }),
         ...errors(...AUTHENTICATED, ...WITH_BODY, 403, 409),
       },
     }),
@@ -138,7 +157,7 @@ export function tokenOperations(patMaxDays: number) {
       path: '/personal-access-tokens/{id}',
       tag,
       summary: "One of the caller's live tokens",
-      description: 'Revoked, expired and other users\' tokens are a 404.',
+      description: "Revoked, expired and other users' tokens are a 404.",
       access: 'token',
       requires: 'user',
       params: tokenId,

@@ -7,7 +7,10 @@ import { emailSchema, nameSchema, roleSchema, timestamp, uuid } from './primitiv
 const object = { error: 'must be a JSON object' };
 const active = z.boolean({ error: 'must be true or false' });
 
-export const createUserBody = z.strictObject({ email: emailSchema, name: nameSchema(), active: active.optional().meta({ default: true }) }, object);
+export const createUserBody = z.strictObject(
+  { email: emailSchema, name: nameSchema(), active: active.optional().meta({ default: true }) },
+  object,
+);
 
 export const updateUserBody = z
   .strictObject({ email: emailSchema.optional(), name: nameSchema().optional(), active: active.optional() }, object)

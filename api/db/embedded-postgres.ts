@@ -244,7 +244,12 @@ function copyTree(from: string, to: string): void {
   if (result.status !== 0) throw new Error(`cp -a ${from} ${to} failed: ${result.stderr.trim()}`);
 }
 
-function copyTemplate(templateDir: string | undefined, dataDir: string, major: number, logger: EmbeddedPostgresLogger): ClusterCredentials | null {
+function copyTemplate(
+  templateDir: string | undefined,
+  dataDir: string,
+  major: number,
+  logger: EmbeddedPostgresLogger,
+): ClusterCredentials | null {
   if (templateDir === undefined || clusterMajor(templateDir) !== major) return null;
   const credentials = readCredentials(templateDir);
   if (credentials === null) return null;
@@ -301,9 +306,7 @@ async function launch(
     listen_addresses: '127.0.0.1',
     // TCP only: a socket path inside a deep data directory can exceed the 107-byte limit.
     unix_socket_directories: '',
-    ...(durability === 'ephemeral'
-      ? { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off', max_connections: '300' }
-      : {}),
+    ...(durability === 'ephemeral' ? { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off', max_connections: '300' } : {}),
   };
   const args = ['-D', dataDir, '-p', String(port), ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])];
   // Detached: a Ctrl-C in the terminal reaches Node only, which stops HTTP before the database.
@@ -383,7 +386,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   if (initialised) {
     credentials = readCredentials(dataDir);
     if (credentials === null) {
-      throw new Error(`${dataDir} holds a PostgreSQL cluster that Tessera did not create (no superuser credentials file); use another directory`);
+      throw new Error(
+        `${dataDir} holds a PostgreSQL cluster that Tessera did not create (no superuser credentials file); use another directory`,
+      );
     }
   } else {
     credentials = copyTemplate(options.templateDir, dataDir, binaries.major, logger);

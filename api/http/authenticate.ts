@@ -75,6 +75,7 @@ export function requireSysAdmin(res: Response): UserIdentity {
 
 export function requireDirectoryRead(res: Response): UserIdentity {
   const user = requireUser(res);
-  if (!canReadDirectory(principalOf(res))) throw new ForbiddenError('Reading users and teams needs a team role (SysAdmin, Member or ReadOnly).');
+  if (!canReadDirectory(principalOf(res)))
+    throw new ForbiddenError('Reading users and teams needs a team role (SysAdmin, Member or ReadOnly).');
   return user;
 }

@@ -19,7 +19,14 @@ export function requireJsonMediaType(req: Request, _res: Response, next: NextFun
   if (!hasBody(req)) return next();
   const type = req.headers['content-type'];
   if (type === undefined || !JSON_MEDIA_TYPE.test(type)) {
-    return next(new HttpProblem(415, 'unsupported-media-type', 'Unsupported Media Type', 'Request bodies must be JSON, sent with "Content-Type: application/json".'));
+    return next(
+      new HttpProblem(
+        415,
+        'unsupported-media-type',
+        'Unsupported Media Type',
+        'Request bodies must be JSON, sent with "Content-Type: application/json".',
+      ),
+    );
   }
   const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(type)?.[1];
   if (charset !== undefined && charset.toLowerCase() !== 'utf-8' && charset.toLowerCase() !== 'utf8') {
@@ -40,7 +47,12 @@ export function bodyParserProblem(error: unknown): HttpProblem | null {
       return new HttpProblem(400, 'malformed-json', 'Bad Request', 'The request body is not valid JSON.');
     case 'encoding.unsupported':
     case 'charset.unsupported':
-      return new HttpProblem(415, 'unsupported-media-type', 'Unsupported Media Type', 'JSON bodies must be UTF-8 without content encoding.');
+      return new HttpProblem(
+        415,
+        'unsupported-media-type',
+        'Unsupported Media Type',
+        'JSON bodies must be UTF-8 without content encoding.',
+      );
     case 'request.aborted':
     case 'request.size.invalid':
     case 'stream.encoding.set':

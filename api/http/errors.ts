@@ -13,7 +13,20 @@ export function unknownRoute(req: Request, res: Response): void {
 }
 
 // The database being down or saturated is the server's problem and temporary: 503, not 500.
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', '57P01', '57P02', '57P03', '53300', '08006', '08001', '08003']);
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+  '08006',
+  '08001',
+  '08003',
+]);
 
 function isDatabaseUnavailable(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
@@ -30,7 +43,8 @@ function constraintConflict(error: unknown): HttpProblem | null {
   if (code === '40001' || code === '40P01') return unavailable('A concurrent change interfered; retry the request.');
   // A value PostgreSQL cannot read (bad timestamp, number out of range) came from the client;
   // validation should have caught it, and this is the safety net.
-  if (typeof code === 'string' && code.startsWith('22')) return new HttpProblem(400, 'bad-request', 'Bad Request', 'A value in the request is not acceptable.');
+  if (typeof code === 'string' && code.startsWith('22'))
+    return new HttpProblem(400, 'bad-request', 'Bad Request', 'A value in the request is not acceptable.');
   return null;
 }
 
@@ -54,12 +68,16 @@ export function errorHandler(logger: pino.Logger) {
       else if (isDatabaseUnavailable(error)) {
         logger.warn({ err: { name: (error as Error).name, code: (error as { code?: unknown }).code } }, 'database unavailable');
         problem = unavailable('The service is temporarily unavailable; retry shortly.');
-      }
-      else if (clientStatus !== null) problem = new HttpProblem(clientStatus, 'bad-request', 'Bad Request', 'The request could not be processed.');
+      } else if (clientStatus !== null)
+        problem = new HttpProblem(clientStatus, 'bad-request', 'Bad Request', 'The request could not be processed.');
       else {
         logger.error(
           {
-            err: { name: error instanceof Error ? error.name : typeof error, message: error instanceof Error ? error.message.slice(0, 500) : undefined, code: (error as { code?: unknown } | null)?.code },
+            err: {
+              name: error instanceof Error ? error.name : typeof error,
+              message: error instanceof Error ? error.message.slice(0, 500) : undefined,
+              code: (error as { code?: unknown } | null)?.code,
+            },
             method: req.method,
             route: (req.route as { path?: string } | undefined)?.path,
           },

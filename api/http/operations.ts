@@ -32,7 +32,10 @@ export type OperationHandler<O extends Operation> = ((input: OperationInput<O>, 
 };
 
 /** A handler with a check that runs before its input is validated. */
-export function checkedFirst<H extends (...args: never[]) => unknown>(before: (req: Request, res: Response) => void, handler: H): H & { before: typeof before } {
+export function checkedFirst<H extends (...args: never[]) => unknown>(
+  before: (req: Request, res: Response) => void,
+  handler: H,
+): H & { before: typeof before } {
   return Object.assign(handler, { before });
 }
 
@@ -77,12 +80,7 @@ function route(operation: Operation, handler: OperationHandler<Operation>): Requ
   };
 }
 
-export function mountOperations(
-  router: Router,
-  operations: readonly Operation[],
-  handlers: Handlers,
-  authenticate: RequestHandler,
-): void {
+export function mountOperations(router: Router, operations: readonly Operation[], handlers: Handlers, authenticate: RequestHandler): void {
   const methods = new Map<string, string[]>();
   for (const operation of operations) {
     const handler = (handlers as unknown as Record<string, OperationHandler<Operation>>)[operation.operationId];

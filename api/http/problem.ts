@@ -63,11 +63,15 @@ export function problemOf(error: DomainError): HttpProblem {
   if (error instanceof InvalidError) return new HttpProblem(422, error.code, 'Validation Failed', error.detail, error.errors);
   if (error instanceof ConflictError) return new HttpProblem(409, error.code, 'Conflict', error.detail);
   if (error instanceof ForbiddenError) return new HttpProblem(403, error.code, 'Forbidden', error.detail);
-  if (error instanceof UnauthenticatedError) return new HttpProblem(401, error.code, 'Unauthenticated', error.detail, undefined, WWW_AUTHENTICATE);
+  if (error instanceof UnauthenticatedError)
+    return new HttpProblem(401, error.code, 'Unauthenticated', error.detail, undefined, WWW_AUTHENTICATE);
   if (error instanceof RateLimitedError) {
-    return new HttpProblem(429, error.code, 'Too Many Requests', error.detail, undefined, { 'Retry-After': String(error.retryAfterSeconds) });
+    return new HttpProblem(429, error.code, 'Too Many Requests', error.detail, undefined, {
+      'Retry-After': String(error.retryAfterSeconds),
+    });
   }
-  if (error instanceof UnavailableError) return new HttpProblem(503, error.code, 'Service Unavailable', error.detail, undefined, { 'Retry-After': '1' });
+  if (error instanceof UnavailableError)
+    return new HttpProblem(503, error.code, 'Service Unavailable', error.detail, undefined, { 'Retry-After': '1' });
   return internalError();
 }
 
@@ -76,9 +80,16 @@ export const notFound = (what = 'resource'): HttpProblem => problemOf(new NotFou
 export const validationFailed = (errors: FieldError[]): HttpProblem => problemOf(new InvalidError(errors));
 
 export const methodNotAllowed = (method: string, allowed: readonly string[]): HttpProblem =>
-  new HttpProblem(405, 'method-not-allowed', 'Method Not Allowed', `${method} is not allowed here; allowed: ${allowed.join(', ')}.`, undefined, {
-    Allow: allowed.join(', '),
-  });
+  new HttpProblem(
+    405,
+    'method-not-allowed',
+    'Method Not Allowed',
+    `${method} is not allowed here; allowed: ${allowed.join(', ')}.`,
+    undefined,
+    {
+      Allow: allowed.join(', '),
+    },
+  );
 
 export const internalError = (): HttpProblem =>
   new HttpProblem(500, 'internal-error', 'Internal Server Error', 'The server could not complete the request.');

@@ -20,7 +20,14 @@ function readPem(variable: string, file: string, marker: RegExp, what: string): 
     content = readFileSync(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : (code ?? 'unreadable');
+    const reason =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : code === 'EISDIR'
+            ? 'it is a directory'
+            : (code ?? 'unreadable');
     throw new ConfigError(`${variable}: cannot read ${file} (${reason})`);
   }
   if (!marker.test(content.toString('latin1'))) throw new ConfigError(`${variable}: ${file} does not hold a PEM ${what}`);
@@ -29,7 +36,12 @@ function readPem(variable: string, file: string, marker: RegExp, what: string): 
 
 export function loadTlsFiles(files: { certFile: string; keyFile: string }): TlsMaterial {
   const cert = readPem('TESSERA_TLS_CERT', files.certFile, /-----BEGIN CERTIFICATE-----/, 'certificate ("-----BEGIN CERTIFICATE-----")');
-  const key = readPem('TESSERA_TLS_KEY', files.keyFile, /-----BEGIN [A-Z ]*PRIVATE KEY-----/, 'private key ("-----BEGIN … PRIVATE KEY-----")');
+  const key = readPem(
+    'TESSERA_TLS_KEY',
+    files.keyFile,
+    /-----BEGIN [A-Z ]*PRIVATE KEY-----/,
+    'private key ("-----BEGIN … PRIVATE KEY-----")',
+  );
   let leaf: X509Certificate;
   try {
     leaf = new X509Certificate(cert);

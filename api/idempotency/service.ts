@@ -48,7 +48,12 @@ export async function runIdempotent<T>(
     // A record past its window no longer counts (the sweeper deletes it soon anyway).
     await trx('idempotency_records').where({ key_hash: keyHash }).where('expires_at', '<=', now).delete();
     const inserted = (await trx('idempotency_records')
-      .insert({ key_hash: keyHash, request_hash: fingerprint, created_at: now, expires_at: new Date(now.getTime() + IDEMPOTENCY_WINDOW_MS) })
+      .insert({
+        key_hash: keyHash,
+        request_hash: fingerprint,
+        created_at: now,
+        expires_at: new Date(now.getTime() + IDEMPOTENCY_WINDOW_MS),
+      })
       .onConflict('key_hash')
       .ignore()
       .returning(['key_hash'])) as unknown[];

@@ -38,7 +38,7 @@ const TAGS: Array<{ name: string; description: string }> = [
 
 const DESCRIPTION =
   'Personal access tokens, service accounts, users and teams. JSON in and out; errors are RFC 9457 problem details ' +
-  '(`application/problem+json`; a 422 names every bad field in `errors`). Permissions are the union of the caller\'s teams\' roles, ' +
+  "(`application/problem+json`; a 422 names every bad field in `errors`). Permissions are the union of the caller's teams' roles, " +
   'evaluated on every request: SysAdmin may do everything; Member and ReadOnly may manage their own tokens and read users and teams ' +
   '(they differ in no v1 endpoint); a user in no team may manage their own tokens and read themselves. Service-account tokens may call ' +
   '/me, /collector/handshake and the public endpoints only. Revocation, deactivation and role changes take effect on the next request ' +
@@ -99,7 +99,8 @@ class SchemaSet {
       override: ({ zodSchema, jsonSchema }) => {
         // A response may gain fields in a later version without breaking clients, so response
         // objects do not promise the absence of others (request bodies do: unknown fields are 422s).
-        if (this.io === 'output' && (jsonSchema as JsonSchema)['additionalProperties'] === false) delete (jsonSchema as JsonSchema)['additionalProperties'];
+        if (this.io === 'output' && (jsonSchema as JsonSchema)['additionalProperties'] === false)
+          delete (jsonSchema as JsonSchema)['additionalProperties'];
         const documented = documentedSchemaOf(zodSchema);
         if (documented === undefined) return;
         for (const key of Object.keys(jsonSchema)) delete (jsonSchema as JsonSchema)[key];
@@ -161,7 +162,8 @@ function operationObject(operation: Operation, input: SchemaSet, output: SchemaS
       schema: input.use(zodSchema),
     });
   }
-  for (const [name, spec] of Object.entries(operation.headers ?? {})) parameters.push({ name, in: 'header', ...header(spec, input, spec.required) });
+  for (const [name, spec] of Object.entries(operation.headers ?? {}))
+    parameters.push({ name, in: 'header', ...header(spec, input, spec.required) });
 
   const responses: JsonSchema = {};
   for (const [status, spec] of Object.entries(operation.responses)) {
@@ -244,7 +246,12 @@ export function openApiDocument(options: ContractOptions): OpenApiDocument {
       components: {
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer', description: 'A `tspat_…` or `tssvc_…` secret.' },
-          apiToken: { type: 'apiKey', in: 'header', name: 'API-Token', description: 'The same secrets, for clients that cannot set Authorization.' },
+          apiToken: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'API-Token',
+            description: 'The same secrets, for clients that cannot set Authorization.',
+          },
           session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE, description: SESSION_DESCRIPTION },
         },
         schemas: named,
@@ -254,7 +261,8 @@ export function openApiDocument(options: ContractOptions): OpenApiDocument {
         '/readyz': 'GET: 200 {"status":"ready"} when the database answers and no migration is pending; 503 problem otherwise.',
         '/.well-known/terraform.json': 'GET: Terraform service discovery of the provider registry ({"providers.v1": "/v1/providers/"}).',
         '/v1/providers/{namespace}/{type}/versions': 'GET: the provider versions this server has releases of (Provider Registry Protocol).',
-        '/v1/providers/{namespace}/{type}/{version}/download/{os}/{arch}': 'GET: where to download one platform\'s package, with its SHA256SUMS and signature.',
+        '/v1/providers/{namespace}/{type}/{version}/download/{os}/{arch}':
+          "GET: where to download one platform's package, with its SHA256SUMS and signature.",
         '/v1/providers/{namespace}/{type}/{version}/files/{name}': 'GET: a release file (package zip, SHA256SUMS, its signature).',
         '/metrics':
           'GET: Prometheus text format (tessera_http_requests_total, tessera_http_request_duration_seconds, tessera_auth_failures_total, tessera_token_lookups_total, tessera_auth_cache_hits_total, process metrics).',

@@ -14,7 +14,15 @@ export function collectorHandlers(ctx: ServiceContext): HandlersFor<'collectorHa
     async collectorHandshake(_input, req, res) {
       const principal = principalOf(res);
       if (principal.credentialType !== 'service_account' || !principal.serviceAccount) {
-        await recordAudit(ctx.db, actorOf(req, res), ctx.clock.now(), 'collector.handshake', null, { refused: 'not a service account token' }, 'failure');
+        await recordAudit(
+          ctx.db,
+          actorOf(req, res),
+          ctx.clock.now(),
+          'collector.handshake',
+          null,
+          { refused: 'not a service account token' },
+          'failure',
+        );
         throw new ForbiddenError(PERSONAL_TOKEN_REFUSED);
       }
       res.json({ service_account: { id: principal.serviceAccount.id, name: principal.serviceAccount.name } });

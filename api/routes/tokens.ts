@@ -84,7 +84,12 @@ export function personalTokenHandlers(ctx: ServiceContext): HandlersFor<TokenOpe
 
     async listUserPersonalAccessTokens({ params, query }, _req, res) {
       requireSysAdmin(res);
-      const page = await listPersonalTokens(ctx, await existingUser(params.id), { pageSize: query.page_size, after: query.page_token }, markerFilter(query));
+      const page = await listPersonalTokens(
+        ctx,
+        await existingUser(params.id),
+        { pageSize: query.page_size, after: query.page_token },
+        markerFilter(query),
+      );
       res.json({ personal_access_tokens: page.items, next_page_token: page.nextPageToken });
     },
 

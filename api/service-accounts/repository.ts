@@ -18,7 +18,16 @@ function selectAccounts(db: Queryable) {
     .leftJoin('tokens as t', function joinLiveToken() {
       this.on('t.service_account_id', '=', 'sa.id');
     })
-    .select('sa.id', 'sa.name', 'sa.created_by_user_id', 'sa.created_at', 't.id as token_id', 't.token_hint', 't.expires_at', 't.last_used_at')
+    .select(
+      'sa.id',
+      'sa.name',
+      'sa.created_by_user_id',
+      'sa.created_at',
+      't.id as token_id',
+      't.token_hint',
+      't.expires_at',
+      't.last_used_at',
+    )
     .whereNull('sa.deleted_at');
 }
 
@@ -35,7 +44,10 @@ export async function listServiceAccounts(db: Queryable, page: PageRequest): Pro
   return (await query) as ServiceAccountRow[];
 }
 
-export async function insertServiceAccount(db: Queryable, account: { name: string; createdByUserId: string | null; now: Date }): Promise<string> {
+export async function insertServiceAccount(
+  db: Queryable,
+  account: { name: string; createdByUserId: string | null; now: Date },
+): Promise<string> {
   const [row] = (await db('service_accounts')
     .insert({ name: account.name, created_by_user_id: account.createdByUserId, created_at: account.now })
     .returning(['id'])) as Array<{ id: string }>;

@@ -8,10 +8,15 @@ import { toPage, type Page, type PageRequest } from '../pagination';
 import { expiryFor } from '../tokens/policy';
 import { insertToken, revokeServiceAccountTokens } from '../tokens/repository';
 import { generateSecret, hashSecret, tokenHint } from '../credentials/secret';
-import { findServiceAccount, insertServiceAccount, listServiceAccounts as listRows, markServiceAccountDeleted, type ServiceAccountRow } from './repository';
+import {
+  findServiceAccount,
+  insertServiceAccount,
+  listServiceAccounts as listRows,
+  markServiceAccountDeleted,
+  type ServiceAccountRow,
+} from './repository';
 
 export type { CreatedServiceAccount, ServiceAccountView };
-
 
 function toView(ctx: ServiceContext, row: ServiceAccountRow): ServiceAccountView {
   const pending = row.token_id ? ctx.lastUsed?.pendingUse(row.token_id) : undefined;
@@ -48,12 +53,19 @@ export async function insertServiceAccountWithToken(
     createdAt: now,
     expiresAt: input.expirationDays === null ? null : expiryFor(now, input.expirationDays),
   });
-  await recordAudit(trx, actor, now, 'service_account.created', { type: 'service_account', id }, {
-    name: input.name,
-    token_id: token.id,
-    token_hint: token.token_hint,
-    expiration_days: input.expirationDays,
-  });
+  await recordAudit(
+    trx,
+    actor,
+    now,
+    'service_account.created',
+    { type: 'service_account', id },
+    {
+      name: input.name,
+      token_id: token.id,
+      token_hint: token.token_hint,
+      expiration_days: input.expirationDays,
+    },
+  );
   return {
     id,
     name: input.name,

@@ -60,7 +60,11 @@ export class SessionService {
     this.settings = { ...DEFAULT_SESSION_SETTINGS, ...deps.settings };
     this.limiter =
       deps.limiter ??
-      new FailureLimiter({ maxFailures: SIGN_IN_FAILURE_LIMIT, windowMs: SIGN_IN_FAILURE_WINDOW_MS, now: () => deps.clock.now().getTime() });
+      new FailureLimiter({
+        maxFailures: SIGN_IN_FAILURE_LIMIT,
+        windowMs: SIGN_IN_FAILURE_WINDOW_MS,
+        now: () => deps.clock.now().getTime(),
+      });
   }
 
   // Sign-ins and sign-outs are rare and rate limited, so they are written at once rather than
@@ -69,7 +73,10 @@ export class SessionService {
     try {
       await insertAuditEvents(this.deps.db, [event]);
     } catch (error) {
-      this.deps.logger.error({ err: error instanceof Error ? error.message : String(error), action: event.action }, 'could not write audit event');
+      this.deps.logger.error(
+        { err: error instanceof Error ? error.message : String(error), action: event.action },
+        'could not write audit event',
+      );
     }
   }
 

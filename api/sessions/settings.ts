@@ -25,7 +25,12 @@ export const DEFAULT_SESSION_SETTINGS: SessionSettings = {
 const minutes = (name: string, min: number, max: number) =>
   z.preprocess(
     (v) => (v === '' || v === undefined ? undefined : Number(v)),
-    z.number({ error: `${name} must be an integer between ${min} and ${max}` }).int().min(min).max(max).optional(),
+    z
+      .number({ error: `${name} must be an integer between ${min} and ${max}` })
+      .int()
+      .min(min)
+      .max(max)
+      .optional(),
   );
 
 const environmentSchema = z.object({
@@ -49,7 +54,9 @@ export function sessionSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Se
       try {
         return new URL(origin).origin;
       } catch {
-        throw new Error(`invalid session configuration: TESSERA_TRUSTED_ORIGINS: "${origin}" is not an origin like https://tessera.example.com`);
+        throw new Error(
+          `invalid session configuration: TESSERA_TRUSTED_ORIGINS: "${origin}" is not an origin like https://tessera.example.com`,
+        );
       }
     });
   return {

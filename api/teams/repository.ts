@@ -21,8 +21,7 @@ export async function findTeamById(db: Queryable, id: string): Promise<TeamRow |
 
 export async function findTeamByName(db: Queryable, name: string): Promise<TeamRow | null> {
   const row = (await db('teams').select('teams.*', db.raw(MEMBER_COUNT)).whereRaw('lower(name) = lower(?)', [name]).first()) as
-    | TeamRow
-    | undefined;
+    TeamRow | undefined;
   return row ?? null;
 }
 

@@ -22,7 +22,6 @@ import {
 
 export type { TeamDetailView, TeamView };
 
-
 function toTeamView(row: TeamRow): TeamView {
   return {
     id: row.id,
@@ -57,7 +56,12 @@ export async function listTeams(ctx: ServiceContext, page: PageRequest): Promise
   return { items: result.items.map(toTeamView), nextPageToken: result.nextPageToken };
 }
 
-export async function updateTeam(ctx: ServiceContext, actor: Actor, id: string, changes: { name?: string; role?: Role }): Promise<TeamDetailView> {
+export async function updateTeam(
+  ctx: ServiceContext,
+  actor: Actor,
+  id: string,
+  changes: { name?: string; role?: Role },
+): Promise<TeamDetailView> {
   await changeAuthState(ctx, async (trx, invalidate) => {
     const before = await findTeamById(trx, id);
     if (!before) throw new NotFoundError('team');
@@ -110,6 +114,13 @@ export async function removeMember(ctx: ServiceContext, actor: Actor, teamId: st
     if (!team) throw new NotFoundError('team');
     if (!(await removeMemberRow(trx, teamId, userId))) throw new NotFoundError('team member');
     invalidate({ scope: 'user', id: userId });
-    await recordAudit(trx, actor, ctx.clock.now(), 'team.member_removed', { type: 'team', id: teamId }, { user_id: userId, role: team.role });
+    await recordAudit(
+      trx,
+      actor,
+      ctx.clock.now(),
+      'team.member_removed',
+      { type: 'team', id: teamId },
+      { user_id: userId, role: team.role },
+    );
   });
 }

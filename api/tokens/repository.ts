@@ -21,8 +21,19 @@ export interface TokenRow {
 }
 
 const METADATA_COLUMNS = [
-  'id', 'kind', 'user_id', 'service_account_id', 'name', 'token_hint', 'expiration_days',
-  'created_at', 'expires_at', 'revoked_at', 'last_used_at', 'created_via', 'client_reference',
+  'id',
+  'kind',
+  'user_id',
+  'service_account_id',
+  'name',
+  'token_hint',
+  'expiration_days',
+  'created_at',
+  'expires_at',
+  'revoked_at',
+  'last_used_at',
+  'created_via',
+  'client_reference',
 ] as const;
 
 /** The unique index that makes a client_reference name at most one token of a user. */
@@ -68,7 +79,13 @@ export async function insertToken(db: Queryable, token: NewToken): Promise<Token
 }
 
 /** A user's live personal tokens (not revoked, not expired at `now`), oldest first. */
-export async function listLiveUserTokens(db: Queryable, userId: string, now: Date, page: PageRequest, filter: TokenFilter = {}): Promise<TokenRow[]> {
+export async function listLiveUserTokens(
+  db: Queryable,
+  userId: string,
+  now: Date,
+  page: PageRequest,
+  filter: TokenFilter = {},
+): Promise<TokenRow[]> {
   const query = db<TokenRow>('tokens')
     .select(METADATA_COLUMNS)
     .where({ user_id: userId, kind: 'personal_access_token' })
@@ -94,8 +111,7 @@ export async function findLiveUserToken(db: Queryable, userId: string, tokenId: 
 
 export async function findPersonalToken(db: Queryable, tokenId: string): Promise<TokenRow | null> {
   const row = (await db<TokenRow>('tokens').select(METADATA_COLUMNS).where({ id: tokenId, kind: 'personal_access_token' }).first()) as
-    | TokenRow
-    | undefined;
+    TokenRow | undefined;
   return row ?? null;
 }
 
@@ -132,4 +148,3 @@ export async function findServiceAccountToken(db: Queryable, serviceAccountId: s
     .first()) as TokenRow | undefined;
   return row ?? null;
 }
-

@@ -3,7 +3,10 @@
 import type { Knex } from 'knex';
 import { insertAuditEvents } from '../audit/repository';
 import { changeAuthState, type Actor, type ServiceContext } from '../context';
-import type { CreatedPersonalAccessToken as CreatedPersonalToken, PersonalAccessTokenView as PersonalTokenMetadata } from '../contract/tokens';
+import type {
+  CreatedPersonalAccessToken as CreatedPersonalToken,
+  PersonalAccessTokenView as PersonalTokenMetadata,
+} from '../contract/tokens';
 import { ConflictError, NotFoundError } from '../errors';
 import { toPage, type Page, type PageRequest } from '../pagination';
 import { expiryFor } from './policy';

@@ -23,8 +23,7 @@ export async function findUserById(db: Queryable, id: string): Promise<UserRow |
 
 export async function findUserByEmail(db: Queryable, email: string): Promise<UserRow | null> {
   const row = (await db('users').select('users.*', db.raw(TEAMS_OF_USER)).whereRaw('lower(email) = lower(?)', [email]).first()) as
-    | UserRow
-    | undefined;
+    UserRow | undefined;
   return row ?? null;
 }
 
@@ -47,7 +46,11 @@ export async function insertUser(db: Queryable, user: { email: string; name: str
   return rows[0]?.id ?? null;
 }
 
-export async function updateUser(db: Queryable, id: string, changes: { name?: string; email?: string; active?: boolean; now: Date }): Promise<void> {
+export async function updateUser(
+  db: Queryable,
+  id: string,
+  changes: { name?: string; email?: string; active?: boolean; now: Date },
+): Promise<void> {
   const patch: Record<string, unknown> = { updated_at: changes.now };
   if (changes.name !== undefined) patch['name'] = changes.name;
   if (changes.email !== undefined) patch['email'] = changes.email;

@@ -23,7 +23,9 @@ if (!fs.existsSync(bundle)) {
     process.exit(1);
   }
   process.stderr.write('tessera: building the command line once (npm run cli:build) …\n');
-  const built = require('node:child_process').spawnSync(process.execPath, [tsx, path.join(repo, 'scripts', 'cli-build.ts')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const built = require('node:child_process').spawnSync(process.execPath, [tsx, path.join(repo, 'scripts', 'cli-build.ts')], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   if (built.status !== 0) process.exit(1);
 }
 
@@ -34,7 +36,10 @@ try {
   cachedData = undefined;
 }
 const source = fs.readFileSync(bundle, 'utf8');
-const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: bundle, cachedData });
+const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+  filename: bundle,
+  cachedData,
+});
 if (cachedData === undefined || script.cachedDataRejected) {
   // At exit the cache also holds the functions this run compiled on first use.
   process.once('exit', () => {

@@ -13,7 +13,11 @@ const columns: Array<Column<AuditEvent>> = [
   { header: 'TIME', value: (e) => formatTime(e.occurred_at) },
   { header: 'ACTION', value: (e) => e.action ?? '' },
   { header: 'OUTCOME', value: (e) => e.outcome ?? '' },
-  { header: 'ACTOR', value: (e) => (e.actor_user_id ? `user ${e.actor_user_id}` : e.actor_service_account_id ? `service account ${e.actor_service_account_id}` : '-') },
+  {
+    header: 'ACTOR',
+    value: (e) =>
+      e.actor_user_id ? `user ${e.actor_user_id}` : e.actor_service_account_id ? `service account ${e.actor_service_account_id}` : '-',
+  },
   { header: 'TARGET', value: (e) => (e.target_type ? `${e.target_type} ${e.target_id ?? ''}`.trim() : '-') },
   { header: 'SOURCE IP', value: (e) => e.source_ip ?? '-' },
 ];

@@ -15,8 +15,10 @@ export function registerAuthCommands(runtime: Runtime, program: Command): void {
   const login = program
     .command('login')
     .summary('log in with a personal access token')
-    .description('Log in with a personal access token: read it (hidden prompt, or stdin with --with-token), check it with the API, store it for the profile.')
-    .option('--endpoint <url>', 'the Tessera server (default: TESSERA_ENDPOINT, else the profile\'s, else http://127.0.0.1:8080)')
+    .description(
+      'Log in with a personal access token: read it (hidden prompt, or stdin with --with-token), check it with the API, store it for the profile.',
+    )
+    .option('--endpoint <url>', "the Tessera server (default: TESSERA_ENDPOINT, else the profile's, else http://127.0.0.1:8080)")
     .option('--with-token', 'read the token from standard input instead of prompting');
   jsonOutput(login, 'the `Me` object of the API (who the token belongs to).');
   defineAction(runtime, login, (context, _args, options) => loginAction(context, options as { endpoint?: string; withToken?: boolean }));
@@ -32,7 +34,9 @@ export function registerAuthCommands(runtime: Runtime, program: Command): void {
   const whoami = program
     .command('whoami')
     .summary('show the user, teams, roles and token expiry')
-    .description(`Show who the token in use belongs to: user, teams, roles, and the token's expiry (warns on stderr within ${EXPIRY_WARNING_DAYS} days of it).`);
+    .description(
+      `Show who the token in use belongs to: user, teams, roles, and the token's expiry (warns on stderr within ${EXPIRY_WARNING_DAYS} days of it).`,
+    );
   jsonOutput(whoami, 'the `Me` object of the API.');
   defineAction(runtime, whoami, (context) => whoamiAction(context));
 }
@@ -41,7 +45,8 @@ async function loginAction(context: CommandContext, options: { endpoint?: string
   const config = context.loadConfig();
   const profileName = context.profileName();
   const existing = config.profiles[profileName];
-  const endpoint = options.endpoint !== undefined ? normalizeEndpoint(options.endpoint, '--endpoint') : resolveEndpoint(context.env, existing);
+  const endpoint =
+    options.endpoint !== undefined ? normalizeEndpoint(options.endpoint, '--endpoint') : resolveEndpoint(context.env, existing);
 
   let token: string;
   if (options.withToken) {
@@ -62,7 +67,10 @@ async function loginAction(context: CommandContext, options: { endpoint?: string
     me = await context.clientFor(endpoint, token).get('/me');
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) {
-      throw authenticationError(`${endpoint} refused the token (HTTP 401): ${error.detail}`, 'check that you copied the whole token and that it is neither expired nor revoked');
+      throw authenticationError(
+        `${endpoint} refused the token (HTTP 401): ${error.detail}`,
+        'check that you copied the whole token and that it is neither expired nor revoked',
+      );
     }
     throw error;
   }
@@ -86,7 +94,9 @@ async function loginAction(context: CommandContext, options: { endpoint?: string
   if (context.env['TESSERA_API_TOKEN']) printer.warning('TESSERA_API_TOKEN is set: it takes precedence over the token just stored.');
   const envEndpoint = environmentEndpoint(context.env);
   if (envEndpoint !== undefined && envEndpoint !== endpoint) {
-    printer.warning(`TESSERA_ENDPOINT (${envEndpoint}) differs from this profile's endpoint, so the stored token will not be used while it is set.`);
+    printer.warning(
+      `TESSERA_ENDPOINT (${envEndpoint}) differs from this profile's endpoint, so the stored token will not be used while it is set.`,
+    );
   }
 }
 
@@ -104,7 +114,9 @@ async function logoutAction(context: CommandContext, options: { revoke?: boolean
     try {
       const me = await client.get('/me');
       if (me.authenticated_by.type !== 'personal_access_token' || me.authenticated_by.token_id === null) {
-        throw usageError('this profile holds a service-account token, which `tessera service-accounts delete` revokes; it was not forgotten');
+        throw usageError(
+          'this profile holds a service-account token, which `tessera service-accounts delete` revokes; it was not forgotten',
+        );
       }
       await client.delete('/personal-access-tokens/{id}', { path: { id: me.authenticated_by.token_id } });
       revoked = true;
@@ -119,7 +131,9 @@ async function logoutAction(context: CommandContext, options: { revoke?: boolean
   if (next.default_profile === profileName) delete next.default_profile;
   context.saveConfig(next);
   if (context.printer.json) context.printer.document({ profile: profileName, revoked });
-  context.printer.success(`Logged out of ${profile.endpoint} (profile "${profileName}"): the token is forgotten${revoked ? ' and revoked on the server' : ' locally'}.`);
+  context.printer.success(
+    `Logged out of ${profile.endpoint} (profile "${profileName}"): the token is forgotten${revoked ? ' and revoked on the server' : ' locally'}.`,
+  );
   if (context.env['TESSERA_API_TOKEN']) context.printer.warning('TESSERA_API_TOKEN is still set in your environment.');
 }
 
@@ -127,7 +141,8 @@ async function whoamiAction(context: CommandContext): Promise<void> {
   const credentials = context.credentials();
   const me = await context.client(credentials).get('/me');
   const by = me.authenticated_by;
-  const kind = by.type === 'personal_access_token' ? 'personal access token' : by.type === 'service_account' ? 'service-account token' : by.type;
+  const kind =
+    by.type === 'personal_access_token' ? 'personal access token' : by.type === 'service_account' ? 'service-account token' : by.type;
   const teams = me.teams.length === 0 ? '(none)' : me.teams.map((team) => `${team.name} (${team.role})`).join(', ');
   const source = credentials.source.kind === 'environment' ? 'TESSERA_API_TOKEN' : `profile "${credentials.source.profile}"`;
   context.printer.fields(

@@ -9,7 +9,9 @@ export function registerCompletionCommand(runtime: Runtime, program: Command): v
   const completion = program
     .command('completion')
     .summary('print a shell completion script')
-    .description('Print a shell completion script. bash: `source <(tessera completion bash)`; zsh: `source <(tessera completion zsh)`; fish: `tessera completion fish | source`.')
+    .description(
+      'Print a shell completion script. bash: `source <(tessera completion bash)`; zsh: `source <(tessera completion zsh)`; fish: `tessera completion fish | source`.',
+    )
     .addArgument(new Argument('<shell>', 'the shell').choices(Object.keys(SHELLS)));
   defineAction(runtime, completion, async (context, [shell]) => {
     context.io.stdout.write(SHELLS[shell as keyof typeof SHELLS](program));

@@ -19,7 +19,10 @@ const columns: Array<Column<ServiceAccount>> = [
 ];
 
 export function registerServiceAccountCommands(runtime: Runtime, program: Command): void {
-  const accounts = program.command('service-accounts').summary('identities for machines (SysAdmin)').description('Service accounts: the identity for machines (SysAdmin).');
+  const accounts = program
+    .command('service-accounts')
+    .summary('identities for machines (SysAdmin)')
+    .description('Service accounts: the identity for machines (SysAdmin).');
 
   const list = accounts.command('list').description('List service accounts.');
   jsonOutput(list, 'an array of `ServiceAccount` objects (all pages).');
@@ -49,7 +52,10 @@ export function registerServiceAccountCommands(runtime: Runtime, program: Comman
     ]);
   });
 
-  const remove = accounts.command('delete').description('Delete a service account; its token stops working at once.').argument('<id>', 'the service account id');
+  const remove = accounts
+    .command('delete')
+    .description('Delete a service account; its token stops working at once.')
+    .argument('<id>', 'the service account id');
   jsonOutput(remove, '`{"id": ID, "deleted": true}`.');
   defineAction(runtime, remove, async (context, [id]) => {
     await context.client().delete('/service-accounts/{id}', { path: { id: id as string } });

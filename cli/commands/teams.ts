@@ -28,7 +28,10 @@ function printTeam(context: CommandContext, team: TeamDetail): void {
       ['ID', team.id],
       ['Name', team.name],
       ['Role', team.role],
-      ['Members', members.length === 0 ? '(none)' : members.map((m) => `${m.email ?? m.id}${m.active === false ? ' (deactivated)' : ''}`).join(', ')],
+      [
+        'Members',
+        members.length === 0 ? '(none)' : members.map((m) => `${m.email ?? m.id}${m.active === false ? ' (deactivated)' : ''}`).join(', '),
+      ],
       ['Created', formatTime(team.created_at)],
       ['Updated', formatTime(team.updated_at)],
     ],
@@ -46,7 +49,10 @@ async function teamId(context: CommandContext, idOrName: string): Promise<string
 }
 
 export function registerTeamCommands(runtime: Runtime, program: Command): void {
-  const teams = program.command('teams').summary('teams, their roles and members').description('Teams and their members (reading needs a team role; changes need SysAdmin).');
+  const teams = program
+    .command('teams')
+    .summary('teams, their roles and members')
+    .description('Teams and their members (reading needs a team role; changes need SysAdmin).');
 
   const list = teams.command('list').description('List all teams.');
   jsonOutput(list, 'an array of `Team` objects (all pages).');
@@ -68,7 +74,9 @@ export function registerTeamCommands(runtime: Runtime, program: Command): void {
     .addOption(new Option('--role <role>', ROLE_HELP).choices(roleValues).makeOptionMandatory());
   jsonOutput(create, 'the created `TeamDetail` object.');
   defineAction(runtime, create, async (context, _args, options) => {
-    const team = await context.client().post('/teams', { body: { name: options['name'] as string, role: options['role'] as Schemas['Role'] } });
+    const team = await context
+      .client()
+      .post('/teams', { body: { name: options['name'] as string, role: options['role'] as Schemas['Role'] } });
     printTeam(context, team);
     context.printer.success(`Created team ${team.name}.`);
   });
@@ -101,7 +109,9 @@ export function registerTeamCommands(runtime: Runtime, program: Command): void {
     .addArgument(new Argument('<role>', 'the new role').choices(roleValues));
   jsonOutput(setRole, 'the updated `TeamDetail` object.');
   defineAction(runtime, setRole, async (context, [team, role]) => {
-    const updated = await context.client().patch('/teams/{id}', { path: { id: await teamId(context, team as string) }, body: { role: role as Schemas['Role'] } });
+    const updated = await context
+      .client()
+      .patch('/teams/{id}', { path: { id: await teamId(context, team as string) }, body: { role: role as Schemas['Role'] } });
     if (context.printer.json) context.printer.document(updated);
     context.printer.success(`Team ${updated.name} now has the role ${updated.role}.`);
   });

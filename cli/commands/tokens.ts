@@ -23,11 +23,14 @@ const columns: Array<Column<Token>> = [
 ];
 
 export function registerTokenCommands(runtime: Runtime, program: Command): void {
-  const tokens = program.command('tokens').summary('create, list and revoke your personal access tokens').description('Your personal access tokens.');
+  const tokens = program
+    .command('tokens')
+    .summary('create, list and revoke your personal access tokens')
+    .description('Your personal access tokens.');
 
   const list = tokens
     .command('list')
-    .description('List your live tokens (not revoked, not expired); a SysAdmin may list another user\'s with --user.')
+    .description("List your live tokens (not revoked, not expired); a SysAdmin may list another user's with --user.")
     .option('--user <id-or-email>', "list this user's tokens instead (SysAdmin)");
   jsonOutput(list, 'an array of `PersonalAccessToken` objects (all pages).');
   defineAction(runtime, list, async (context, _args, options) => {
@@ -48,7 +51,10 @@ export function registerTokenCommands(runtime: Runtime, program: Command): void 
     .requiredOption('--name <name>', 'what the token is for (1–100 characters)')
     .requiredOption('--days <days>', 'lifetime in days (see `tessera policy`)', parseDays)
     .option('-q, --quiet', 'print only the secret (for piping into a secret store)')
-    .option('--idempotency-key <key>', 'send this key instead of a fresh one: repeating the command with it within 10 minutes returns the same token');
+    .option(
+      '--idempotency-key <key>',
+      'send this key instead of a fresh one: repeating the command with it within 10 minutes returns the same token',
+    );
   jsonOutput(create, 'the `CreatedPersonalAccessToken` object, secret (`token`) included.');
   defineAction(runtime, create, async (context, _args, options) => {
     const created = await context.client().post('/personal-access-tokens', {
@@ -80,7 +86,10 @@ export function registerTokenCommands(runtime: Runtime, program: Command): void 
     );
   });
 
-  const revoke = tokens.command('revoke').description('Revoke a token at once (yours; a SysAdmin may revoke anyone\'s).').argument('<id>', 'the token id');
+  const revoke = tokens
+    .command('revoke')
+    .description("Revoke a token at once (yours; a SysAdmin may revoke anyone's).")
+    .argument('<id>', 'the token id');
   jsonOutput(revoke, '`{"id": ID, "revoked": true}`.');
   defineAction(runtime, revoke, async (context, [id]) => {
     const credentials = context.credentials();

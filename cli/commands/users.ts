@@ -10,7 +10,8 @@ import { userId } from './tokens';
 
 type User = Schemas['User'];
 
-const teamsOf = (user: User): string => (user.teams.length === 0 ? '-' : user.teams.map((team) => `${team.name} (${team.role})`).join(', '));
+const teamsOf = (user: User): string =>
+  user.teams.length === 0 ? '-' : user.teams.map((team) => `${team.name} (${team.role})`).join(', ');
 
 const columns: Array<Column<User>> = [
   { header: 'ID', value: (u) => u.id },
@@ -36,7 +37,10 @@ export function printUser(context: CommandContext, user: User): void {
 }
 
 export function registerUserCommands(runtime: Runtime, program: Command): void {
-  const users = program.command('users').summary('list, create, deactivate and activate users').description('Users (reading needs a team role; changes need SysAdmin).');
+  const users = program
+    .command('users')
+    .summary('list, create, deactivate and activate users')
+    .description('Users (reading needs a team role; changes need SysAdmin).');
 
   const list = users.command('list').description('List all users.');
   jsonOutput(list, 'an array of `User` objects (all pages).');
@@ -74,7 +78,9 @@ export function registerUserCommands(runtime: Runtime, program: Command): void {
     const command = users.command(name).description(description).argument('<user>', 'user id or email');
     jsonOutput(command, 'the updated `User` object.');
     defineAction(runtime, command, async (context, [user]) => {
-      const updated = await context.client().patch('/users/{id}', { path: { id: await userId(context, user as string) }, body: { active } });
+      const updated = await context
+        .client()
+        .patch('/users/{id}', { path: { id: await userId(context, user as string) }, body: { active } });
       if (context.printer.json) context.printer.document(updated);
       context.printer.success(`${active ? 'Activated' : 'Deactivated'} user ${updated.email}.`);
     });

@@ -55,7 +55,8 @@ export function readConfig(file: string): ConfigFile {
   } catch {
     throw failure(`the configuration file ${file} is not valid JSON`, 'fix it, or delete it and log in again');
   }
-  if (!isConfig(parsed)) throw failure(`the configuration file ${file} is not a Tessera configuration`, 'fix it, or delete it and log in again');
+  if (!isConfig(parsed))
+    throw failure(`the configuration file ${file} is not a Tessera configuration`, 'fix it, or delete it and log in again');
   return parsed;
 }
 
@@ -85,6 +86,10 @@ function isConfig(value: unknown): value is ConfigFile {
   const candidate = value as { version?: unknown; profiles?: unknown };
   if (candidate.version !== 1 || candidate.profiles === null || typeof candidate.profiles !== 'object') return false;
   return Object.values(candidate.profiles as Record<string, unknown>).every(
-    (profile) => profile !== null && typeof profile === 'object' && typeof (profile as Profile).endpoint === 'string' && typeof (profile as Profile).token === 'string',
+    (profile) =>
+      profile !== null &&
+      typeof profile === 'object' &&
+      typeof (profile as Profile).endpoint === 'string' &&
+      typeof (profile as Profile).token === 'string',
   );
 }

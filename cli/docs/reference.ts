@@ -96,7 +96,17 @@ function fullName(command: Command): string {
 export function renderCliReference(): string {
   const program = buildProgram({ io: { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: {} } });
   const help = program.createHelp();
-  const sections: string[] = [INTRO, '## Global options', '', 'They go before or after the command.', '', '| option | description |', '|---|---|', ...optionRows(help, help.visibleOptions(program)), ''];
+  const sections: string[] = [
+    INTRO,
+    '## Global options',
+    '',
+    'They go before or after the command.',
+    '',
+    '| option | description |',
+    '|---|---|',
+    ...optionRows(help, help.visibleOptions(program)),
+    '',
+  ];
   sections.push('## Commands', '');
   for (const group of program.commands) {
     if (group.commands.length > 0) sections.push(`### ${fullName(group)}`, '', escape(group.description()), '');
@@ -105,7 +115,12 @@ export function renderCliReference(): string {
       sections.push('```', help.commandUsage(command), '```', '');
       const args = help.visibleArguments(command);
       if (args.length > 0) {
-        sections.push('| argument | description |', '|---|---|', ...args.map((arg) => `| \`${help.argumentTerm(arg)}\` | ${escape(help.argumentDescription(arg))} |`), '');
+        sections.push(
+          '| argument | description |',
+          '|---|---|',
+          ...args.map((arg) => `| \`${help.argumentTerm(arg)}\` | ${escape(help.argumentDescription(arg))} |`),
+          '',
+        );
       }
       const options = help.visibleOptions(command).filter((option) => option.long !== '--help');
       if (options.length > 0) sections.push('| option | description |', '|---|---|', ...optionRows(help, options), '');
@@ -113,5 +128,8 @@ export function renderCliReference(): string {
       if (json) sections.push(`With \`--output json\`: ${json}`, '');
     }
   }
-  return `${sections.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+  return `${sections
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trimEnd()}\n`;
 }

@@ -17,9 +17,18 @@ export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 /** What each code means, for docs/cli.md. */
 export const EXIT_CODE_MEANINGS: ReadonlyArray<[ExitCodeValue, string]> = [
   [ExitCode.Ok, 'Done.'],
-  [ExitCode.Failure, 'The command failed: the API refused it (404, 409, 422, 429, …), the server could not be reached, or a prompt was cancelled.'],
-  [ExitCode.Usage, 'The command line is wrong: unknown command or option, a missing or malformed value, or a confirmation that needs `--yes` off a terminal.'],
-  [ExitCode.Authentication, 'Not logged in, or the server refused the token (missing, expired or revoked; HTTP 401). The message says how to fix it.'],
+  [
+    ExitCode.Failure,
+    'The command failed: the API refused it (404, 409, 422, 429, …), the server could not be reached, or a prompt was cancelled.',
+  ],
+  [
+    ExitCode.Usage,
+    'The command line is wrong: unknown command or option, a missing or malformed value, or a confirmation that needs `--yes` off a terminal.',
+  ],
+  [
+    ExitCode.Authentication,
+    'Not logged in, or the server refused the token (missing, expired or revoked; HTTP 401). The message says how to fix it.',
+  ],
   [ExitCode.Permission, 'The token is valid but the roles of its teams do not allow the operation (HTTP 403).'],
 ];
 

@@ -41,19 +41,29 @@ function describeProblem(error: ApiError, context: ReportContext): Report {
   const status = `(HTTP ${error.status})`;
   const details = error.errors.map((field) => `${field.field}: ${field.message}`);
   if (error.status === 401) {
-    return { exitCode: ExitCode.Authentication, message: `authentication failed ${status}: ${error.detail}`, details, hint: authenticationHint(context.tokenSource) };
+    return {
+      exitCode: ExitCode.Authentication,
+      message: `authentication failed ${status}: ${error.detail}`,
+      details,
+      hint: authenticationHint(context.tokenSource),
+    };
   }
   if (error.status === 403) {
     return {
       exitCode: ExitCode.Permission,
       message: `permission denied ${status}: ${error.detail}`,
       details,
-      hint: "the roles of your teams do not allow this; ask a SysAdmin (`tessera whoami` shows your teams and roles)",
+      hint: 'the roles of your teams do not allow this; ask a SysAdmin (`tessera whoami` shows your teams and roles)',
     };
   }
   if (error.status === 429) {
     const retryAfter = error.headers['retry-after'];
-    return { exitCode: ExitCode.Failure, message: `${error.detail} ${status}`, details, hint: retryAfter ? `try again in ${retryAfter} s` : undefined };
+    return {
+      exitCode: ExitCode.Failure,
+      message: `${error.detail} ${status}`,
+      details,
+      hint: retryAfter ? `try again in ${retryAfter} s` : undefined,
+    };
   }
   return { exitCode: ExitCode.Failure, message: `${error.detail} ${status}`, details };
 }

@@ -49,7 +49,12 @@ export class Printer {
         })
         .join('  ')
         .trimEnd();
-    this.stdout.write(`${line(columns.map((c) => c.header), this.out.bold)}\n`);
+    this.stdout.write(
+      `${line(
+        columns.map((c) => c.header),
+        this.out.bold,
+      )}\n`,
+    );
     for (const row of cells) this.stdout.write(`${line(row)}\n`);
   }
 

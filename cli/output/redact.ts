@@ -32,7 +32,10 @@ function redactValue(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redactValue);
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(
-      Object.entries(value as Record<string, unknown>).map(([key, inner]) => [key, SECRET_FIELDS.has(key) && typeof inner === 'string' ? REDACTED : redactValue(inner)]),
+      Object.entries(value as Record<string, unknown>).map(([key, inner]) => [
+        key,
+        SECRET_FIELDS.has(key) && typeof inner === 'string' ? REDACTED : redactValue(inner),
+      ]),
     );
   }
   return value;

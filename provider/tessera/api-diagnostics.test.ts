@@ -9,7 +9,12 @@ describe('API failures as diagnostics', () => {
     ]);
     const diagnostics = apiDiagnostics(failure, { summary: 'Could not create', attributes: ['name', 'expiration_days'] });
     expect(diagnostics).toEqual([
-      { severity: 'error', summary: 'Could not create', detail: 'expiration_days: must be at most 7 (invalid request)', path: [{ attribute: 'expiration_days' }] },
+      {
+        severity: 'error',
+        summary: 'Could not create',
+        detail: 'expiration_days: must be at most 7 (invalid request)',
+        path: [{ attribute: 'expiration_days' }],
+      },
       { severity: 'error', summary: 'Could not create', detail: 'other: is odd (invalid request)', path: undefined },
     ]);
   });
@@ -18,12 +23,16 @@ describe('API failures as diagnostics', () => {
     const [unauthorized] = apiDiagnostics(new TesseraApiError('GET', '/x', 401, 'Unauthorized', '', []), { summary: 'Could not read' });
     expect(unauthorized?.summary).toContain('invalid or expired');
     expect(unauthorized?.detail).toContain('TESSERA_API_TOKEN');
-    const [forbidden] = apiDiagnostics(new TesseraApiError('DELETE', '/x', 403, 'Forbidden', 'not yours', []), { summary: 'Could not revoke' });
+    const [forbidden] = apiDiagnostics(new TesseraApiError('DELETE', '/x', 403, 'Forbidden', 'not yours', []), {
+      summary: 'Could not revoke',
+    });
     expect(forbidden?.detail).toBe('The Tessera API answered 403: not yours');
   });
 
   it('names the endpoint when the API cannot be reached', () => {
-    const [diagnostic] = apiDiagnostics(new TesseraConnectionError('http://127.0.0.1:9', 'connection refused'), { summary: 'Could not list' });
+    const [diagnostic] = apiDiagnostics(new TesseraConnectionError('http://127.0.0.1:9', 'connection refused'), {
+      summary: 'Could not list',
+    });
     expect(diagnostic?.detail).toContain('cannot reach the Tessera API at http://127.0.0.1:9: connection refused');
     expect(diagnostic?.detail).toContain('TESSERA_ENDPOINT');
   });

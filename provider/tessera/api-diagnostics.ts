@@ -1,13 +1,7 @@
 // Turns API client failures into Terraform diagnostics: the API's `detail` and the fields it
 // named become the diagnostic text and attribute paths, so the CLI points at the config line.
 import { error, path, type Diagnostic } from '../protocol/diagnostics';
-import {
-  TesseraAbortedError,
-  TesseraApiError,
-  TesseraConnectionError,
-  TesseraResponseError,
-  TesseraTimeoutError,
-} from './errors';
+import { TesseraAbortedError, TesseraApiError, TesseraConnectionError, TesseraResponseError, TesseraTimeoutError } from './errors';
 
 export interface ApiDiagnosticOptions {
   /** What the provider was doing, e.g. "Could not create the personal access token". */
@@ -41,7 +35,12 @@ export function apiDiagnostics(failure: unknown, options: ApiDiagnosticOptions):
     return [error(summary, `The Tessera API answered ${failure.status}: ${detail}`)];
   }
   if (failure instanceof TesseraConnectionError || failure instanceof TesseraTimeoutError) {
-    return [error(summary, `${failure.message}. Check "endpoint" in the provider "tessera" block or the TESSERA_ENDPOINT environment variable, and that the API is running.`)];
+    return [
+      error(
+        summary,
+        `${failure.message}. Check "endpoint" in the provider "tessera" block or the TESSERA_ENDPOINT environment variable, and that the API is running.`,
+      ),
+    ];
   }
   if (failure instanceof TesseraAbortedError || failure instanceof TesseraResponseError) {
     return [error(summary, failure.message)];

@@ -14,7 +14,10 @@ export type CreatedToken = Schemas['CreatedPersonalAccessToken'];
 export type TokenMetadata = Schemas['PersonalAccessToken'];
 export type CreateTokenRequest = Schemas['CreatePersonalAccessToken'];
 /** Filters of the token listing (the markers set at create). */
-export type TokenListFilter = Pick<NonNullable<operations['listPersonalAccessTokens']['parameters']['query']>, 'created_via' | 'client_reference'>;
+export type TokenListFilter = Pick<
+  NonNullable<operations['listPersonalAccessTokens']['parameters']['query']>,
+  'created_via' | 'client_reference'
+>;
 
 const timestamp = z.string().check(z.minLength(1));
 const role = z.enum(['SysAdmin', 'Member', 'ReadOnly']);

@@ -10,7 +10,9 @@ const secret = ['tspat', 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcd000000'].join('_');
 const fastRetry = { baseDelayMs: 1, maxDelayMs: 5 };
 const request = { name: 'ci', expiration_days: 3 };
 
-async function listen(onRequest: (server: Server, destroy: () => void) => void): Promise<{ url: string; server: Server; count: () => number }> {
+async function listen(
+  onRequest: (server: Server, destroy: () => void) => void,
+): Promise<{ url: string; server: Server; count: () => number }> {
   let count = 0;
   const server = createServer((req) => {
     req.resume();
@@ -30,7 +32,10 @@ async function closedPort(): Promise<string> {
 }
 
 async function failureOf(promise: Promise<unknown>): Promise<TesseraConnectionError> {
-  const failure = await promise.then(() => undefined, (e: unknown) => e);
+  const failure = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(failure).toBeInstanceOf(TesseraConnectionError);
   return failure as TesseraConnectionError;
 }

@@ -22,13 +22,7 @@ import {
   type TokenMetadata,
   type TokenPolicy,
 } from './api-types';
-import {
-  TesseraAbortedError,
-  TesseraApiError,
-  TesseraConnectionError,
-  TesseraResponseError,
-  TesseraTimeoutError,
-} from './errors';
+import { TesseraAbortedError, TesseraApiError, TesseraConnectionError, TesseraResponseError, TesseraTimeoutError } from './errors';
 import { defaultRetryPolicy, isRetryableStatus, parseRetryAfter, retryDelayMs, type RetryPolicy } from './retry-policy';
 
 export interface ClientLogger {
@@ -122,7 +116,12 @@ export class TesseraClient {
    * still run while the provider is being stopped. One retry at most: time is short then.
    */
   detached(signal: AbortSignal, logger?: ClientLogger): TesseraClient {
-    return new TesseraClient({ ...this.options, signal, retry: { ...this.options.retry, maxRetries: 1 }, logger: logger ?? this.options.logger });
+    return new TesseraClient({
+      ...this.options,
+      signal,
+      retry: { ...this.options.retry, maxRetries: 1 },
+      logger: logger ?? this.options.logger,
+    });
   }
 
   async getMe(): Promise<Me> {
@@ -241,7 +240,12 @@ export class TesseraClient {
         lastFailure = undefined;
         lastResponse = { status: response.status, body: response.body };
         mayHaveArrived = true;
-        this.logger.warn('Tessera API asked to retry', { method: spec.method, path: spec.path, status: response.status, attempt: attempt + 1 });
+        this.logger.warn('Tessera API asked to retry', {
+          method: spec.method,
+          path: spec.path,
+          status: response.status,
+          attempt: attempt + 1,
+        });
       } catch (error) {
         if (error instanceof TesseraAbortedError) throw error;
         if (error instanceof AttemptTimeout) {
@@ -257,7 +261,12 @@ export class TesseraClient {
         }
         lastResponse = undefined;
         if (attempt === this.retry.maxRetries) break;
-        this.logger.warn('Tessera API request failed, retrying', { method: spec.method, path: spec.path, reason: lastFailure.message, attempt: attempt + 1 });
+        this.logger.warn('Tessera API request failed, retrying', {
+          method: spec.method,
+          path: spec.path,
+          reason: lastFailure.message,
+          attempt: attempt + 1,
+        });
       }
       const delay = retryDelayMs(this.retry, attempt, retryAfterMs);
       if (Date.now() + delay >= this.deadline) {
@@ -358,8 +367,14 @@ function tlsProblem(code: string, message: string, endpoint: string): string | u
   if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || code === 'ERR_SSL_HTTP_REQUEST' || /wrong version number|http request/i.test(message)) {
     return `the server at ${endpoint} answered in plain HTTP, not HTTPS: use http:// in the endpoint, or put TLS in front of the API`;
   }
-  if (code === 'EPROTO') return `the TLS handshake with ${endpoint} failed (${message || 'protocol error'}): check that the server speaks HTTPS on that port`;
-  const untrusted = ['DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY'];
+  if (code === 'EPROTO')
+    return `the TLS handshake with ${endpoint} failed (${message || 'protocol error'}): check that the server speaks HTTPS on that port`;
+  const untrusted = [
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  ];
   if (untrusted.includes(code)) {
     return `the server's TLS certificate is not signed by a certificate authority this machine trusts (${code}): add the CA to the system trust store or point SSL_CERT_FILE / NODE_EXTRA_CA_CERTS at it`;
   }
@@ -369,7 +384,8 @@ function tlsProblem(code: string, message: string, endpoint: string): string | u
 }
 
 /** Failures that happen before a request can be on the wire: nothing was sent. */
-const BEFORE_CONNECTING = /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|ERR_SSL_|ERR_TLS_|EPROTO$|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_)/;
+const BEFORE_CONNECTING =
+  /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|ERR_SSL_|ERR_TLS_|EPROTO$|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_)/;
 
 function failedBeforeConnecting(error: unknown): boolean {
   let current: unknown = error;

@@ -100,11 +100,7 @@ export class TesseraResponseError extends Error {
 }
 
 export type TesseraClientError =
-  | TesseraApiError
-  | TesseraConnectionError
-  | TesseraTimeoutError
-  | TesseraAbortedError
-  | TesseraResponseError;
+  TesseraApiError | TesseraConnectionError | TesseraTimeoutError | TesseraAbortedError | TesseraResponseError;
 
 export function isTesseraClientError(error: unknown): error is TesseraClientError {
   return (

@@ -12,6 +12,8 @@ serveProvider({
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   load: () => (require('./provider') as typeof import('./provider')).tesseraProvider,
 }).catch((failure: unknown) => {
-  process.stderr.write(`[ERROR] terraform-provider-tessera failed to start: ${failure instanceof Error ? failure.message : String(failure)}\n`);
+  process.stderr.write(
+    `[ERROR] terraform-provider-tessera failed to start: ${failure instanceof Error ? failure.message : String(failure)}\n`,
+  );
   process.exit(1);
 });

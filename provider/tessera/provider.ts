@@ -22,15 +22,14 @@ export const providerSchema = defineSchema({
     endpoint: {
       type: 'string',
       optional: true,
-      description:
-        'Base URL of the Tessera API, e.g. `http://127.0.0.1:8080`. Defaults to the `TESSERA_ENDPOINT` environment variable.',
+      description: 'Base URL of the Tessera API, e.g. `http://127.0.0.1:8080`. Defaults to the `TESSERA_ENDPOINT` environment variable.',
     },
     api_token: {
       type: 'string',
       optional: true,
       sensitive: true,
       description:
-        'A Tessera personal access token (`tspat_…`) the provider authenticates with. Defaults to the `TESSERA_API_TOKEN` environment variable. Tokens the provider creates belong to this token\'s user.',
+        "A Tessera personal access token (`tspat_…`) the provider authenticates with. Defaults to the `TESSERA_API_TOKEN` environment variable. Tokens the provider creates belong to this token's user.",
     },
     request_timeout: {
       type: 'string',

@@ -6,10 +6,20 @@ const token = ['tspat', '0123456789abcdefghijABCDEFGHIJ000000'].join('_');
 describe('provider settings', () => {
   it('prefers the configuration and falls back to the environment', () => {
     expect(resolveSettings({ endpoint: 'http://a:1', api_token: token }, { TESSERA_ENDPOINT: 'http://b:2' })).toEqual({
-      settings: { endpoint: 'http://a:1', apiToken: token, requestTimeoutMs: 60_000, requestTimeoutLabel: '60s (the default; set request_timeout or TESSERA_REQUEST_TIMEOUT to change it)' },
+      settings: {
+        endpoint: 'http://a:1',
+        apiToken: token,
+        requestTimeoutMs: 60_000,
+        requestTimeoutLabel: '60s (the default; set request_timeout or TESSERA_REQUEST_TIMEOUT to change it)',
+      },
     });
     expect(resolveSettings({ endpoint: null, api_token: null }, { TESSERA_ENDPOINT: 'http://b:2', TESSERA_API_TOKEN: token })).toEqual({
-      settings: { endpoint: 'http://b:2', apiToken: token, requestTimeoutMs: 60_000, requestTimeoutLabel: '60s (the default; set request_timeout or TESSERA_REQUEST_TIMEOUT to change it)' },
+      settings: {
+        endpoint: 'http://b:2',
+        apiToken: token,
+        requestTimeoutMs: 60_000,
+        requestTimeoutLabel: '60s (the default; set request_timeout or TESSERA_REQUEST_TIMEOUT to change it)',
+      },
     });
   });
 
@@ -31,8 +41,14 @@ describe('provider settings', () => {
     expect(parseDuration('500ms')).toEqual({ problem: 'it must be between 1s and 1h' });
     expect(parseDuration('2h')).toEqual({ problem: 'it must be between 1s and 1h' });
     const fromEnv = resolveSettings({ endpoint: 'http://a:1', api_token: token, request_timeout: null }, { TESSERA_REQUEST_TIMEOUT: '5s' });
-    expect('settings' in fromEnv && fromEnv.settings).toMatchObject({ requestTimeoutMs: 5_000, requestTimeoutLabel: '5s (TESSERA_REQUEST_TIMEOUT)' });
-    const fromConfig = resolveSettings({ endpoint: 'http://a:1', api_token: token, request_timeout: '2m' }, { TESSERA_REQUEST_TIMEOUT: '5s' });
+    expect('settings' in fromEnv && fromEnv.settings).toMatchObject({
+      requestTimeoutMs: 5_000,
+      requestTimeoutLabel: '5s (TESSERA_REQUEST_TIMEOUT)',
+    });
+    const fromConfig = resolveSettings(
+      { endpoint: 'http://a:1', api_token: token, request_timeout: '2m' },
+      { TESSERA_REQUEST_TIMEOUT: '5s' },
+    );
     expect('settings' in fromConfig && fromConfig.settings).toMatchObject({ requestTimeoutMs: 120_000 });
     const bad = resolveSettings({ endpoint: 'http://a:1', api_token: token, request_timeout: null }, { TESSERA_REQUEST_TIMEOUT: 'soon' });
     if (!('problems' in bad)) throw new Error('expected problems');

@@ -46,7 +46,8 @@ export function endpointProblem(value: string): string | undefined {
   } catch {
     return 'it is not an absolute URL such as http://127.0.0.1:8080';
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `its scheme is "${url.protocol.replace(/:$/, '')}", but only http and https are supported`;
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    return `its scheme is "${url.protocol.replace(/:$/, '')}", but only http and https are supported`;
   if (url.username || url.password) return 'it contains credentials; put the token in api_token instead';
   if (url.search || url.hash) return 'it has a query string or fragment; give only scheme, host, port and optional path';
   return undefined;
@@ -57,7 +58,10 @@ export function endpointProblem(value: string): string | undefined {
  * copy the API's base path from its documentation; the client adds that prefix itself).
  */
 export function normalizeEndpoint(value: string): string {
-  return value.trim().replace(/\/+$/, '').replace(/\/api\/v1$/, '');
+  return value
+    .trim()
+    .replace(/\/+$/, '')
+    .replace(/\/api\/v1$/, '');
 }
 
 const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
@@ -80,7 +84,8 @@ export function parseDuration(value: string): { ms: number } | { problem: string
 /** Checks a token's shape without revealing it; undefined when it looks like a Tessera secret. */
 export function tokenProblem(value: string): string | undefined {
   if (value.trim() === '') return 'it is empty';
-  if (!TOKEN_SHAPE.test(value.trim())) return 'it does not look like a Tessera token (tspat_… or tssvc_… followed by 36 letters and digits)';
+  if (!TOKEN_SHAPE.test(value.trim()))
+    return 'it does not look like a Tessera token (tspat_… or tssvc_… followed by 36 letters and digits)';
   return undefined;
 }
 
@@ -118,7 +123,11 @@ export function resolveSettings(
   config: SettingsInput,
   env: Readonly<Record<string, string | undefined>>,
 ): { settings: ProviderSettings } | { unknown: true } | { problems: SettingsProblem[] } {
-  if (config.endpoint === undefined || config.api_token === undefined || ('request_timeout' in config && config.request_timeout === undefined)) {
+  if (
+    config.endpoint === undefined ||
+    config.api_token === undefined ||
+    ('request_timeout' in config && config.request_timeout === undefined)
+  ) {
     return { unknown: true };
   }
   const endpoint = config.endpoint ?? emptyToNull(env[ENDPOINT_VARIABLE]);
@@ -154,7 +163,12 @@ export function resolveSettings(
         : `the default; set request_timeout or ${REQUEST_TIMEOUT_VARIABLE} to change it`;
   const timeout = parseDuration(timeoutText);
   if ('problem' in timeout) {
-    problems.push(invalidRequestTimeout(timeout.problem, configuredTimeout !== null ? 'the provider configuration' : `the ${REQUEST_TIMEOUT_VARIABLE} environment variable`));
+    problems.push(
+      invalidRequestTimeout(
+        timeout.problem,
+        configuredTimeout !== null ? 'the provider configuration' : `the ${REQUEST_TIMEOUT_VARIABLE} environment variable`,
+      ),
+    );
   }
   if (problems.length > 0 || endpoint === null || apiToken === null || 'problem' in timeout) return { problems };
   return {

@@ -45,7 +45,9 @@ describe('bootstrap and admin operations', () => {
     expect(second.teams).toEqual([expect.objectContaining({ name: 'operators', role: 'Member' })]);
     await expect(createUserAccount(options, { email: 'ops@example.test', name: 'again' })).rejects.toThrow(AdminInputError);
     await expect(createUserAccount(options, { email: 'x@example.test', name: 'X', team: 'new-team' })).rejects.toThrow(/--role/);
-    await expect(createUserAccount(options, { email: 'y@example.test', name: 'Y', team: 'operators', role: 'SysAdmin' })).rejects.toThrow(/role Member/);
+    await expect(createUserAccount(options, { email: 'y@example.test', name: 'Y', team: 'operators', role: 'SysAdmin' })).rejects.toThrow(
+      /role Member/,
+    );
     await expect(createUserAccount(options, { email: 'nope', name: 'X' })).rejects.toThrow(/--email/);
 
     const token = await createPersonalTokenForEmail(options, { email: 'ops@example.test', days: 30 });
@@ -54,7 +56,9 @@ describe('bootstrap and admin operations', () => {
     await expect(createPersonalTokenForEmail(options, { email: 'ops@example.test', days: 31 })).rejects.toThrow(/--days/);
     await expect(createPersonalTokenForEmail(options, { email: 'ops@example.test', days: 1.5 })).rejects.toThrow(/--days/);
     await expect(createPersonalTokenForEmail(options, { email: 'ghost@example.test', days: 1 })).rejects.toThrow(/no user/);
-    await expect(createPersonalTokenForEmail({ ...options, patMaxDays: 7 }, { email: 'ops@example.test', days: 8 })).rejects.toThrow(/between 1 and 7/);
+    await expect(createPersonalTokenForEmail({ ...options, patMaxDays: 7 }, { email: 'ops@example.test', days: 8 })).rejects.toThrow(
+      /between 1 and 7/,
+    );
   });
 });
 

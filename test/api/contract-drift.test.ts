@@ -37,7 +37,8 @@ function routesOf(stack: RouteLayer[], prefix = ''): string[] {
   const found: string[] = [];
   for (const layer of stack) {
     if (layer.route) {
-      for (const [method, on] of Object.entries(layer.route.methods)) if (on && method !== '_all') found.push(`${method.toUpperCase()} ${prefix}${layer.route.path}`);
+      for (const [method, on] of Object.entries(layer.route.methods))
+        if (on && method !== '_all') found.push(`${method.toUpperCase()} ${prefix}${layer.route.path}`);
     } else if (layer.handle?.stack) {
       // A router mounted at the root matches every path; the API's, mounted at /api/v1, not '/'.
       found.push(...routesOf(layer.handle.stack, layer.match('/') ? prefix : '/api/v1'));
@@ -63,7 +64,11 @@ describe('the OpenAPI document and the routes', () => {
     for (const [path, item] of Object.entries(document.paths)) {
       for (const [method, operation] of Object.entries(item)) {
         const response = await fixture.request(method.toUpperCase(), `/api/v1${concrete(path)}`);
-        expect({ operation: `${method} ${path}`, status: response.status, documented: Object.keys(operation.responses).includes(String(response.status)) }).toEqual({
+        expect({
+          operation: `${method} ${path}`,
+          status: response.status,
+          documented: Object.keys(operation.responses).includes(String(response.status)),
+        }).toEqual({
           operation: `${method} ${path}`,
           status: response.status,
           documented: true,

@@ -85,12 +85,21 @@ describe('request edges', () => {
       ['POST', '/api/v1/service-accounts'],
       ['POST', '/api/v1/users'],
       ['POST', '/api/v1/teams'],
-      ['PATCH', `/api/v1/users/${randomBytes(16).toString('hex').replace(/(.{8})(.{4})(.{4})(.{4})(.{12})/, '$1-$2-$3-$4-$5')}`],
+      [
+        'PATCH',
+        `/api/v1/users/${randomBytes(16)
+          .toString('hex')
+          .replace(/(.{8})(.{4})(.{4})(.{4})(.{12})/, '$1-$2-$3-$4-$5')}`,
+      ],
       ['POST', '/api/v1/collector/handshake'],
     ] as const;
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...targets), fc.jsonValue(), async ([method, path], value) => {
-        const response = await api().request(method, path, { token: fixture.adminToken, rawBody: JSON.stringify(value), headers: { 'content-type': 'application/json' } });
+        const response = await api().request(method, path, {
+          token: fixture.adminToken,
+          rawBody: JSON.stringify(value),
+          headers: { 'content-type': 'application/json' },
+        });
         expect(response.status).toBeLessThan(500);
       }),
       { numRuns: 120 },
@@ -104,7 +113,9 @@ describe('authentication failures', () => {
     const revoked = await fixture.createUserWithToken();
     await api().request('DELETE', `/api/v1/personal-access-tokens/${revoked.tokenId}`, { token: revoked.token });
     const deactivated = await fixture.createUserWithToken();
-    expect((await api().request('PATCH', `/api/v1/users/${deactivated.id}`, { token: fixture.adminToken, body: { active: false } })).status).toBe(200);
+    expect(
+      (await api().request('PATCH', `/api/v1/users/${deactivated.id}`, { token: fixture.adminToken, body: { active: false } })).status,
+    ).toBe(200);
 
     const cases: Array<[string, Record<string, string>]> = [
       ['missing', {}],
@@ -179,7 +190,12 @@ describe('authentication failures', () => {
     expect(events.status).toBe(200);
     const list = events.json['audit_events'] as Array<Record<string, unknown>>;
     expect(list.length).toBeGreaterThan(0);
-    expect(list[0]).toMatchObject({ action: 'authentication.failed', outcome: 'failure', source_ip: expect.any(String), details: { reason: expect.any(String) } });
+    expect(list[0]).toMatchObject({
+      action: 'authentication.failed',
+      outcome: 'failure',
+      source_ip: expect.any(String),
+      details: { reason: expect.any(String) },
+    });
     expect(JSON.stringify(list)).not.toContain(unknown);
   });
 

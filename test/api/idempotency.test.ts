@@ -22,7 +22,9 @@ function create(token: string, key: string, body: unknown, path = '/api/v1/perso
 }
 
 async function liveTokenCount(userId: string): Promise<number> {
-  const row = (await api().tessera.db('tokens').where({ user_id: userId }).whereNull('revoked_at').count({ n: '*' }).first()) as { n: string };
+  const row = (await api().tessera.db('tokens').where({ user_id: userId }).whereNull('revoked_at').count({ n: '*' }).first()) as {
+    n: string;
+  };
   return Number(row.n);
 }
 
@@ -61,7 +63,7 @@ describe('Idempotency-Key', () => {
     expect(await liveTokenCount(user.id)).toBe(2);
   });
 
-  it('scopes keys per user: another user\'s identical key creates their own token', async () => {
+  it("scopes keys per user: another user's identical key creates their own token", async () => {
     const alice = await fixture.createUserWithToken();
     const bob = await fixture.createUserWithToken();
     const key = randomUUID();
@@ -77,7 +79,9 @@ describe('Idempotency-Key', () => {
     const first = await create(user.token, key, { name: 'window', expiration_days: 1 });
     const secret = first.json['token'] as string;
     const rows = (await api().tessera.db('idempotency_records').select('*')) as Array<Record<string, unknown>>;
-    const dump = JSON.stringify(rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Buffer.isBuffer(v) ? v.toString('latin1') : v]))));
+    const dump = JSON.stringify(
+      rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Buffer.isBuffer(v) ? v.toString('latin1') : v]))),
+    );
     expect(dump).not.toContain(secret);
     expect(dump).not.toContain(secret.slice(6));
     expect(dump).not.toContain(key);
@@ -89,7 +93,11 @@ describe('Idempotency-Key', () => {
       api().clock.advance(1);
       const deleted = await sweepIdempotencyRecords(api().tessera.db, api().clock.now());
       expect(deleted).toBeGreaterThan(0);
-      const remaining = await api().tessera.db('idempotency_records').where('expires_at', '<=', api().clock.now()).count({ n: '*' }).first();
+      const remaining = await api()
+        .tessera.db('idempotency_records')
+        .where('expires_at', '<=', api().clock.now())
+        .count({ n: '*' })
+        .first();
       expect(Number((remaining as { n: string }).n)).toBe(0);
       // After the window the key is free again: a new token.
       const later = await create(user.token, key, { name: 'window', expiration_days: 1 });

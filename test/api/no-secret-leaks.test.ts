@@ -43,12 +43,20 @@ describe('secrets', () => {
       body: { name: 'leak check', expiration_days: 2 },
       headers: { 'idempotency-key': key },
     });
-    await api.request('POST', '/api/v1/personal-access-tokens', { token: fixture.adminToken, body: { name: 'leak check', expiration_days: 2 }, headers: { 'idempotency-key': key } });
+    await api.request('POST', '/api/v1/personal-access-tokens', {
+      token: fixture.adminToken,
+      body: { name: 'leak check', expiration_days: 2 },
+      headers: { 'idempotency-key': key },
+    });
     const patSecret = pat.json['token'] as string;
     secrets.push(patSecret);
     const svcKey = randomUUID();
     keys.push(svcKey);
-    const svc = await api.request('POST', '/api/v1/service-accounts', { token: fixture.adminToken, body: { name: 'leaky' }, headers: { 'idempotency-key': svcKey } });
+    const svc = await api.request('POST', '/api/v1/service-accounts', {
+      token: fixture.adminToken,
+      body: { name: 'leaky' },
+      headers: { 'idempotency-key': svcKey },
+    });
     const svcSecret = svc.json['token'] as string;
     secrets.push(svcSecret);
 
@@ -57,8 +65,15 @@ describe('secrets', () => {
     await api.request('POST', '/api/v1/collector/handshake', { token: svcSecret, body: { token: svcSecret, secret: patSecret } });
     // Secrets in places they do not belong: a query string, a body field, a bad request.
     await api.request('GET', `/api/v1/personal-access-tokens?token=${patSecret}&page_size=x`, { token: patSecret });
-    await api.request('POST', '/api/v1/personal-access-tokens', { token: patSecret, body: { name: patSecret, token: patSecret, expiration_days: 'x' } });
-    await api.request('POST', '/api/v1/personal-access-tokens', { token: patSecret, rawBody: `{"token": "${patSecret}"`, headers: { 'content-type': 'application/json' } });
+    await api.request('POST', '/api/v1/personal-access-tokens', {
+      token: patSecret,
+      body: { name: patSecret, token: patSecret, expiration_days: 'x' },
+    });
+    await api.request('POST', '/api/v1/personal-access-tokens', {
+      token: patSecret,
+      rawBody: `{"token": "${patSecret}"`,
+      headers: { 'content-type': 'application/json' },
+    });
     await api.request('GET', '/api/v1/me', { headers: { cookie: `session=${patSecret}`, authorization: `Bearer ${patSecret}` } });
     // Failures with real secrets: revoked, then wrong checksum.
     await api.request('DELETE', `/api/v1/personal-access-tokens/${pat.json['id']}`, { token: fixture.adminToken });

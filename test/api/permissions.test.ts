@@ -23,11 +23,16 @@ describe('roles and permissions', () => {
     expect((await api().request('GET', `/api/v1/users/${member.id}`, { token: member.token })).status).toBe(200);
     const create = await api().request('POST', '/api/v1/users', { token: member.token, body: { email: 'x@example.test', name: 'X' } });
     expect(create.status).toBe(403);
-    expect((await api().request('POST', '/api/v1/teams', { token: member.token, body: { name: 'mine', role: 'SysAdmin' } })).status).toBe(403);
+    expect((await api().request('POST', '/api/v1/teams', { token: member.token, body: { name: 'mine', role: 'SysAdmin' } })).status).toBe(
+      403,
+    );
     expect((await api().request('GET', '/api/v1/audit-events', { token: member.token })).status).toBe(403);
     expect((await api().request('GET', '/api/v1/service-accounts', { token: member.token })).status).toBe(403);
     // Any user may create their own tokens, no role needed.
-    const own = await api().request('POST', '/api/v1/personal-access-tokens', { token: member.token, body: { name: 'own', expiration_days: 1 } });
+    const own = await api().request('POST', '/api/v1/personal-access-tokens', {
+      token: member.token,
+      body: { name: 'own', expiration_days: 1 },
+    });
     expect(own.status).toBe(201);
   });
 
@@ -38,7 +43,10 @@ describe('roles and permissions', () => {
     // Another user is an object the caller may not see: 404, not 403.
     expect((await api().request('GET', `/api/v1/users/${other.id}`, { token: loner.token })).status).toBe(404);
     expect((await api().request('GET', '/api/v1/users', { token: loner.token })).status).toBe(403);
-    expect((await api().request('POST', '/api/v1/personal-access-tokens', { token: loner.token, body: { name: 'a', expiration_days: 2 } })).status).toBe(201);
+    expect(
+      (await api().request('POST', '/api/v1/personal-access-tokens', { token: loner.token, body: { name: 'a', expiration_days: 2 } }))
+        .status,
+    ).toBe(201);
   });
 
   it('takes SysAdmin away from an existing token on the very next request when the membership goes', async () => {
@@ -61,9 +69,12 @@ describe('roles and permissions', () => {
     expect((await api().request('GET', '/api/v1/users', { token: user.token })).status).toBe(200);
   });
 
-  it('kills every token of a deactivated user at once, and a SysAdmin can revoke anyone\'s token', async () => {
+  it("kills every token of a deactivated user at once, and a SysAdmin can revoke anyone's token", async () => {
     const user = await fixture.createUserWithToken();
-    const second = await api().request('POST', '/api/v1/personal-access-tokens', { token: user.token, body: { name: 'two', expiration_days: 2 } });
+    const second = await api().request('POST', '/api/v1/personal-access-tokens', {
+      token: user.token,
+      body: { name: 'two', expiration_days: 2 },
+    });
     expect((await api().request('GET', '/api/v1/me', { token: second.json['token'] as string })).status).toBe(200);
     const off = await api().request('PATCH', `/api/v1/users/${user.id}`, { token: fixture.adminToken, body: { active: false } });
     expect(off.status).toBe(200);
@@ -77,7 +88,7 @@ describe('roles and permissions', () => {
     expect((await api().request('GET', '/api/v1/me', { token: victim.token })).status).toBe(401);
   });
 
-  it('lets a SysAdmin list and revoke all of one user\'s tokens', async () => {
+  it("lets a SysAdmin list and revoke all of one user's tokens", async () => {
     const user = await fixture.createUserWithToken();
     await api().request('POST', '/api/v1/personal-access-tokens', { token: user.token, body: { name: 'b', expiration_days: 3 } });
     const list = await api().request('GET', `/api/v1/users/${user.id}/personal-access-tokens`, { token: fixture.adminToken });
@@ -89,14 +100,26 @@ describe('roles and permissions', () => {
     const all = await api().request('DELETE', `/api/v1/users/${user.id}/personal-access-tokens`, { token: fixture.adminToken });
     expect(all.json).toEqual({ revoked_count: 2 });
     expect((await api().request('GET', '/api/v1/me', { token: user.token })).status).toBe(401);
-    expect((await api().request('GET', `/api/v1/users/00000000-0000-4000-8000-000000000000/personal-access-tokens`, { token: fixture.adminToken })).status).toBe(404);
+    expect(
+      (
+        await api().request('GET', `/api/v1/users/00000000-0000-4000-8000-000000000000/personal-access-tokens`, {
+          token: fixture.adminToken,
+        })
+      ).status,
+    ).toBe(404);
   });
 
   it('manages users and teams with clear conflicts', async () => {
-    const created = await api().request('POST', '/api/v1/users', { token: fixture.adminToken, body: { email: 'Carol@Example.test', name: 'Carol' } });
+    const created = await api().request('POST', '/api/v1/users', {
+      token: fixture.adminToken,
+      body: { email: 'Carol@Example.test', name: 'Carol' },
+    });
     expect(created.status).toBe(201);
     expect(created.json).toMatchObject({ email: 'carol@example.test', name: 'Carol', active: true, teams: [] });
-    const duplicate = await api().request('POST', '/api/v1/users', { token: fixture.adminToken, body: { email: 'carol@example.TEST', name: 'Carol 2' } });
+    const duplicate = await api().request('POST', '/api/v1/users', {
+      token: fixture.adminToken,
+      body: { email: 'carol@example.TEST', name: 'Carol 2' },
+    });
     expect(duplicate.status).toBe(409);
     const badEmail = await api().request('POST', '/api/v1/users', { token: fixture.adminToken, body: { email: 'not-an-email', name: '' } });
     expect(badEmail.status).toBe(422);
@@ -106,14 +129,19 @@ describe('roles and permissions', () => {
     const badRole = await api().request('POST', '/api/v1/teams', { token: fixture.adminToken, body: { name: 'Other', role: 'Owner' } });
     expect(badRole.status).toBe(422);
     expect(badRole.json['errors']).toEqual([{ field: 'role', message: expect.any(String) }]);
-    expect((await api().request('PUT', `/api/v1/teams/${team.json['id']}/members/${created.json['id']}`, { token: fixture.adminToken })).status).toBe(204);
+    expect(
+      (await api().request('PUT', `/api/v1/teams/${team.json['id']}/members/${created.json['id']}`, { token: fixture.adminToken })).status,
+    ).toBe(204);
     const detail = await api().request('GET', `/api/v1/teams/${team.json['id']}`, { token: fixture.adminToken });
     expect(detail.json['members']).toEqual([expect.objectContaining({ id: created.json['id'], email: 'carol@example.test' })]);
     const user = await api().request('GET', `/api/v1/users/${created.json['id']}`, { token: fixture.adminToken });
     expect(user.json['teams']).toEqual([{ id: team.json['id'], name: 'Ops', role: 'Member' }]);
     expect((await api().request('PATCH', `/api/v1/users/${created.json['id']}`, { token: fixture.adminToken, body: {} })).status).toBe(422);
     const selfDeactivate = await api().request('GET', '/api/v1/me', { token: fixture.adminToken });
-    expect((await api().request('PATCH', `/api/v1/users/${selfDeactivate.json['id']}`, { token: fixture.adminToken, body: { active: false } })).status).toBe(409);
+    expect(
+      (await api().request('PATCH', `/api/v1/users/${selfDeactivate.json['id']}`, { token: fixture.adminToken, body: { active: false } }))
+        .status,
+    ).toBe(409);
   });
 });
 
@@ -150,15 +178,23 @@ describe('service accounts and the collector handshake', () => {
     const list = await api().request('GET', '/api/v1/service-accounts', { token: fixture.adminToken });
     expect((list.json['service_accounts'] as Array<{ id: string }>).map((a) => a.id)).toContain(created.json['id']);
 
-    expect((await api().request('DELETE', `/api/v1/service-accounts/${created.json['id']}`, { token: fixture.adminToken })).status).toBe(204);
+    expect((await api().request('DELETE', `/api/v1/service-accounts/${created.json['id']}`, { token: fixture.adminToken })).status).toBe(
+      204,
+    );
     expect((await api().request('POST', '/api/v1/collector/handshake', { token })).status).toBe(401);
     expect((await api().request('GET', `/api/v1/service-accounts/${created.json['id']}`, { token: fixture.adminToken })).status).toBe(404);
   });
 
   it('gives a service account with expiration_days an exact expiry, and only SysAdmins create them', async () => {
-    const created = await api().request('POST', '/api/v1/service-accounts', { token: fixture.adminToken, body: { name: 'short', expiration_days: 2 } });
+    const created = await api().request('POST', '/api/v1/service-accounts', {
+      token: fixture.adminToken,
+      body: { name: 'short', expiration_days: 2 },
+    });
     expect(created.json['expires_at']).toBe(new Date(api().clock.now().getTime() + 2 * 86_400_000).toISOString());
-    const bad = await api().request('POST', '/api/v1/service-accounts', { token: fixture.adminToken, body: { name: 'bad', expiration_days: 0 } });
+    const bad = await api().request('POST', '/api/v1/service-accounts', {
+      token: fixture.adminToken,
+      body: { name: 'bad', expiration_days: 0 },
+    });
     expect(bad.status).toBe(422);
     const member = await fixture.createUserWithToken({ role: 'Member' });
     expect((await api().request('POST', '/api/v1/service-accounts', { token: member.token, body: { name: 'x' } })).status).toBe(403);
@@ -169,7 +205,10 @@ describe('audit trail', () => {
   it('records creates, revocations, revoke-all, deactivation and role changes with actor and token', async () => {
     const admin = await api().request('GET', '/api/v1/me', { token: fixture.adminToken });
     const user = await fixture.createUserWithToken({ role: 'Member' });
-    const created = await api().request('POST', '/api/v1/personal-access-tokens', { token: user.token, body: { name: 'audited', expiration_days: 1 } });
+    const created = await api().request('POST', '/api/v1/personal-access-tokens', {
+      token: user.token,
+      body: { name: 'audited', expiration_days: 1 },
+    });
     await api().request('DELETE', `/api/v1/personal-access-tokens/${created.json['id']}`, { token: user.token });
     await api().request('DELETE', '/api/v1/personal-access-tokens', { token: user.token });
     await api().request('PATCH', `/api/v1/teams/${user.teamId}`, { token: fixture.adminToken, body: { role: 'ReadOnly' } });
@@ -182,17 +221,33 @@ describe('audit trail', () => {
     expect(events.status).toBe(200);
     const list = events.json['audit_events'] as Array<Record<string, unknown>>;
     const find = (action: string, targetId: unknown) => list.find((e) => e['action'] === action && e['target_id'] === targetId);
-    expect(find('personal_access_token.created', created.json['id'])).toMatchObject({ actor_user_id: user.id, token_id: user.tokenId, outcome: 'success', occurred_at: expect.stringMatching(/Z$/) });
+    expect(find('personal_access_token.created', created.json['id'])).toMatchObject({
+      actor_user_id: user.id,
+      token_id: user.tokenId,
+      outcome: 'success',
+      occurred_at: expect.stringMatching(/Z$/),
+    });
     expect(find('personal_access_token.revoked', created.json['id'])).toMatchObject({ actor_user_id: user.id, token_id: user.tokenId });
-    expect(find('personal_access_token.revoked_all', user.id)).toMatchObject({ actor_user_id: user.id, details: expect.objectContaining({ revoked_count: 1 }) });
-    expect(find('team.role_changed', user.teamId)).toMatchObject({ actor_user_id: admin.json['id'], details: { from: 'Member', to: 'ReadOnly' } });
-    expect(find('user.deactivated', user.id)).toMatchObject({ actor_user_id: admin.json['id'], token_id: admin.json['authenticated_by'] && (admin.json['authenticated_by'] as { token_id: string }).token_id });
+    expect(find('personal_access_token.revoked_all', user.id)).toMatchObject({
+      actor_user_id: user.id,
+      details: expect.objectContaining({ revoked_count: 1 }),
+    });
+    expect(find('team.role_changed', user.teamId)).toMatchObject({
+      actor_user_id: admin.json['id'],
+      details: { from: 'Member', to: 'ReadOnly' },
+    });
+    expect(find('user.deactivated', user.id)).toMatchObject({
+      actor_user_id: admin.json['id'],
+      token_id: admin.json['authenticated_by'] && (admin.json['authenticated_by'] as { token_id: string }).token_id,
+    });
     expect(find('team.member_added', user.teamId)).toBeDefined();
     // Newest first, paginated.
     const ids = list.map((e) => Number(e['id']));
     expect([...ids].sort((a, b) => b - a)).toEqual(ids);
     const firstPage = await api().request('GET', '/api/v1/audit-events?page_size=2', { token: fixture.adminToken });
-    const next = await api().request('GET', `/api/v1/audit-events?page_size=2&page_token=${firstPage.json['next_page_token']}`, { token: fixture.adminToken });
+    const next = await api().request('GET', `/api/v1/audit-events?page_size=2&page_token=${firstPage.json['next_page_token']}`, {
+      token: fixture.adminToken,
+    });
     expect((next.json['audit_events'] as Array<{ id: string }>)[0]?.id).toBe(list[2]?.['id']);
   });
 });

@@ -79,7 +79,7 @@ describe('personal access tokens', () => {
     }
   });
 
-  it('lists only the caller\'s live tokens, metadata only, with last_used_at', async () => {
+  it("lists only the caller's live tokens, metadata only, with last_used_at", async () => {
     const user = await fixture.createUserWithToken();
     const second = await createToken(user.token, { name: 'second', expiration_days: 2 });
     const list = await api().request('GET', '/api/v1/personal-access-tokens', { token: user.token });
@@ -89,7 +89,17 @@ describe('personal access tokens', () => {
     expect(list.json['next_page_token']).toBeNull();
     for (const token of tokens) {
       expect(token).not.toHaveProperty('token');
-      expect(Object.keys(token).sort()).toEqual(['client_reference', 'created_at', 'created_via', 'expiration_days', 'expires_at', 'id', 'last_used_at', 'name', 'token_hint']);
+      expect(Object.keys(token).sort()).toEqual([
+        'client_reference',
+        'created_at',
+        'created_via',
+        'expiration_days',
+        'expires_at',
+        'id',
+        'last_used_at',
+        'name',
+        'token_hint',
+      ]);
     }
     // The user's own token was just used (for the list itself); the second one never was.
     const own = tokens.find((t) => t['id'] === user.tokenId);
@@ -98,7 +108,7 @@ describe('personal access tokens', () => {
     expect(unused?.['last_used_at']).toBeNull();
   });
 
-  it('shows a token to its owner and answers 404 for another user\'s token id', async () => {
+  it("shows a token to its owner and answers 404 for another user's token id", async () => {
     const alice = await fixture.createUserWithToken();
     const bob = await fixture.createUserWithToken();
     const mine = await api().request('GET', `/api/v1/personal-access-tokens/${alice.tokenId}`, { token: alice.token });
@@ -128,7 +138,7 @@ describe('personal access tokens', () => {
     expect((await api().request('GET', `/api/v1/personal-access-tokens/${other.json['id']}`, { token: user.token })).status).toBe(404);
   });
 
-  it('revokes all of the caller\'s tokens at once, including the one used for the call', async () => {
+  it("revokes all of the caller's tokens at once, including the one used for the call", async () => {
     const user = await fixture.createUserWithToken();
     const extra = await createToken(user.token, { name: 'extra', expiration_days: 3 });
     const bystander = await fixture.createUserWithToken();

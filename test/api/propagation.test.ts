@@ -56,7 +56,10 @@ describe('revocation across two API processes', () => {
     listener.on('notification', (message) => notified.set(message.payload ?? '', performance.now()));
     const notifyDelays: number[] = [];
     for (let i = 0; i < 10; i++) {
-      const token = await createPersonalTokenForEmail({ database: a.databaseUrl, serverKey: a.serverKey }, { email: 'prop@example.test', days: 1 });
+      const token = await createPersonalTokenForEmail(
+        { database: a.databaseUrl, serverKey: a.serverKey },
+        { email: 'prop@example.test', days: 1 },
+      );
       // Warm process B's cache and prove it answers from memory (so the test measures invalidation).
       const hitsBefore = await cacheHits(b.url);
       for (let j = 0; j < 5; j++) {
@@ -98,7 +101,10 @@ describe('revocation across two API processes', () => {
     const user = await a.request('POST', '/api/v1/users', { token: adminToken, body: { email: 'deact@example.test', name: 'Deact' } });
     const team = await a.request('POST', '/api/v1/teams', { token: adminToken, body: { name: 'prop-admins', role: 'SysAdmin' } });
     await a.request('PUT', `/api/v1/teams/${team.json['id']}/members/${user.json['id']}`, { token: adminToken });
-    const token = await createPersonalTokenForEmail({ database: a.databaseUrl, serverKey: a.serverKey }, { email: 'deact@example.test', days: 1 });
+    const token = await createPersonalTokenForEmail(
+      { database: a.databaseUrl, serverKey: a.serverKey },
+      { email: 'deact@example.test', days: 1 },
+    );
     expect((await b.request('GET', '/api/v1/audit-events', { token: token.token })).status).toBe(200);
     await a.request('DELETE', `/api/v1/teams/${team.json['id']}/members/${user.json['id']}`, { token: adminToken });
     const roleSince = performance.now();
@@ -124,7 +130,10 @@ describe('when notifications are lost', () => {
     const local = await a.startAnotherInstance({ clock });
     try {
       await createUserAccount({ database: a.databaseUrl, serverKey: a.serverKey }, { email: 'listen@example.test', name: 'Listen' });
-      const token = await createPersonalTokenForEmail({ database: a.databaseUrl, serverKey: a.serverKey, clock }, { email: 'listen@example.test', days: 1 });
+      const token = await createPersonalTokenForEmail(
+        { database: a.databaseUrl, serverKey: a.serverKey, clock },
+        { email: 'listen@example.test', days: 1 },
+      );
       expect((await local.request('GET', '/api/v1/me', { token: token.token })).status).toBe(200);
       // Kill this instance's LISTEN backend, as a network blip or server restart would.
       await local.tessera.db.raw(
@@ -135,7 +144,10 @@ describe('when notifications are lost', () => {
       const since = performance.now();
       expect(await msUntilRefused(local.url, token.token, since)).toBeLessThan(1_000);
       // The listener comes back by itself and the cache is used again.
-      const fresh = await createPersonalTokenForEmail({ database: a.databaseUrl, serverKey: a.serverKey, clock }, { email: 'listen@example.test', days: 1 });
+      const fresh = await createPersonalTokenForEmail(
+        { database: a.databaseUrl, serverKey: a.serverKey, clock },
+        { email: 'listen@example.test', days: 1 },
+      );
       const hitsBefore = (await local.tessera.metrics.authCacheHits.get()).values[0]?.value ?? 0;
       let hits = hitsBefore;
       for (let i = 0; i < 100 && hits === hitsBefore; i++) {

@@ -62,7 +62,12 @@ async function writeRelease(dir: string, version: string, options: { signature?:
   writeFileSync(join(dir, `${prefix}_signing_key.asc`), publicKey);
   if (options.signature !== false) {
     const privateKey = await openpgp.readPrivateKey({ armoredKey: signingKey });
-    const signature = await openpgp.sign({ message: await openpgp.createMessage({ binary: Buffer.from(sums) }), signingKeys: privateKey, detached: true, format: 'binary' });
+    const signature = await openpgp.sign({
+      message: await openpgp.createMessage({ binary: Buffer.from(sums) }),
+      signingKeys: privateKey,
+      detached: true,
+      format: 'binary',
+    });
     writeFileSync(join(dir, `${prefix}_SHA256SUMS.sig`), signature as Uint8Array);
   }
 }
@@ -71,7 +76,12 @@ let signingKey: string;
 
 beforeAll(async () => {
   const openpgp = await import('openpgp');
-  const generated = await openpgp.generateKey({ type: 'ecc', curve: 'ed25519Legacy', userIDs: [{ name: 'registry test' }], format: 'armored' });
+  const generated = await openpgp.generateKey({
+    type: 'ecc',
+    curve: 'ed25519Legacy',
+    userIDs: [{ name: 'registry test' }],
+    format: 'armored',
+  });
   signingKey = generated.privateKey;
   publicKey = generated.publicKey;
   keyId = (await openpgp.readKey({ armoredKey: publicKey })).getKeyID().toHex().toUpperCase();
@@ -119,7 +129,9 @@ describe('provider registry', () => {
   it('serves a release copied in while it runs, without a restart', async () => {
     await writeRelease(join(root, '1.11.0-beta.1'), '1.11.0-beta.1');
     try {
-      const versions = (json(await get(url('/v1/providers/tessera/tessera/versions'))).versions as Array<{ version: string }>).map((v) => v.version);
+      const versions = (json(await get(url('/v1/providers/tessera/tessera/versions'))).versions as Array<{ version: string }>).map(
+        (v) => v.version,
+      );
       expect(versions).toEqual(['1.11.0-beta.1', '1.10.0', VERSION]);
       expect((await get(url('/v1/providers/tessera/tessera/1.11.0-beta.1/download/windows/amd64'))).status).toBe(200);
     } finally {
@@ -186,7 +198,11 @@ describe('provider registry', () => {
     ];
     for (const path of paths) {
       const reply = await get(url(path));
-      expect({ path, status: reply.status, type: reply.headers['content-type'] }).toEqual({ path, status: 404, type: 'application/problem+json' });
+      expect({ path, status: reply.status, type: reply.headers['content-type'] }).toEqual({
+        path,
+        status: 404,
+        type: 'application/problem+json',
+      });
       expect(json(reply)).toMatchObject({ status: 404, title: 'Not Found' });
     }
   });
@@ -237,10 +253,15 @@ describe('provider registry', () => {
   it('refuses plain HTTP on the HTTPS port', async () => {
     const response = await new Promise<string>((resolve) => {
       const port = new URL(api.url).port;
-      import('node:http').then(({ get: httpGet }) => {
-        const req = httpGet({ host: '127.0.0.1', port, path: '/.well-known/terraform.json' }, (res) => resolve(`status ${res.statusCode ?? 0}`));
-        req.on('error', (error) => resolve(`error ${(error as NodeJS.ErrnoException).code ?? error.message}`));
-      }, (error: unknown) => resolve(String(error)));
+      import('node:http').then(
+        ({ get: httpGet }) => {
+          const req = httpGet({ host: '127.0.0.1', port, path: '/.well-known/terraform.json' }, (res) =>
+            resolve(`status ${res.statusCode ?? 0}`),
+          );
+          req.on('error', (error) => resolve(`error ${(error as NodeJS.ErrnoException).code ?? error.message}`));
+        },
+        (error: unknown) => resolve(String(error)),
+      );
     });
     expect(response).not.toBe('status 200');
   });

@@ -96,14 +96,17 @@ describe('OpenAPI document', () => {
     expect(signIn.status).toBe(401);
   });
 
-  it('states the operator\'s lowered maximum', async () => {
+  it("states the operator's lowered maximum", async () => {
     const lowered = await fixture.startAnotherInstance({ patMaxDays: 7 });
     try {
       const policy = await lowered.request('GET', '/api/v1/token-policy');
       expect(policy.json).toEqual({ personal_access_token: { min_expiration_days: 1, max_expiration_days: 7 } });
       const document = await lowered.request('GET', '/api/v1/openapi.json');
       expect(document.text).toContain('"maximum":7');
-      const tooLong = await lowered.request('POST', '/api/v1/personal-access-tokens', { token: fixture.adminToken, body: { name: 'x', expiration_days: 8 } });
+      const tooLong = await lowered.request('POST', '/api/v1/personal-access-tokens', {
+        token: fixture.adminToken,
+        body: { name: 'x', expiration_days: 8 },
+      });
       expect(tooLong.status).toBe(422);
     } finally {
       await lowered.stop();

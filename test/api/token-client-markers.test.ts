@@ -50,7 +50,7 @@ describe('personal access token client markers', () => {
     expect(rows.find((r) => r['id'] === id)).toMatchObject({ created_via: VIA, client_reference: reference });
   });
 
-  it('filters the caller\'s list and the SysAdmin per-user list by either marker', async () => {
+  it("filters the caller's list and the SysAdmin per-user list by either marker", async () => {
     const user = await fixture.createUserWithToken();
     const r1 = randomUUID();
     const r2 = randomUUID();
@@ -90,7 +90,10 @@ describe('personal access token client markers', () => {
       expect(response.status).toBe(422);
       expect(response.json['errors']).toEqual([expect.objectContaining({ field })]);
     }
-    expect((await create(user.token, { name: 'ok', expiration_days: 1, created_via: 'v'.repeat(100), client_reference: 'r'.repeat(128) })).status).toBe(201);
+    expect(
+      (await create(user.token, { name: 'ok', expiration_days: 1, created_via: 'v'.repeat(100), client_reference: 'r'.repeat(128) }))
+        .status,
+    ).toBe(201);
     for (const [query, field] of [
       ['client_reference=a%20b', 'client_reference'],
       ['created_via=', 'created_via'],

@@ -28,10 +28,15 @@ interface CliResult {
 /** What a fresh clone holds of an example: only files under version control. */
 function committedFiles(stack: ExampleStack): Promise<string[]> {
   return new Promise((resolve, reject) => {
-    execFile('git', ['ls-files', '-z', 'cdktf-examples/tsconfig.base.json', `cdktf-examples/${stack}`], { cwd: REPO_ROOT }, (error, stdout) => {
-      if (error) reject(error);
-      else resolve(stdout.split('\0').filter((f) => f !== ''));
-    });
+    execFile(
+      'git',
+      ['ls-files', '-z', 'cdktf-examples/tsconfig.base.json', `cdktf-examples/${stack}`],
+      { cwd: REPO_ROOT },
+      (error, stdout) => {
+        if (error) reject(error);
+        else resolve(stdout.split('\0').filter((f) => f !== ''));
+      },
+    );
   });
 }
 
@@ -100,7 +105,7 @@ afterAll(async () => {
   await e2e?.close();
 });
 
-describe('cdktf-examples/ci-token with the README\'s npx cdktf commands', () => {
+describe("cdktf-examples/ci-token with the README's npx cdktf commands", () => {
   let stackHome: string;
   let secret: string;
   const env = () => ({ TESSERA_API_TOKEN: e2e.api.adminToken });
@@ -148,10 +153,10 @@ describe('cdktf-examples/team-tokens with the lock step and a plain cdktf deploy
   it('deploys a fresh copy after synth and terraform providers lock -fs-mirror', async () => {
     stackHome = await freshCopy('team-tokens');
     await cdktf(stackHome, ['synth'], env());
-    await runTerraform(
-      ['providers', 'lock', `-fs-mirror=${e2e.mirrorDir}`, `-platform=${currentPlatform()}`, TESSERA_PROVIDER_ADDRESS],
-      { dir: stackDir(), cliConfigFile: e2e.cliConfigFile },
-    );
+    await runTerraform(['providers', 'lock', `-fs-mirror=${e2e.mirrorDir}`, `-platform=${currentPlatform()}`, TESSERA_PROVIDER_ADDRESS], {
+      dir: stackDir(),
+      cliConfigFile: e2e.cliConfigFile,
+    });
     const deployed = await cdktf(stackHome, ['deploy', '--auto-approve'], env());
     expect(deployed.output).toContain('Apply complete! Resources: 3 added, 0 changed, 0 destroyed.');
     const tokens = JSON.parse(

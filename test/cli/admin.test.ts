@@ -48,7 +48,9 @@ test('users: create, list, get by email, deactivate (tokens stop working) and ac
   const table = await cli.run(['users', 'list'], { env });
   expect(table.stdout.split('\n')[0]).toMatch(/^ID +EMAIL +NAME +ACTIVE +TEAMS$/);
   expect(table.stdout).toMatch(new RegExp(`^${created.id} +erin@example.test +Erin +yes +-$`, 'm'));
-  expect((await json<User[]>(['users', 'list'])).map((user) => user.email)).toEqual(expect.arrayContaining(['admin@tessera.localhost', 'erin@example.test']));
+  expect((await json<User[]>(['users', 'list'])).map((user) => user.email)).toEqual(
+    expect.arrayContaining(['admin@tessera.localhost', 'erin@example.test']),
+  );
 
   const shown = await cli.run(['users', 'get', 'erin@example.test'], { env });
   expect(shown.stdout).toMatch(/^Name: +Erin$/m);
@@ -121,7 +123,10 @@ test('service accounts: create prints the secret once, list, delete revokes it',
   expect(whoami.stdout).toMatch(/^Service account: +ci-runner$/m);
   expect(whoami.stdout).toMatch(/^Token: +service-account token [0-9a-f-]{36}$/m);
 
-  const handshake = await fetch(`${api.url}/api/v1/collector/handshake`, { method: 'POST', headers: { Authorization: `Bearer ${secret}` } });
+  const handshake = await fetch(`${api.url}/api/v1/collector/handshake`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${secret}` },
+  });
   expect(handshake.status).toBe(200);
   expect(await json(['service-accounts', 'delete', runner?.id ?? ''])).toEqual({ id: runner?.id, deleted: true });
   const after = await fetch(`${api.url}/api/v1/collector/handshake`, { method: 'POST', headers: { Authorization: `Bearer ${secret}` } });
@@ -130,7 +135,14 @@ test('service accounts: create prints the secret once, list, delete revokes it',
 
 test('audit list: newest first, filtered by action and --since', async () => {
   await json(['tokens', 'create', '--name', 'audited', '--days', '1']);
-  const events = await json<Array<{ action: string; occurred_at: string }>>(['audit', 'list', '--action', 'personal_access_token.created', '--since', '10m']);
+  const events = await json<Array<{ action: string; occurred_at: string }>>([
+    'audit',
+    'list',
+    '--action',
+    'personal_access_token.created',
+    '--since',
+    '10m',
+  ]);
   expect(events.length).toBeGreaterThanOrEqual(1);
   expect(events.every((event) => event.action === 'personal_access_token.created')).toBe(true);
   const times = events.map((event) => event.occurred_at);

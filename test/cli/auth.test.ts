@@ -41,7 +41,7 @@ test('login --with-token checks the token with /me and stores it, mode 0600, wit
   expect(`${whoami.stdout}${whoami.stderr}`).not.toContain(api.adminToken);
 });
 
-test('whoami --output json is the API\'s Me object, and a token far from expiry draws no warning', async () => {
+test("whoami --output json is the API's Me object, and a token far from expiry draws no warning", async () => {
   const user = await api.createUserWithToken({ team: 'Developers', role: 'Member', days: 30, name: 'Dana Dev' });
   const result = await cli.run(['whoami', '--output', 'json'], { env: { TESSERA_ENDPOINT: api.url, TESSERA_API_TOKEN: user.token } });
   expect(result.code).toBe(0);
@@ -75,7 +75,7 @@ test('a refused token is not stored and exits 3; an empty stdin is a usage error
   expect(noTerminal.stderr).toContain('pass --with-token');
 });
 
-test('profiles keep their own tokens; no secret appears in another profile\'s entry', async () => {
+test("profiles keep their own tokens; no secret appears in another profile's entry", async () => {
   const home = cli.home();
   const alice = await api.createUserWithToken({ team: 'Readers', role: 'ReadOnly' });
   const bob = await api.createUserWithToken({ team: 'Readers', role: 'ReadOnly' });

@@ -21,7 +21,13 @@ afterAll(() => cli?.remove());
 test('docs/cli.md matches the command definitions (npm run cli:docs)', () => {
   const committed = fs.readFileSync(path.join(REPO, 'docs', 'cli.md'), 'utf8');
   expect(committed).toBe(renderCliReference());
-  for (const command of ['tessera tokens create', 'tessera teams set-role', 'tessera service-accounts delete', 'tessera audit list', 'tessera completion']) {
+  for (const command of [
+    'tessera tokens create',
+    'tessera teams set-role',
+    'tessera service-accounts delete',
+    'tessera audit list',
+    'tessera completion',
+  ]) {
     expect(committed).toContain(`\n${command} [options]`);
   }
 });
@@ -31,12 +37,17 @@ async function complete(words: string[]): Promise<string[]> {
   const file = path.join(path.dirname(cli.bundle), 'completion.bash');
   fs.writeFileSync(file, script);
   const array = words.map((word) => `'${word}'`).join(' ');
-  const { stdout } = await run('bash', ['-c', `source '${file}'; COMP_WORDS=(${array}); COMP_CWORD=${words.length - 1}; _tessera; printf '%s\\n' "\${COMPREPLY[@]}"`]);
+  const { stdout } = await run('bash', [
+    '-c',
+    `source '${file}'; COMP_WORDS=(${array}); COMP_CWORD=${words.length - 1}; _tessera; printf '%s\\n' "\${COMPREPLY[@]}"`,
+  ]);
   return stdout.split('\n').filter((line) => line !== '');
 }
 
 test('bash completion completes commands, subcommands, options and their choices', async () => {
-  expect(await complete(['tessera', ''])).toEqual(expect.arrayContaining(['login', 'tokens', 'service-accounts', 'completion', '--output']));
+  expect(await complete(['tessera', ''])).toEqual(
+    expect.arrayContaining(['login', 'tokens', 'service-accounts', 'completion', '--output']),
+  );
   expect(await complete(['tessera', 'to'])).toEqual(['tokens']);
   expect(await complete(['tessera', 'tokens', 'r'])).toEqual(['revoke', 'revoke-all']);
   expect(await complete(['tessera', '--profile', 'work', 'tokens', 'create', '--'])).toEqual(

@@ -21,7 +21,10 @@ const envFor = (token: string): NodeJS.ProcessEnv => ({ TESSERA_ENDPOINT: api.ur
 
 test('401: a revoked token exits 3 with a hint on how to fix it', async () => {
   const user = await api.createUserWithToken();
-  await fetch(`${api.url}/api/v1/personal-access-tokens/${user.tokenId}`, { method: 'DELETE', headers: { Authorization: `Bearer ${api.adminToken}` } });
+  await fetch(`${api.url}/api/v1/personal-access-tokens/${user.tokenId}`, {
+    method: 'DELETE',
+    headers: { Authorization: `Bearer ${api.adminToken}` },
+  });
   const viaEnvironment = await cli.run(['tokens', 'list'], { env: envFor(user.token) });
   expect(viaEnvironment).toMatchObject({ code: 3, stdout: '' });
   expect(viaEnvironment.stderr).toMatch(/^error: authentication failed \(HTTP 401\): /m);
@@ -32,10 +35,15 @@ test('401: a revoked token exits 3 with a hint on how to fix it', async () => {
   const other = await api.createUserWithToken();
   const home = cli.home();
   expect((await cli.run(['login', '--profile', 'work', '--endpoint', api.url, '--with-token'], { home, input: other.token })).code).toBe(0);
-  await fetch(`${api.url}/api/v1/personal-access-tokens/${other.tokenId}`, { method: 'DELETE', headers: { Authorization: `Bearer ${api.adminToken}` } });
+  await fetch(`${api.url}/api/v1/personal-access-tokens/${other.tokenId}`, {
+    method: 'DELETE',
+    headers: { Authorization: `Bearer ${api.adminToken}` },
+  });
   const viaProfile = await cli.run(['whoami', '--profile', 'work'], { home });
   expect(viaProfile.code).toBe(3);
-  expect(viaProfile.stderr).toContain('hint: the token of profile "work" is missing, expired or revoked: log in again with `tessera login --profile work`');
+  expect(viaProfile.stderr).toContain(
+    'hint: the token of profile "work" is missing, expired or revoked: log in again with `tessera login --profile work`',
+  );
 });
 
 test('403: an operation the roles do not allow exits 4', async () => {
@@ -55,7 +63,7 @@ test('422: the problem detail and every field error are printed plainly, exit 1'
   expect(result.stderr).not.toContain('    at '); // no stack trace
 });
 
-test('404: an unknown id exits 1 with the API\'s detail', async () => {
+test("404: an unknown id exits 1 with the API's detail", async () => {
   const result = await cli.run(['tokens', 'get', '00000000-0000-4000-8000-000000000000'], { env: envFor(api.adminToken) });
   expect(result).toMatchObject({ code: 1, stdout: '' });
   expect(result.stderr).toMatch(/^error: .+ \(HTTP 404\)$/m);

@@ -71,7 +71,12 @@ test('create → list → get → revoke with --output json: stable documented s
   const tokenSchema = await documentedSchema(api.url, 'PersonalAccessToken');
   const token = JSON.parse(created.stdout) as Record<string, unknown>;
   expect(Object.keys(token).sort()).toEqual(createdSchema.properties);
-  expect(token).toMatchObject({ name: 'ci', expiration_days: 2, token: expect.stringMatching(SECRET), created_via: `tessera-cli/${version}` });
+  expect(token).toMatchObject({
+    name: 'ci',
+    expiration_days: 2,
+    token: expect.stringMatching(SECRET),
+    created_via: `tessera-cli/${version}`,
+  });
 
   const list = await cli.run(['tokens', 'list', '--output', 'json'], { env });
   const tokens = JSON.parse(list.stdout) as Array<Record<string, unknown>>;
@@ -127,7 +132,9 @@ test('a create whose answer is lost is retried with the same key: one token, sho
   } finally {
     await proxy.stop();
   }
-  const list = JSON.parse((await cli.run(['tokens', 'list', '-o', 'json'], { env: { TESSERA_ENDPOINT: api.url, TESSERA_API_TOKEN: user.token } })).stdout) as Array<{ name: string }>;
+  const list = JSON.parse(
+    (await cli.run(['tokens', 'list', '-o', 'json'], { env: { TESSERA_ENDPOINT: api.url, TESSERA_API_TOKEN: user.token } })).stdout,
+  ) as Array<{ name: string }>;
   expect(list.filter((item) => item.name === 'flaky')).toHaveLength(1);
 });
 
@@ -148,7 +155,10 @@ test('--debug shows the exchanges with every secret redacted', async () => {
   expect(result.stderr).not.toMatch(/ts(pat|svc)_[0-9A-Za-z]{36}/);
 
   // --debug with a refused token and a login: still nothing secret on stderr.
-  const refused = await cli.run(['--debug', 'login', '--endpoint', api.url, '--with-token'], { home: cli.home(), input: 'tspat_' + 'A'.repeat(36) });
+  const refused = await cli.run(['--debug', 'login', '--endpoint', api.url, '--with-token'], {
+    home: cli.home(),
+    input: 'tspat_' + 'A'.repeat(36),
+  });
   expect(refused.code).toBe(3);
   expect(refused.stderr).toContain('< 401');
   expect(refused.stderr).not.toContain('A'.repeat(36));
@@ -156,7 +166,8 @@ test('--debug shows the exchanges with every secret redacted', async () => {
 
 test('revoke-all refuses without --yes when not on a terminal; with --yes it revokes every token', async () => {
   const { user, env } = await userEnv();
-  for (const name of ['one', 'two']) expect((await cli.run(['tokens', 'create', '--name', name, '--days', '1', '-q'], { env })).code).toBe(0);
+  for (const name of ['one', 'two'])
+    expect((await cli.run(['tokens', 'create', '--name', name, '--days', '1', '-q'], { env })).code).toBe(0);
   const refused = await cli.run(['tokens', 'revoke-all'], { env });
   expect(refused.code).toBe(2);
   expect(refused.stderr).toContain('refusing to revoke all your tokens without confirmation');

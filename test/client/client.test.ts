@@ -51,17 +51,22 @@ test('every page of a listing is collected', async () => {
   const names = ['page one', 'page two', 'page three'];
   for (const name of names) await client.post('/personal-access-tokens', { body: { name, expiration_days: 1 } });
   const seen: number[] = [];
-  for await (const page of client.pages('/personal-access-tokens', { query: { page_size: 1 } })) seen.push(page.personal_access_tokens.length);
+  for await (const page of client.pages('/personal-access-tokens', { query: { page_size: 1 } }))
+    seen.push(page.personal_access_tokens.length);
   expect(seen.length).toBeGreaterThanOrEqual(4); // the admin's own token and three more, one per page
   expect(seen.every((count) => count <= 1)).toBe(true);
 });
 
 test('a refusal becomes an ApiError with the problem fields', async () => {
-  const missing = await client.get('/personal-access-tokens/{id}', { path: { id: '00000000-0000-4000-8000-000000000000' } }).catch((error: unknown) => error);
+  const missing = await client
+    .get('/personal-access-tokens/{id}', { path: { id: '00000000-0000-4000-8000-000000000000' } })
+    .catch((error: unknown) => error);
   expect(missing).toBeInstanceOf(ApiError);
   expect(missing).toMatchObject({ status: 404, type: expect.stringMatching(/^urn:tessera:problem:/) });
 
-  const invalid = await client.post('/personal-access-tokens', { body: { name: '', expiration_days: 99 } }).catch((error: unknown) => error);
+  const invalid = await client
+    .post('/personal-access-tokens', { body: { name: '', expiration_days: 99 } })
+    .catch((error: unknown) => error);
   expect(invalid).toBeInstanceOf(ApiError);
   const error = invalid as ApiError;
   expect(error.status).toBe(422);
@@ -84,9 +89,18 @@ test('a keyed create whose answer was lost is retried and makes one token', asyn
   const proxy = await startFaultProxy(api.url, loseFirstCreate());
   try {
     const exchanges: Exchange[] = [];
-    const flaky = createClient({ endpoint: proxy.url, token: api.adminToken, transport: nodeTransport(), retryDelayMs: 10, onExchange: (e) => exchanges.push(e) });
+    const flaky = createClient({
+      endpoint: proxy.url,
+      token: api.adminToken,
+      transport: nodeTransport(),
+      retryDelayMs: 10,
+      onExchange: (e) => exchanges.push(e),
+    });
     const name = `retried ${newIdempotencyKey()}`;
-    const created = await flaky.post('/personal-access-tokens', { body: { name, expiration_days: 1 }, header: { 'Idempotency-Key': newIdempotencyKey() } });
+    const created = await flaky.post('/personal-access-tokens', {
+      body: { name, expiration_days: 1 },
+      header: { 'Idempotency-Key': newIdempotencyKey() },
+    });
     expect(proxy.requests.map((r) => r.mode)).toEqual(['forward-reset', 'forward']);
     expect(exchanges.map((e) => (e.error ? `error ${e.error.code}` : e.response?.status))).toEqual(['error ECONNRESET', 201]);
     expect(exchanges[1]?.response?.headers['idempotent-replayed']).toBe('true');
@@ -101,7 +115,9 @@ test('an unkeyed create is not repeated after a lost answer', async () => {
   const proxy = await startFaultProxy(api.url, loseFirstCreate());
   try {
     const flaky = createClient({ endpoint: proxy.url, token: api.adminToken, transport: nodeTransport(), retryDelayMs: 10 });
-    const failure = await flaky.post('/personal-access-tokens', { body: { name: 'unkeyed', expiration_days: 1 } }).catch((error: unknown) => error);
+    const failure = await flaky
+      .post('/personal-access-tokens', { body: { name: 'unkeyed', expiration_days: 1 } })
+      .catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(NetworkError);
     expect((failure as NetworkError).url).toBe(`${proxy.url}/api/v1/personal-access-tokens`);
     expect(proxy.requests).toHaveLength(1);
@@ -120,7 +136,9 @@ test('a refused connection is a NetworkError naming the URL', async () => {
 
 test('client/generated/api.ts matches the OpenAPI document', async () => {
   const tsx = path.join(REPO, 'node_modules', '.bin', 'tsx');
-  await expect(promisify(execFile)(tsx, ['scripts/contract-generate.ts', '--check'], { cwd: REPO, timeout: 120_000 })).resolves.toBeDefined();
+  await expect(
+    promisify(execFile)(tsx, ['scripts/contract-generate.ts', '--check'], { cwd: REPO, timeout: 120_000 }),
+  ).resolves.toBeDefined();
 }, 120_000);
 
 // Compile-time checks (tsc runs over the tests): the client refuses calls the document does not allow.

@@ -5,7 +5,12 @@ import type { FaultRule } from '../support/fault-proxy';
 export function loseFirstCreate(): FaultRule {
   let lost = false;
   return ({ method, path }) => {
-    if (!lost && method === 'POST' && path.startsWith('/api/v1/personal-access-tokens') && !path.startsWith('/api/v1/personal-access-tokens/')) {
+    if (
+      !lost &&
+      method === 'POST' &&
+      path.startsWith('/api/v1/personal-access-tokens') &&
+      !path.startsWith('/api/v1/personal-access-tokens/')
+    ) {
       lost = true;
       return 'forward-reset';
     }

@@ -27,7 +27,11 @@ console.log(JSON.stringify(out));
 `;
 
 function lint(cases: Array<[string, string]>): string[][] {
-  const output = execFileSync(process.execPath, ['--input-type=module', '-e', LINT_SCRIPT, JSON.stringify(cases)], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+  const output = execFileSync(process.execPath, ['--input-type=module', '-e', LINT_SCRIPT, JSON.stringify(cases)], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   return JSON.parse(output) as string[][];
 }
 

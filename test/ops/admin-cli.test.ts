@@ -67,7 +67,10 @@ describe('admin CLI against DATABASE_URL', () => {
   });
 
   it('create-user makes a user in a new team, printed as JSON on stdout', async () => {
-    const result = await admin(['create-user', '--email', 'carol@example.com', '--name', 'Carol', '--team', 'ops', '--role', 'Member'], env);
+    const result = await admin(
+      ['create-user', '--email', 'carol@example.com', '--name', 'Carol', '--team', 'ops', '--role', 'Member'],
+      env,
+    );
     expect(result.code).toBe(0);
     const user = JSON.parse(result.stdout) as { email: string; teams: Array<{ name: string; role: string }> };
     expect(user).toMatchObject({ email: 'carol@example.com', teams: [{ name: 'ops', role: 'Member' }] });
@@ -96,13 +99,17 @@ describe('admin CLI against DATABASE_URL', () => {
     [['create-user', '--email', 'x@example.com', '--name', 'X', '--colour', 'blue'], /Unknown option '--colour'/],
     [['make-coffee'], /unknown command "make-coffee"/],
     [[], /usage: npm run admin/],
-  ])('bad usage %j exits 2 with a clear message and nothing on stdout', async (args, message) => {
-    const result = await adminInProcess(args, env);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(message);
-    expect(result.stderr).not.toMatch(/\n\s+at /);
-    expect(result.stdout).toBe('');
-  }, 60_000);
+  ])(
+    'bad usage %j exits 2 with a clear message and nothing on stdout',
+    async (args, message) => {
+      const result = await adminInProcess(args, env);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(message);
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+      expect(result.stdout).toBe('');
+    },
+    60_000,
+  );
 
   it('refuses (exit 1) a duplicate user and a token for an unknown one', async () => {
     const duplicate = await adminInProcess(['create-user', '--email', 'carol@example.com', '--name', 'Carol again'], env);

@@ -54,7 +54,10 @@ describe.each(['in-process', 'process'] as const)('startTestApi (%s)', (mode) =>
     expect((await me(api, loner.token)).body).toMatchObject({ email: loner.email, teams: [] });
     expect(loner.teamId).toBeNull();
     expect((await me(api, reader.token)).body.teams?.map((t) => t.role)).toEqual(['ReadOnly']);
-    const [row] = await api.sql<{ name: string }>('SELECT t.name FROM teams t JOIN team_members m ON m.team_id = t.id WHERE m.user_id = $1', [member.id]);
+    const [row] = await api.sql<{ name: string }>(
+      'SELECT t.name FROM teams t JOIN team_members m ON m.team_id = t.id WHERE m.user_id = $1',
+      [member.id],
+    );
     expect(row?.name).toBe(`team-${mode}`);
   });
 

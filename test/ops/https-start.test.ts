@@ -94,7 +94,7 @@ describe('npm start over HTTPS', () => {
     noStack(result.output);
   }, 40_000);
 
-  it('stops with a clear error when the file is not PEM, or the key is not the certificate\'s', async () => {
+  it("stops with a clear error when the file is not PEM, or the key is not the certificate's", async () => {
     const notPem = join(scratch, 'not.pem');
     writeFileSync(notPem, 'hello\n');
     const garbage = await startExpectingFailure({ TESSERA_TLS_CERT: ca.certFile, TESSERA_TLS_KEY: notPem });

@@ -42,9 +42,11 @@ describe('test PostgreSQL for jest workers', () => {
     await first.drop();
     await second.drop();
     await lingering.end().catch(() => undefined);
-    const names = await query<{ datname: string }>(process.env.TESSERA_TEST_PG_URL ?? '', 'SELECT datname FROM pg_database WHERE datname = ANY($1)', [
-      [first.name, second.name],
-    ]);
+    const names = await query<{ datname: string }>(
+      process.env.TESSERA_TEST_PG_URL ?? '',
+      'SELECT datname FROM pg_database WHERE datname = ANY($1)',
+      [[first.name, second.name]],
+    );
     expect(names).toEqual([]);
   });
 });

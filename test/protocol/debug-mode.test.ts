@@ -46,7 +46,10 @@ resource "tpt_thing" "a" {
     exited = new Promise((resolve) => provider.on('exit', (code, signal) => resolve({ code, signal })));
     reattachValue = await new Promise<string>((resolve, reject) => {
       let out = '';
-      const timer = setTimeout(() => reject(new Error(`no TF_REATTACH_PROVIDERS line within 20 s; stdout: ${out}; stderr: ${stderr}`)), 20_000);
+      const timer = setTimeout(
+        () => reject(new Error(`no TF_REATTACH_PROVIDERS line within 20 s; stdout: ${out}; stderr: ${stderr}`)),
+        20_000,
+      );
       provider.stdout.setEncoding('utf8').on('data', (d: string) => {
         out += d;
         const match = /TF_REATTACH_PROVIDERS='(\{.*\})'\n/.exec(out);

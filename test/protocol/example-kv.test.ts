@@ -21,7 +21,14 @@ describe('example provider "kv" under the terraform CLI', () => {
   beforeAll(async () => {
     buildDir = mkdtempSync(join(tmpdir(), 'kv-example-'));
     const { bundlePath } = await bundleProvider({ entry: join(EXAMPLE, 'main.ts'), outDir: join(buildDir, 'bundle'), codeCache: false });
-    await writeMirrorPackage({ mirrorDir: join(buildDir, 'mirror'), namespace: 'example', type: 'kv', version: '0.1.0', platforms: [currentPlatform()], bundlePath });
+    await writeMirrorPackage({
+      mirrorDir: join(buildDir, 'mirror'),
+      namespace: 'example',
+      type: 'kv',
+      version: '0.1.0',
+      platforms: [currentPlatform()],
+      bundlePath,
+    });
     w = await createTerraformWorkdir({
       mirrorDir: join(buildDir, 'mirror'),
       providerSources: ['registry.terraform.io/example/kv'],

@@ -82,7 +82,9 @@ output "looked_up_name" {
     // hclog JSON lines keep their level in the CLI's log.
     expect(providerLines.some((l) => l.includes('[TRACE] provider.terraform-provider-tpt_v0.1.0: Received request'))).toBe(true);
     // The test provider logs its api_key and each new secret on purpose; both must be redacted.
-    expect(providerLines.some((l) => l.includes('[INFO]  provider.terraform-provider-tpt_v0.1.0: Configuring with api_key=[REDACTED]'))).toBe(true);
+    expect(
+      providerLines.some((l) => l.includes('[INFO]  provider.terraform-provider-tpt_v0.1.0: Configuring with api_key=[REDACTED]')),
+    ).toBe(true);
     expect(providerLines.some((l) => /Created thing: .*secret=\[REDACTED\]/.test(l))).toBe(true);
     const secrets = [API_KEY, ticket?.value ?? '', ...things.map((t) => /"secret":"([^"]+)"/.exec(t.state)?.[1] ?? '')];
     for (const secret of secrets) {
@@ -111,20 +113,53 @@ describe('state written with schema version 0 is upgraded', () => {
     w = await createTptWorkdir({ 'main.tf': `${TPT_HEADER}\nprovider "tpt" {}\n\nresource "tpt_thing" "old" {\n  name = "old"\n}\n` });
     await w.runOk(['init']);
     const current = {
-      endpoint: null, env: [], extra: null, id: 'thing-7', labels: null, limits: null, mount: [], name: 'old', note: 'none',
-      password: null, rules: null, secret: 'stored-secret-abcdef', size: null, tags: null, updated_at: '2026-01-01T00:00:00.000Z',
+      endpoint: null,
+      env: [],
+      extra: null,
+      id: 'thing-7',
+      labels: null,
+      limits: null,
+      mount: [],
+      name: 'old',
+      note: 'none',
+      password: null,
+      rules: null,
+      secret: 'stored-secret-abcdef',
+      size: null,
+      tags: null,
+      updated_at: '2026-01-01T00:00:00.000Z',
     };
-    w.writeStore({ things: { 'thing-7': { state: JSON.stringify(current), generation: 1, password: null, privateSeen: null } }, tickets: {}, nextId: 8 });
+    w.writeStore({
+      things: { 'thing-7': { state: JSON.stringify(current), generation: 1, password: null, privateSeen: null } },
+      tickets: {},
+      nextId: 8,
+    });
     const { name: _name, ...withoutName } = current;
     const v0 = { ...withoutName, title: 'old', legacy: 'gone in v1' };
-    await w.writeFile('terraform.tfstate', JSON.stringify({
-      version: 4, terraform_version: '1.11.4', serial: 1, lineage: randomUUID(), outputs: {},
-      resources: [{
-        mode: 'managed', type: 'tpt_thing', name: 'old', provider: 'provider["registry.terraform.io/test/tpt"]',
-        instances: [{ schema_version: 0, attributes: v0, sensitive_attributes: [] }],
-      }],
-      check_results: null,
-    }, null, 2));
+    await w.writeFile(
+      'terraform.tfstate',
+      JSON.stringify(
+        {
+          version: 4,
+          terraform_version: '1.11.4',
+          serial: 1,
+          lineage: randomUUID(),
+          outputs: {},
+          resources: [
+            {
+              mode: 'managed',
+              type: 'tpt_thing',
+              name: 'old',
+              provider: 'provider["registry.terraform.io/test/tpt"]',
+              instances: [{ schema_version: 0, attributes: v0, sensitive_attributes: [] }],
+            },
+          ],
+          check_results: null,
+        },
+        null,
+        2,
+      ),
+    );
     const plan = await w.run(['plan', '-detailed-exitcode']);
     expect(plan.stdout).toContain('No changes.');
     expect(plan.code).toBe(0);
@@ -162,7 +197,10 @@ describe('diagnostics', () => {
   });
 
   test('provider config validation points at the attribute', async () => {
-    await w.writeFile('main.tf', `${TPT_HEADER}\nprovider "tpt" {\n  api_key = "short"\n}\n\nresource "tpt_thing" "ok" {\n  name = "ok"\n}\n`);
+    await w.writeFile(
+      'main.tf',
+      `${TPT_HEADER}\nprovider "tpt" {\n  api_key = "short"\n}\n\nresource "tpt_thing" "ok" {\n  name = "ok"\n}\n`,
+    );
     const r = await w.run(['plan']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('Error: api_key too short');

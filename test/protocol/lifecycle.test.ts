@@ -94,7 +94,10 @@ describe('tpt provider lifecycle under the terraform CLI', () => {
     expect(instance?.attributes.password).toBeNull();
     expect(JSON.stringify(w.state())).not.toContain('pw-write-only-123');
     expect(instance?.attributes.endpoint).toEqual({ host: 'example.com', port: 443 });
-    expect(instance?.attributes.rules).toEqual([{ port: 80, proto: 'tcp' }, { port: 443, proto: 'udp' }]);
+    expect(instance?.attributes.rules).toEqual([
+      { port: 80, proto: 'tcp' },
+      { port: 443, proto: 'udp' },
+    ]);
     expect(Buffer.from(instance?.private ?? '', 'base64').toString()).toBe('{"generation":1}');
   });
 

@@ -36,7 +36,10 @@ async function start(env: Record<string, string>): Promise<PluginProcess> {
 }
 
 function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms))]);
+  return Promise.race([
+    promise,
+    new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms)),
+  ]);
 }
 
 test('run by hand (no magic cookie) it explains itself on stderr and exits 1', () => {
@@ -47,7 +50,11 @@ test('run by hand (no magic cookie) it explains itself on stderr and exits 1', (
 });
 
 test('a client that does not offer protocol 6 is refused', () => {
-  const r = spawnSync(mirror.executablePath, [], { env: goPluginEnv({ PLUGIN_PROTOCOL_VERSIONS: '5' }), encoding: 'utf8', timeout: 20_000 });
+  const r = spawnSync(mirror.executablePath, [], {
+    env: goPluginEnv({ PLUGIN_PROTOCOL_VERSIONS: '5' }),
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
   expect(r.status).toBe(1);
   expect(r.stdout).toBe('');
   expect(r.stderr).toContain('offered only 5');
@@ -73,14 +80,22 @@ describe('without PLUGIN_CLIENT_CERT (TLS disabled)', () => {
       expect(Object.keys(schema.data_source_schemas as object)).toEqual(['tpt_lookup']);
       expect(Object.keys(schema.ephemeral_resource_schemas as object)).toEqual(['tpt_ticket']);
       expect(schema.server_capabilities).toMatchObject({ get_provider_schema_optional: true, plan_destroy: false });
-      const thing = (schema.resource_schemas as Record<string, { version: string; block: { attributes: Array<{ name: string; type: Buffer; sensitive: boolean; write_only: boolean }> } }>).tpt_thing;
+      const thing = (
+        schema.resource_schemas as Record<
+          string,
+          { version: string; block: { attributes: Array<{ name: string; type: Buffer; sensitive: boolean; write_only: boolean }> } }
+        >
+      ).tpt_thing;
       expect(thing?.version).toBe('1');
       const secret = thing?.block.attributes.find((a) => a.name === 'secret');
       expect(secret?.sensitive).toBe(true);
       expect(secret?.type.toString()).toBe('"string"');
       expect(thing?.block.attributes.find((a) => a.name === 'password')?.write_only).toBe(true);
 
-      const unknownType = await client.provider('ValidateResourceConfig', { type_name: 'tpt_nope', config: { msgpack: Buffer.from([0xc0]) } });
+      const unknownType = await client.provider('ValidateResourceConfig', {
+        type_name: 'tpt_nope',
+        config: { msgpack: Buffer.from([0xc0]) },
+      });
       expect(unknownType.diagnostics).toEqual([expect.objectContaining({ severity: 1, summary: 'Unsupported resource type' })]);
       const identity = await client.provider('GetResourceIdentitySchemas', {});
       expect(identity).toMatchObject({ identity_schemas: {}, diagnostics: [] });
@@ -91,7 +106,10 @@ describe('without PLUGIN_CLIENT_CERT (TLS disabled)', () => {
       // Reading a null state (a resource already gone) needs no configured provider.
       const early = await client.provider('ReadResource', { type_name: 'tpt_thing', current_state: { msgpack: Buffer.from([0xc0]) } });
       expect(early.diagnostics).toEqual([]);
-      const garbage = await client.provider('ValidateResourceConfig', { type_name: 'tpt_thing', config: { msgpack: Buffer.from([0x93, 0x01]) } });
+      const garbage = await client.provider('ValidateResourceConfig', {
+        type_name: 'tpt_thing',
+        config: { msgpack: Buffer.from([0x93, 0x01]) },
+      });
       expect(garbage.diagnostics).toEqual([expect.objectContaining({ severity: 1, summary: 'Invalid value' })]);
     } finally {
       client.close();
@@ -104,10 +122,20 @@ describe('without PLUGIN_CLIENT_CERT (TLS disabled)', () => {
     try {
       const metadata = await client.provider('GetMetadata', {});
       expect(metadata.ephemeral_resources).toEqual([{ type_name: 'tpt_ticket' }]);
-      expect((metadata.resources as Array<{ type_name: string }>).map((r) => r.type_name).sort()).toEqual(['tpt_fault', 'tpt_slow', 'tpt_thing']);
-      const providerType = blockType(defineSchema({ attributes: { store_path: { type: 'string', optional: true }, api_key: { type: 'string', optional: true } } }).block);
-      await client.provider('ConfigureProvider', { config: { msgpack: Buffer.from(encodeMsgpack({ store_path: store, api_key: null }, providerType)) } });
-      const ticketType = blockType(defineSchema({ attributes: { name: { type: 'string', required: true }, value: { type: 'string', computed: true } } }).block);
+      expect((metadata.resources as Array<{ type_name: string }>).map((r) => r.type_name).sort()).toEqual([
+        'tpt_fault',
+        'tpt_slow',
+        'tpt_thing',
+      ]);
+      const providerType = blockType(
+        defineSchema({ attributes: { store_path: { type: 'string', optional: true }, api_key: { type: 'string', optional: true } } }).block,
+      );
+      await client.provider('ConfigureProvider', {
+        config: { msgpack: Buffer.from(encodeMsgpack({ store_path: store, api_key: null }, providerType)) },
+      });
+      const ticketType = blockType(
+        defineSchema({ attributes: { name: { type: 'string', required: true }, value: { type: 'string', computed: true } } }).block,
+      );
       const opened = await client.provider('OpenEphemeralResource', {
         type_name: 'tpt_ticket',
         config: { msgpack: Buffer.from(encodeMsgpack({ name: 'grpc', value: null }, ticketType)) },
@@ -131,13 +159,17 @@ describe('without PLUGIN_CLIENT_CERT (TLS disabled)', () => {
     p.child.kill('SIGINT');
     const client = connect(p.handshake);
     try {
-      const providerType = blockType(defineSchema({ attributes: { store_path: { type: 'string', optional: true }, api_key: { type: 'string', optional: true } } }).block);
+      const providerType = blockType(
+        defineSchema({ attributes: { store_path: { type: 'string', optional: true }, api_key: { type: 'string', optional: true } } }).block,
+      );
       const configure = await client.provider('ConfigureProvider', {
         terraform_version: '1.11.4',
         config: { msgpack: Buffer.from(encodeMsgpack({ store_path: '/tmp/unused-store.json', api_key: null }, providerType)) },
       });
       expect(configure.diagnostics).toEqual([]);
-      const slowType = blockType(defineSchema({ attributes: { delay_ms: { type: 'number', required: true }, id: { type: 'string', computed: true } } }).block);
+      const slowType = blockType(
+        defineSchema({ attributes: { delay_ms: { type: 'number', required: true }, id: { type: 'string', computed: true } } }).block,
+      );
       const planned = Buffer.from(encodeMsgpack({ delay_ms: 30_000, id: UNKNOWN }, slowType));
       const started = Date.now();
       const apply = client.provider('ApplyResourceChange', {
@@ -171,9 +203,16 @@ describe('without PLUGIN_CLIENT_CERT (TLS disabled)', () => {
 });
 
 describe("the provider's onStop hook", () => {
-  const providerType = blockType(defineSchema({ attributes: { store_path: { type: 'string', optional: true }, api_key: { type: 'string', optional: true } } }).block);
+  const providerType = blockType(
+    defineSchema({ attributes: { store_path: { type: 'string', optional: true }, api_key: { type: 'string', optional: true } } }).block,
+  );
 
-  async function configured(): Promise<{ p: PluginProcess; client: ReturnType<typeof connect>; stops: () => string[]; cleanup: () => void }> {
+  async function configured(): Promise<{
+    p: PluginProcess;
+    client: ReturnType<typeof connect>;
+    stops: () => string[];
+    cleanup: () => void;
+  }> {
     const dir = mkdtempSync(join(tmpdir(), 'tpt-stop-'));
     const store = join(dir, 'store.json');
     const p = await start({});
@@ -183,7 +222,8 @@ describe("the provider's onStop hook", () => {
       config: { msgpack: Buffer.from(encodeMsgpack({ store_path: store, api_key: null }, providerType)) },
     });
     expect(configure.diagnostics).toEqual([]);
-    const stops = (): string[] => (existsSync(store) ? ((JSON.parse(readFileSync(store, 'utf8')) as { stops?: string[] }).stops ?? []) : []);
+    const stops = (): string[] =>
+      existsSync(store) ? ((JSON.parse(readFileSync(store, 'utf8')) as { stops?: string[] }).stops ?? []) : [];
     return { p, client, stops, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
   }
 
@@ -272,7 +312,11 @@ test('the provider exits when its parent dies without calling Shutdown', async (
   // sh starts the provider in the background, reports its pid, waits for the handshake and
   // exits: the provider is orphaned.
   const handshakeFile = join(mkdtempSync(join(tmpdir(), 'orphan-')), 'handshake');
-  const sh = spawn('sh', ['-c', `"$0" >"$1" 2>/dev/null & echo $!; while [ ! -s "$1" ]; do sleep 0.05; done`, mirror.executablePath, handshakeFile], { env: goPluginEnv() });
+  const sh = spawn(
+    'sh',
+    ['-c', `"$0" >"$1" 2>/dev/null & echo $!; while [ ! -s "$1" ]; do sleep 0.05; done`, mirror.executablePath, handshakeFile],
+    { env: goPluginEnv() },
+  );
   let out = '';
   sh.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
   await new Promise((r) => sh.on('exit', r));

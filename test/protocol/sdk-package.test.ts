@@ -49,7 +49,17 @@ describe('@tessera/terraform-plugin package', () => {
     // Installed as a consumer would have it: node_modules/@tessera/terraform-plugin.
     installed = join(root, 'node_modules', ...pkg.name.split('/'));
     mkdirSync(installed, { recursive: true });
-    execFileSync(process.execPath, [join(REPO_ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(PACKAGE_DIR, 'tsconfig.build.json'), '--outDir', join(installed, 'dist')], { stdio: 'pipe' });
+    execFileSync(
+      process.execPath,
+      [
+        join(REPO_ROOT, 'node_modules/typescript/bin/tsc'),
+        '-p',
+        join(PACKAGE_DIR, 'tsconfig.build.json'),
+        '--outDir',
+        join(installed, 'dist'),
+      ],
+      { stdio: 'pipe' },
+    );
     cpSync(join(PACKAGE_DIR, 'package.json'), join(installed, 'package.json'));
     // Only the declared runtime dependencies are installed beside it (their own dependencies
     // resolve from where they really live, as npm would have hoisted them).
@@ -75,14 +85,18 @@ describe('@tessera/terraform-plugin package', () => {
     // Node reads "main" for a relative directory import; pointing it at the (unbuilt) dist
     // makes every such import print a deprecation warning. Consumers go through "exports".
     expect(pkg).not.toHaveProperty('main');
-    const run = spawnSync(join(REPO_ROOT, 'node_modules/.bin/tsx'), ['-e', "require('./provider/protocol'); process.stdout.write('ok')"], { cwd: REPO_ROOT, encoding: 'utf8' });
+    const run = spawnSync(join(REPO_ROOT, 'node_modules/.bin/tsx'), ['-e', "require('./provider/protocol'); process.stdout.write('ok')"], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+    });
     expect({ stdout: run.stdout, stderr: run.stderr }).toEqual({ stdout: 'ok', stderr: '' });
   });
 
   test('every export points at a built file', () => {
     for (const [subpath, target] of Object.entries(pkg.exports)) {
       const files = typeof target === 'string' ? [target] : [target.types, target.default];
-      for (const file of files) expect({ subpath, file, exists: existsSync(join(installed, file)) }).toEqual({ subpath, file, exists: true });
+      for (const file of files)
+        expect({ subpath, file, exists: existsSync(join(installed, file)) }).toEqual({ subpath, file, exists: true });
     }
   });
 

@@ -63,7 +63,11 @@ describe('one deadline on each provider operation', () => {
     expect(plan.code).toBe(1);
     const out = unwrap(plan.stderr);
     expect(out).toContain('Error: Cannot reach the Tessera API');
-    expect(out).toMatch(new RegExp(`the Tessera API at ${hanging.url} gave no answer within the request timeout of 4s \\(TESSERA_REQUEST_TIMEOUT\\): [1-9] attempts? in 4\\.\\d s`));
+    expect(out).toMatch(
+      new RegExp(
+        `the Tessera API at ${hanging.url} gave no answer within the request timeout of 4s \\(TESSERA_REQUEST_TIMEOUT\\): [1-9] attempts? in 4\\.\\d s`,
+      ),
+    );
     expect(out).not.toContain('30000 ms');
     expectClean(plan.stdout + plan.stderr);
     // 4 s of deadline, plus terraform and the provider starting (measured: a few seconds).
@@ -74,10 +78,15 @@ describe('one deadline on each provider operation', () => {
   it('takes request_timeout from the provider block, and refuses a value that is not a duration', async () => {
     const hanging = await proxy();
     hanging.setRule(() => 'hang');
-    const tf = await session({ 'main.tf': TOKEN_TF(`provider "tessera" {\n  request_timeout = "3s"\n}\n`) }, { TESSERA_ENDPOINT: hanging.url });
+    const tf = await session(
+      { 'main.tf': TOKEN_TF(`provider "tessera" {\n  request_timeout = "3s"\n}\n`) },
+      { TESSERA_ENDPOINT: hanging.url },
+    );
     const plan = await tf.run(['plan', '-no-color', '-input=false'], { timeoutMs: 60_000 });
     expect(plan.code).toBe(1);
-    expect(unwrap(plan.stderr)).toMatch(/gave no answer within the request timeout of 3s \(request_timeout in the provider configuration\): [1-9] attempts? in 3\.\d s/);
+    expect(unwrap(plan.stderr)).toMatch(
+      /gave no answer within the request timeout of 3s \(request_timeout in the provider configuration\): [1-9] attempts? in 3\.\d s/,
+    );
 
     const bad = await session({ 'main.tf': TOKEN_TF(`provider "tessera" {\n  request_timeout = "soon"\n}\n`) });
     const validate = await bad.run(['validate', '-no-color']);
@@ -106,7 +115,9 @@ describe('endpoint forms', () => {
     expect(plan.code).toBe(1);
     const out = unwrap(plan.stderr);
     expect(out).toContain('Error: Cannot reach the Tessera API');
-    expect(out).toContain(`the server at ${endpoint} answered in plain HTTP, not HTTPS: use http:// in the endpoint, or put TLS in front of the API`);
+    expect(out).toContain(
+      `the server at ${endpoint} answered in plain HTTP, not HTTPS: use http:// in the endpoint, or put TLS in front of the API`,
+    );
     expect(out).not.toContain('ERR_SSL');
     expect(out).toContain('1 attempt');
     expectClean(plan.stdout + plan.stderr);

@@ -23,7 +23,12 @@ afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
-function run(command: string, args: string[], cwd: string, env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+function run(
+  command: string,
+  args: string[],
+  cwd: string,
+  env: Record<string, string>,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -56,7 +61,13 @@ describe('provider packaging', () => {
     writeFileSync(join(work, 'main.tf'), MAIN_TF);
     const emptyCliConfig = join(home, 'empty.tfrc');
     writeFileSync(emptyCliConfig, '');
-    const env = { PATH: process.env.PATH ?? '', HOME: home, TF_CLI_CONFIG_FILE: emptyCliConfig, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1' };
+    const env = {
+      PATH: process.env.PATH ?? '',
+      HOME: home,
+      TF_CLI_CONFIG_FILE: emptyCliConfig,
+      CHECKPOINT_DISABLE: '1',
+      TF_IN_AUTOMATION: '1',
+    };
     const init = await run(findTerraformBinary(), ['init', '-no-color', '-input=false'], work, env);
     expect(init.stderr).toBe('');
     expect(init.code).toBe(0);
@@ -112,7 +123,10 @@ describe('provider packaging', () => {
   it('npm run provider:install -- --mirror DIR writes there and prints the provider_installation block', async () => {
     const mirrorDir = tempDir('tessera-cli-mirror-');
     const tsx = join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
-    const result = await run(tsx, ['scripts/provider-install.ts', '--mirror', mirrorDir, '--dist', tempDir('tessera-dist-')], REPO_ROOT, { PATH: process.env.PATH ?? '', HOME: tempDir('tessera-home-') });
+    const result = await run(tsx, ['scripts/provider-install.ts', '--mirror', mirrorDir, '--dist', tempDir('tessera-dist-')], REPO_ROOT, {
+      PATH: process.env.PATH ?? '',
+      HOME: tempDir('tessera-home-'),
+    });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(providerInstallationBlock(mirrorDir));

@@ -66,12 +66,18 @@ describe('provider configuration and diagnostics', () => {
     const tf = await session({ 'main.tf': HEADER });
     const { stdout } = await tf.runOk(['providers', 'schema', '-json']);
     const schema = JSON.parse(stdout) as {
-      provider_schemas: Record<string, {
-        provider: { block: { attributes: Record<string, { sensitive?: boolean; description?: string }> } };
-        resource_schemas: Record<string, { block: { attributes: Record<string, { sensitive?: boolean; description?: string; required?: boolean; computed?: boolean }> } }>;
-        data_source_schemas: Record<string, unknown>;
-        ephemeral_resource_schemas: Record<string, { block: { attributes: Record<string, { sensitive?: boolean }> } }>;
-      }>;
+      provider_schemas: Record<
+        string,
+        {
+          provider: { block: { attributes: Record<string, { sensitive?: boolean; description?: string }> } };
+          resource_schemas: Record<
+            string,
+            { block: { attributes: Record<string, { sensitive?: boolean; description?: string; required?: boolean; computed?: boolean }> } }
+          >;
+          data_source_schemas: Record<string, unknown>;
+          ephemeral_resource_schemas: Record<string, { block: { attributes: Record<string, { sensitive?: boolean }> } }>;
+        }
+      >;
     };
     const tessera = schema.provider_schemas['registry.terraform.io/tessera/tessera'];
     expect(tessera).toBeDefined();
@@ -80,7 +86,16 @@ describe('provider configuration and diagnostics', () => {
     expect(Object.keys(tessera?.data_source_schemas ?? {}).sort()).toEqual(['tessera_current_user', 'tessera_personal_access_tokens']);
     expect(Object.keys(tessera?.ephemeral_resource_schemas ?? {})).toEqual(['tessera_personal_access_token']);
     const attributes = tessera?.resource_schemas.tessera_personal_access_token?.block.attributes ?? {};
-    expect(Object.keys(attributes).sort()).toEqual(['created_at', 'expiration_days', 'expires_at', 'id', 'name', 'rotate_before_days', 'token', 'token_hint']);
+    expect(Object.keys(attributes).sort()).toEqual([
+      'created_at',
+      'expiration_days',
+      'expires_at',
+      'id',
+      'name',
+      'rotate_before_days',
+      'token',
+      'token_hint',
+    ]);
     expect(attributes.token?.sensitive).toBe(true);
     expect(attributes.name?.required).toBe(true);
     for (const [name, attribute] of Object.entries(attributes)) expect([name, attribute.description?.length ?? 0]).not.toEqual([name, 0]);
@@ -89,7 +104,14 @@ describe('provider configuration and diagnostics', () => {
 
   it('runs the documented provider example with endpoint and token from HCL, not the environment', async () => {
     const tf = await session(exampleFiles(join(REPO_ROOT, 'provider/tessera/example')), { TESSERA_ENDPOINT: '', TESSERA_API_TOKEN: '' });
-    const apply = await tf.run(['apply', '-auto-approve', '-no-color', '-input=false', `-var=tessera_endpoint=${api.url}`, `-var=tessera_token=${api.adminToken}`]);
+    const apply = await tf.run([
+      'apply',
+      '-auto-approve',
+      '-no-color',
+      '-input=false',
+      `-var=tessera_endpoint=${api.url}`,
+      `-var=tessera_token=${api.adminToken}`,
+    ]);
     expect(apply.stderr).toBe('');
     expect(apply.code).toBe(0);
     expect((await tf.runOk(['output', '-raw', 'authenticated_as'])).stdout).toBe('admin@tessera.localhost');
@@ -204,7 +226,10 @@ resource "tessera_personal_access_token" "t" {
   });
 
   it('says the token is invalid or expired when the provider token was revoked, pointing at api_token', async () => {
-    const created = await api.request('POST', '/api/v1/personal-access-tokens', { token: api.adminToken, body: { name: 'soon-revoked', expiration_days: 1 } });
+    const created = await api.request('POST', '/api/v1/personal-access-tokens', {
+      token: api.adminToken,
+      body: { name: 'soon-revoked', expiration_days: 1 },
+    });
     const { id, token } = created.json as { id: string; token: string };
     expect((await api.request('DELETE', `/api/v1/personal-access-tokens/${id}`, { token: api.adminToken })).status).toBe(204);
     const tf = await session({

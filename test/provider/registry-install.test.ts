@@ -7,7 +7,18 @@
 // self-contained executable) through NODE_EXTRA_CA_CERTS, as an operator with a private CA sets it.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createReadStream, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  createReadStream,
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -36,10 +47,15 @@ const stopLater: Array<() => Promise<void>> = [];
 /** The SHA256SUMS of the release, as zip name → hex digest. */
 function shasums(dir: string, version: string): Map<string, string> {
   const text = readFileSync(join(dir, `${PREFIX}_${version}_SHA256SUMS`), 'utf8');
-  return new Map(text.trim().split('\n').map((line) => {
-    const [digest = '', name = ''] = line.split(/\s+\*?/);
-    return [name, digest];
-  }));
+  return new Map(
+    text
+      .trim()
+      .split('\n')
+      .map((line) => {
+        const [digest = '', name = ''] = line.split(/\s+\*?/);
+        return [name, digest];
+      }),
+  );
 }
 
 /**
@@ -84,7 +100,8 @@ function terraform(dir: string, args: string[], env: Record<string, string> = {}
 
 async function terraformOk(dir: string, args: string[], env?: Record<string, string>): Promise<RunResult> {
   const result = await terraform(dir, args, env);
-  if (result.code !== 0) throw new Error(`terraform ${args.join(' ')} exited ${result.code}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`);
+  if (result.code !== 0)
+    throw new Error(`terraform ${args.join(' ')} exited ${result.code}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`);
   return result;
 }
 
@@ -157,7 +174,10 @@ beforeAll(async () => {
   cliConfig = join(scratch, 'terraform.rc');
   writeFileSync(cliConfig, '# no plugin_cache_dir, no provider_installation: the defaults of a fresh machine\n');
   // `npm start` as an operator runs it: a child process serving HTTPS with the release directory.
-  api = await startTestApi({ mode: 'process', env: { TESSERA_PROVIDER_RELEASES: release.root, TESSERA_TLS_CERT: ca.certFile, TESSERA_TLS_KEY: ca.keyFile } });
+  api = await startTestApi({
+    mode: 'process',
+    env: { TESSERA_PROVIDER_RELEASES: release.root, TESSERA_TLS_CERT: ca.certFile, TESSERA_TLS_KEY: ca.keyFile },
+  });
   registryHost = `localhost:${new URL(api.url).port}`;
   user = await api.createUserWithToken();
   keyId = release.keyId;
@@ -170,127 +190,176 @@ afterAll(async () => {
   if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
 
-describe('terraform installs the provider from Tessera\'s registry over HTTPS', () => {
-  it('init installs the signed release; apply and destroy a token with no node on the PATH', async () => {
-    expect(readdirSync(binDir)).toEqual(['terraform']);
-    const dir = workdir('install', `${registryHost}/tessera/tessera`);
-    const init = await terraformOk(dir, ['init', '-no-color', '-input=false']);
-    const installed = new RegExp(`- Installed ${registryHost}/tessera/tessera v${release.version.replace(/\./g, '\\.')} \\((?:self-)?signed, key ID ${keyId}\\)`);
-    expect(init.stdout).toMatch(installed);
+describe("terraform installs the provider from Tessera's registry over HTTPS", () => {
+  it(
+    'init installs the signed release; apply and destroy a token with no node on the PATH',
+    async () => {
+      expect(readdirSync(binDir)).toEqual(['terraform']);
+      const dir = workdir('install', `${registryHost}/tessera/tessera`);
+      const init = await terraformOk(dir, ['init', '-no-color', '-input=false']);
+      const installed = new RegExp(
+        `- Installed ${registryHost}/tessera/tessera v${release.version.replace(/\./g, '\\.')} \\((?:self-)?signed, key ID ${keyId}\\)`,
+      );
+      expect(init.stdout).toMatch(installed);
 
-    // The package in .terraform is the self-contained executable, nothing else.
-    const packageDir = join(dir, '.terraform', 'providers', registryHost, 'tessera', 'tessera', release.version, HOST_PLATFORM);
-    expect(readdirSync(packageDir)).toEqual([`${PREFIX}_v${release.version}`]);
-    expect(readFileSync(join(packageDir, `${PREFIX}_v${release.version}`)).subarray(0, 4)).toEqual(Buffer.from([0x7f, 0x45, 0x4c, 0x46]));
+      // The package in .terraform is the self-contained executable, nothing else.
+      const packageDir = join(dir, '.terraform', 'providers', registryHost, 'tessera', 'tessera', release.version, HOST_PLATFORM);
+      expect(readdirSync(packageDir)).toEqual([`${PREFIX}_v${release.version}`]);
+      expect(readFileSync(join(packageDir, `${PREFIX}_v${release.version}`)).subarray(0, 4)).toEqual(Buffer.from([0x7f, 0x45, 0x4c, 0x46]));
 
-    // A registry install records a zh: hash for every entry of the signed SHA256SUMS: the zips
-    // of all five platforms (and the manifest), so another platform's init passes the check.
-    const sums = shasums(release.dir, release.version);
-    const zh = lockHashes(dir).zh;
-    expect(zh.sort()).toEqual([...sums.values()].sort());
-    for (const p of FIVE_PLATFORMS) expect(zh).toContain(sums.get(`${PREFIX}_${release.version}_${p}.zip`));
+      // A registry install records a zh: hash for every entry of the signed SHA256SUMS: the zips
+      // of all five platforms (and the manifest), so another platform's init passes the check.
+      const sums = shasums(release.dir, release.version);
+      const zh = lockHashes(dir).zh;
+      expect(zh.sort()).toEqual([...sums.values()].sort());
+      for (const p of FIVE_PLATFORMS) expect(zh).toContain(sums.get(`${PREFIX}_${release.version}_${p}.zip`));
 
-    await terraformOk(dir, ['apply', '-no-color', '-input=false', '-auto-approve']);
-    const tokenId = (await terraformOk(dir, ['output', '-raw', 'token_id'])).stdout.trim();
-    const listed = await fetchAsUser(`/api/v1/personal-access-tokens/${tokenId}`);
-    expect(listed.status).toBe(200);
-    expect(listed.body).toMatchObject({ id: tokenId, name: 'registry-e2e' });
+      await terraformOk(dir, ['apply', '-no-color', '-input=false', '-auto-approve']);
+      const tokenId = (await terraformOk(dir, ['output', '-raw', 'token_id'])).stdout.trim();
+      const listed = await fetchAsUser(`/api/v1/personal-access-tokens/${tokenId}`);
+      expect(listed.status).toBe(200);
+      expect(listed.body).toMatchObject({ id: tokenId, name: 'registry-e2e' });
 
-    await terraformOk(dir, ['destroy', '-no-color', '-input=false', '-auto-approve']);
-    expect((await fetchAsUser(`/api/v1/personal-access-tokens/${tokenId}`)).status).toBe(404);
-  }, 10 * 60_000);
+      await terraformOk(dir, ['destroy', '-no-color', '-input=false', '-auto-approve']);
+      expect((await fetchAsUser(`/api/v1/personal-access-tokens/${tokenId}`)).status).toBe(404);
+    },
+    10 * 60_000,
+  );
 
-  it('providers lock with all five -platform flags records hashes for all five platforms', async () => {
-    const dir = workdir('lock', `${registryHost}/tessera/tessera`);
-    await terraformOk(dir, ['providers', 'lock', ...FIVE_PLATFORMS.map((p) => `-platform=${p}`)]);
-    const sums = shasums(release.dir, release.version);
-    const hashes = lockHashes(dir);
-    for (const p of FIVE_PLATFORMS) expect(hashes.zh).toContain(sums.get(`${PREFIX}_${release.version}_${p}.zip`));
-    // providers lock downloads every platform's package and records its h1: hash too: the same
-    // hashes the release builder computed.
-    expect(release.archives.map((a) => a.platform).sort()).toEqual([...FIVE_PLATFORMS].sort());
-    expect([...new Set(hashes.h1)].sort()).toEqual(release.archives.map((a) => a.h1).sort());
-  }, 10 * 60_000);
+  it(
+    'providers lock with all five -platform flags records hashes for all five platforms',
+    async () => {
+      const dir = workdir('lock', `${registryHost}/tessera/tessera`);
+      await terraformOk(dir, ['providers', 'lock', ...FIVE_PLATFORMS.map((p) => `-platform=${p}`)]);
+      const sums = shasums(release.dir, release.version);
+      const hashes = lockHashes(dir);
+      for (const p of FIVE_PLATFORMS) expect(hashes.zh).toContain(sums.get(`${PREFIX}_${release.version}_${p}.zip`));
+      // providers lock downloads every platform's package and records its h1: hash too: the same
+      // hashes the release builder computed.
+      expect(release.archives.map((a) => a.platform).sort()).toEqual([...FIVE_PLATFORMS].sort());
+      expect([...new Set(hashes.h1)].sort()).toEqual(release.archives.map((a) => a.h1).sort());
+    },
+    10 * 60_000,
+  );
 
-  it('a tampered zip fails init with Terraform\'s checksum error', async () => {
-    const zipName = `${PREFIX}_${release.version}_${HOST_PLATFORM}.zip`;
-    const tampered = Buffer.from(readFileSync(join(release.dir, zipName)));
-    tampered[tampered.length - 100] = (tampered[tampered.length - 100] ?? 0) ^ 0xff;
-    const host = await registryFor(releaseCopy('tampered-zip', { [zipName]: tampered }));
-    const dir = workdir('tampered-zip-init', `${host}/tessera/tessera`);
-    const init = await terraform(dir, ['init', '-no-color', '-input=false']);
-    expect(init.code).toBe(1);
-    const expected = createHash('sha256').update(readFileSync(join(release.dir, zipName))).digest('hex');
-    const actual = createHash('sha256').update(tampered).digest('hex');
-    expect(init.stderr.replace(/\s+/g, ' ')).toContain(`archive has incorrect checksum zh:${actual} (expected zh:${expected})`);
-    expect(readdirSyncSafe(join(dir, '.terraform', 'providers'))).not.toContain(host);
-  }, 5 * 60_000);
+  it(
+    "a tampered zip fails init with Terraform's checksum error",
+    async () => {
+      const zipName = `${PREFIX}_${release.version}_${HOST_PLATFORM}.zip`;
+      const tampered = Buffer.from(readFileSync(join(release.dir, zipName)));
+      tampered[tampered.length - 100] = (tampered[tampered.length - 100] ?? 0) ^ 0xff;
+      const host = await registryFor(releaseCopy('tampered-zip', { [zipName]: tampered }));
+      const dir = workdir('tampered-zip-init', `${host}/tessera/tessera`);
+      const init = await terraform(dir, ['init', '-no-color', '-input=false']);
+      expect(init.code).toBe(1);
+      const expected = createHash('sha256')
+        .update(readFileSync(join(release.dir, zipName)))
+        .digest('hex');
+      const actual = createHash('sha256').update(tampered).digest('hex');
+      expect(init.stderr.replace(/\s+/g, ' ')).toContain(`archive has incorrect checksum zh:${actual} (expected zh:${expected})`);
+      expect(readdirSyncSafe(join(dir, '.terraform', 'providers'))).not.toContain(host);
+    },
+    5 * 60_000,
+  );
 
-  it('a signature by another key fails init with Terraform\'s signature error', async () => {
-    const openpgp = await import('openpgp');
-    const other = await openpgp.generateKey({ type: 'ecc', curve: 'ed25519Legacy', userIDs: [{ name: 'someone else' }], format: 'object' });
-    const sumsName = `${PREFIX}_${release.version}_SHA256SUMS`;
-    const signature = await openpgp.sign({
-      message: await openpgp.createMessage({ binary: readFileSync(join(release.dir, sumsName)) }),
-      signingKeys: other.privateKey,
-      detached: true,
-      format: 'binary',
-    });
-    const host = await registryFor(releaseCopy('wrong-signature', { [`${sumsName}.sig`]: Buffer.from(signature as Uint8Array) }));
-    const dir = workdir('wrong-signature-init', `${host}/tessera/tessera`);
-    const init = await terraform(dir, ['init', '-no-color', '-input=false']);
-    expect(init.code).toBe(1);
-    expect(init.stderr.replace(/\s+/g, ' ')).toContain(`Error while installing ${host}/tessera/tessera v${release.version}: authentication signature from unknown issuer`);
-  }, 5 * 60_000);
+  it(
+    "a signature by another key fails init with Terraform's signature error",
+    async () => {
+      const openpgp = await import('openpgp');
+      const other = await openpgp.generateKey({
+        type: 'ecc',
+        curve: 'ed25519Legacy',
+        userIDs: [{ name: 'someone else' }],
+        format: 'object',
+      });
+      const sumsName = `${PREFIX}_${release.version}_SHA256SUMS`;
+      const signature = await openpgp.sign({
+        message: await openpgp.createMessage({ binary: readFileSync(join(release.dir, sumsName)) }),
+        signingKeys: other.privateKey,
+        detached: true,
+        format: 'binary',
+      });
+      const host = await registryFor(releaseCopy('wrong-signature', { [`${sumsName}.sig`]: Buffer.from(signature as Uint8Array) }));
+      const dir = workdir('wrong-signature-init', `${host}/tessera/tessera`);
+      const init = await terraform(dir, ['init', '-no-color', '-input=false']);
+      expect(init.code).toBe(1);
+      expect(init.stderr.replace(/\s+/g, ' ')).toContain(
+        `Error while installing ${host}/tessera/tessera v${release.version}: authentication signature from unknown issuer`,
+      );
+    },
+    5 * 60_000,
+  );
 
-  it('a SHA256SUMS rewritten to match a tampered zip fails init: the signature no longer covers it', async () => {
-    const zipName = `${PREFIX}_${release.version}_${HOST_PLATFORM}.zip`;
-    const sumsName = `${PREFIX}_${release.version}_SHA256SUMS`;
-    const tampered = Buffer.concat([readFileSync(join(release.dir, zipName)), Buffer.from('extra')]);
-    const original = shasums(release.dir, release.version).get(zipName)!;
-    const digest = createHash('sha256').update(tampered).digest('hex');
-    const sums = readFileSync(join(release.dir, sumsName), 'utf8').replace(original, digest);
-    const host = await registryFor(releaseCopy('rewritten-sums', { [zipName]: tampered, [sumsName]: Buffer.from(sums) }));
-    const dir = workdir('rewritten-sums-init', `${host}/tessera/tessera`);
-    const init = await terraform(dir, ['init', '-no-color', '-input=false']);
-    expect(init.code).toBe(1);
-    expect(init.stderr.replace(/\s+/g, ' ')).toContain(`Error while installing ${host}/tessera/tessera v${release.version}: error checking signature: openpgp: invalid signature`);
-  }, 5 * 60_000);
+  it(
+    'a SHA256SUMS rewritten to match a tampered zip fails init: the signature no longer covers it',
+    async () => {
+      const zipName = `${PREFIX}_${release.version}_${HOST_PLATFORM}.zip`;
+      const sumsName = `${PREFIX}_${release.version}_SHA256SUMS`;
+      const tampered = Buffer.concat([readFileSync(join(release.dir, zipName)), Buffer.from('extra')]);
+      const original = shasums(release.dir, release.version).get(zipName)!;
+      const digest = createHash('sha256').update(tampered).digest('hex');
+      const sums = readFileSync(join(release.dir, sumsName), 'utf8').replace(original, digest);
+      const host = await registryFor(releaseCopy('rewritten-sums', { [zipName]: tampered, [sumsName]: Buffer.from(sums) }));
+      const dir = workdir('rewritten-sums-init', `${host}/tessera/tessera`);
+      const init = await terraform(dir, ['init', '-no-color', '-input=false']);
+      expect(init.code).toBe(1);
+      expect(init.stderr.replace(/\s+/g, ' ')).toContain(
+        `Error while installing ${host}/tessera/tessera v${release.version}: error checking signature: openpgp: invalid signature`,
+      );
+    },
+    5 * 60_000,
+  );
 
-  it('init installs through a TLS-terminating proxy in front of a plain-HTTP Tessera', async () => {
-    const backend = await api.startAnotherInstance({ providerReleases: release.root });
-    expect(backend.url).toMatch(/^http:\/\//);
-    const proxy = await tlsTerminatingProxy(new URL(backend.url));
-    const host = `localhost:${proxy.port}`;
-    const dir = workdir('behind-proxy', `${host}/tessera/tessera`);
-    const init = await terraformOk(dir, ['init', '-no-color', '-input=false']);
-    expect(init.stdout).toMatch(new RegExp(`- Installed ${host}/tessera/tessera v${release.version.replace(/\./g, '\\.')} \\((?:self-)?signed, key ID ${keyId}\\)`));
-    // Everything, the zip included, came through the proxy: the answers' URLs are relative.
-    expect(proxy.requests).toEqual(expect.arrayContaining([
-      '/.well-known/terraform.json',
-      '/v1/providers/tessera/tessera/versions',
-      expect.stringMatching(new RegExp(`^/v1/providers/tessera/tessera/${release.version}/files/${PREFIX}_${release.version}_${HOST_PLATFORM}\\.zip$`)),
-    ]));
-  }, 5 * 60_000);
+  it(
+    'init installs through a TLS-terminating proxy in front of a plain-HTTP Tessera',
+    async () => {
+      const backend = await api.startAnotherInstance({ providerReleases: release.root });
+      expect(backend.url).toMatch(/^http:\/\//);
+      const proxy = await tlsTerminatingProxy(new URL(backend.url));
+      const host = `localhost:${proxy.port}`;
+      const dir = workdir('behind-proxy', `${host}/tessera/tessera`);
+      const init = await terraformOk(dir, ['init', '-no-color', '-input=false']);
+      expect(init.stdout).toMatch(
+        new RegExp(`- Installed ${host}/tessera/tessera v${release.version.replace(/\./g, '\\.')} \\((?:self-)?signed, key ID ${keyId}\\)`),
+      );
+      // Everything, the zip included, came through the proxy: the answers' URLs are relative.
+      expect(proxy.requests).toEqual(
+        expect.arrayContaining([
+          '/.well-known/terraform.json',
+          '/v1/providers/tessera/tessera/versions',
+          expect.stringMatching(
+            new RegExp(`^/v1/providers/tessera/tessera/${release.version}/files/${PREFIX}_${release.version}_${HOST_PLATFORM}\\.zip$`),
+          ),
+        ]),
+      );
+    },
+    5 * 60_000,
+  );
 
-  it('init installs from the network-mirror layout served by any HTTPS server', async () => {
-    const mirror = await staticHttpsServer(release.networkMirrorDir);
-    const config = join(scratch, 'mirror.rc');
-    writeFileSync(config, `provider_installation {\n  network_mirror {\n    url = "https://localhost:${mirror.port}/"\n  }\n}\n`);
-    // Spelled out: a bare "tessera/tessera" means registry.opentofu.org to OpenTofu.
-    const dir = workdir('network-mirror', 'registry.terraform.io/tessera/tessera');
-    const init = await terraformOk(dir, ['init', '-no-color', '-input=false'], { TF_CLI_CONFIG_FILE: config });
-    expect(init.stdout).toMatch(new RegExp(`- Installed (?:registry\\.terraform\\.io/)?tessera/tessera v${release.version.replace(/\./g, '\\.')}`));
-    expect(mirror.requests).toContain('/registry.terraform.io/tessera/tessera/index.json');
-    expect(mirror.requests).toContain(`/registry.terraform.io/tessera/tessera/${release.version}.json`);
-    // The lock file carries the hashes the mirror's <version>.json lists for this platform.
-    const listed = mirrorVersionJson();
-    const h1 = listed.archives[HOST_PLATFORM]?.hashes.find((h) => h.startsWith('h1:'));
-    expect(h1).toBeDefined();
-    expect(lockHashes(dir).h1).toContain(h1);
-    await terraformOk(dir, ['apply', '-no-color', '-input=false', '-auto-approve']);
-    await terraformOk(dir, ['destroy', '-no-color', '-input=false', '-auto-approve']);
-  }, 10 * 60_000);
+  it(
+    'init installs from the network-mirror layout served by any HTTPS server',
+    async () => {
+      const mirror = await staticHttpsServer(release.networkMirrorDir);
+      const config = join(scratch, 'mirror.rc');
+      writeFileSync(config, `provider_installation {\n  network_mirror {\n    url = "https://localhost:${mirror.port}/"\n  }\n}\n`);
+      // Spelled out: a bare "tessera/tessera" means registry.opentofu.org to OpenTofu.
+      const dir = workdir('network-mirror', 'registry.terraform.io/tessera/tessera');
+      const init = await terraformOk(dir, ['init', '-no-color', '-input=false'], { TF_CLI_CONFIG_FILE: config });
+      expect(init.stdout).toMatch(
+        new RegExp(`- Installed (?:registry\\.terraform\\.io/)?tessera/tessera v${release.version.replace(/\./g, '\\.')}`),
+      );
+      expect(mirror.requests).toContain('/registry.terraform.io/tessera/tessera/index.json');
+      expect(mirror.requests).toContain(`/registry.terraform.io/tessera/tessera/${release.version}.json`);
+      // The lock file carries the hashes the mirror's <version>.json lists for this platform.
+      const listed = mirrorVersionJson();
+      const h1 = listed.archives[HOST_PLATFORM]?.hashes.find((h) => h.startsWith('h1:'));
+      expect(h1).toBeDefined();
+      expect(lockHashes(dir).h1).toContain(h1);
+      await terraformOk(dir, ['apply', '-no-color', '-input=false', '-auto-approve']);
+      await terraformOk(dir, ['destroy', '-no-color', '-input=false', '-auto-approve']);
+    },
+    10 * 60_000,
+  );
 });
 
 function mirrorVersionJson(): { archives: Record<string, { url: string; hashes: string[] }> } {
@@ -330,7 +399,10 @@ async function staticHttpsServer(root: string): Promise<{ port: number; requests
       res.writeHead(404).end();
       return;
     }
-    res.writeHead(200, { 'Content-Type': file.endsWith('.json') ? 'application/json' : 'application/zip', 'Content-Length': statSync(file).size });
+    res.writeHead(200, {
+      'Content-Type': file.endsWith('.json') ? 'application/json' : 'application/zip',
+      'Content-Length': statSync(file).size,
+    });
     createReadStream(file).pipe(res);
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
@@ -345,7 +417,13 @@ async function tlsTerminatingProxy(backend: URL): Promise<{ port: number; reques
   const server: Server = createServer({ cert: ca.cert, key: ca.key }, (req, res) => {
     requests.push(req.url ?? '');
     const upstream = httpRequest(
-      { host: backend.hostname, port: backend.port, method: req.method, path: req.url, headers: { ...req.headers, 'x-forwarded-proto': 'https' } },
+      {
+        host: backend.hostname,
+        port: backend.port,
+        method: req.method,
+        path: req.url,
+        headers: { ...req.headers, 'x-forwarded-proto': 'https' },
+      },
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);

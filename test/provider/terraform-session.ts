@@ -37,7 +37,11 @@ export interface StateJson {
 
 export const BASE_ARGS = ['-no-color', '-input=false'];
 
-export async function terraformSession(api: Pick<TestApi, 'url' | 'adminToken'>, files: Record<string, string>, env: Record<string, string> = {}): Promise<TerraformSession> {
+export async function terraformSession(
+  api: Pick<TestApi, 'url' | 'adminToken'>,
+  files: Record<string, string>,
+  env: Record<string, string> = {},
+): Promise<TerraformSession> {
   const mirror = await providerMirror();
   const workdir = await createTerraformWorkdir({
     mirrorDir: mirror.mirrorDir,
@@ -61,7 +65,12 @@ export async function terraformSession(api: Pick<TestApi, 'url' | 'adminToken'>,
     attributes: async (address) => {
       const [type, name] = address.split('.');
       const file = JSON.parse(await workdir.readFile('terraform.tfstate')) as {
-        resources?: Array<{ mode: string; type: string; name: string; instances: Array<{ attributes: Record<string, unknown>; deposed?: string }> }>;
+        resources?: Array<{
+          mode: string;
+          type: string;
+          name: string;
+          instances: Array<{ attributes: Record<string, unknown>; deposed?: string }>;
+        }>;
       };
       const resource = file.resources?.find((r) => r.mode === 'managed' && r.type === type && r.name === name);
       const instance = resource?.instances.find((i) => i.deposed === undefined);

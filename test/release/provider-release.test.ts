@@ -64,7 +64,12 @@ function readZip(file: string): Promise<ZipMember[]> {
           const chunks: Buffer[] = [];
           stream.on('data', (c: Buffer) => chunks.push(c));
           stream.on('end', () => {
-            members.push({ name: entry.fileName, mode: (entry.externalFileAttributes >>> 16) & 0o177777, madeByUnix: entry.versionMadeBy >> 8 === 3, data: Buffer.concat(chunks) });
+            members.push({
+              name: entry.fileName,
+              mode: (entry.externalFileAttributes >>> 16) & 0o177777,
+              madeByUnix: entry.versionMadeBy >> 8 === 3,
+              data: Buffer.concat(chunks),
+            });
             zip.readEntry();
           });
         });
@@ -104,11 +109,22 @@ describe('release files', () => {
         `${PREFIX}_signing_key.asc`,
       ].sort(),
     );
-    expect(readFileSync(join(release.dir, `${PREFIX}_manifest.json`), 'utf8').trim()).toBe('{"version":1,"metadata":{"protocol_versions":["6.0"]}}');
+    expect(readFileSync(join(release.dir, `${PREFIX}_manifest.json`), 'utf8').trim()).toBe(
+      '{"version":1,"metadata":{"protocol_versions":["6.0"]}}',
+    );
     const sums = readFileSync(join(release.dir, `${PREFIX}_SHA256SUMS`), 'utf8');
-    const listed = Object.fromEntries(sums.trim().split('\n').map((line) => line.split('  ').reverse() as [string, string]));
+    const listed = Object.fromEntries(
+      sums
+        .trim()
+        .split('\n')
+        .map((line) => line.split('  ').reverse() as [string, string]),
+    );
     for (const file of readdirSync(release.dir).filter((f) => f.endsWith('.zip') || f.endsWith('_manifest.json'))) {
-      expect(listed[file]).toBe(createHash('sha256').update(readFileSync(join(release.dir, file))).digest('hex'));
+      expect(listed[file]).toBe(
+        createHash('sha256')
+          .update(readFileSync(join(release.dir, file)))
+          .digest('hex'),
+      );
     }
     expect(Object.keys(listed)).toHaveLength(RELEASE_PLATFORMS.length + 1);
   });
@@ -138,7 +154,9 @@ describe('release files', () => {
   it('writes the network mirror layout with h1: and zh: hashes of every archive', async () => {
     const providerDir = join(release.networkMirrorDir, 'registry.terraform.io', 'tessera', 'tessera');
     expect(JSON.parse(readFileSync(join(providerDir, 'index.json'), 'utf8'))).toEqual({ versions: { [V]: {} } });
-    const version = JSON.parse(readFileSync(join(providerDir, `${V}.json`), 'utf8')) as { archives: Record<string, { url: string; hashes: string[] }> };
+    const version = JSON.parse(readFileSync(join(providerDir, `${V}.json`), 'utf8')) as {
+      archives: Record<string, { url: string; hashes: string[] }>;
+    };
     expect(Object.keys(version.archives).sort()).toEqual([...RELEASE_PLATFORMS].sort());
     for (const platform of RELEASE_PLATFORMS) {
       const archive = version.archives[platform];
@@ -211,7 +229,8 @@ describe('linux_arm64', () => {
   it('reaches the go-plugin handshake under qemu user-mode emulation and serves a schema call', async () => {
     const qemu = qemuAarch64();
     if (!qemu) {
-      if (process.env.CI === 'true') throw new Error('qemu-aarch64-static is not installed (apt-get install qemu-user-static; .ci/run does)');
+      if (process.env.CI === 'true')
+        throw new Error('qemu-aarch64-static is not installed (apt-get install qemu-user-static; .ci/run does)');
       console.warn('skipped: qemu-aarch64-static is not installed (apt-get install qemu-user-static)');
       return;
     }
@@ -221,7 +240,9 @@ describe('linux_arm64', () => {
     // qemu is named explicitly (binfmt_misc may not be registered in a container), with Debian's
     // arm64 C and C++ runtime libraries as the guest's root: Node's binary links them dynamically.
     if (!existsSync(join(ARM64_SYSROOT, 'lib', 'ld-linux-aarch64.so.1'))) {
-      throw new Error(`${ARM64_SYSROOT} lacks the arm64 loader (apt-get install libc6-arm64-cross libstdc++6-arm64-cross libgcc-s1-arm64-cross; .ci/run does)`);
+      throw new Error(
+        `${ARM64_SYSROOT} lacks the arm64 loader (apt-get install libc6-arm64-cross libstdc++6-arm64-cross libgcc-s1-arm64-cross; .ci/run does)`,
+      );
     }
     const launcher = join(tempDir('tessera-qemu-'), 'run-arm64');
     writeFileSync(launcher, `#!/bin/sh\nexec ${qemu} -L ${ARM64_SYSROOT} ${file} "$@"\n`, { mode: 0o755 });
@@ -258,7 +279,11 @@ function expectFuseSet(binary: Buffer): void {
 }
 
 /** The sections of a thin 64-bit Mach-O, from its LC_SEGMENT_64 commands. */
-function machOSections(binary: Buffer): { cpuType: number; fileType: number; sections: { segment: string; section: string; offset: number; size: number }[] } {
+function machOSections(binary: Buffer): {
+  cpuType: number;
+  fileType: number;
+  sections: { segment: string; section: string; offset: number; size: number }[];
+} {
   expect(binary.readUInt32LE(0)).toBe(0xfeedfacf);
   const cpuType = binary.readUInt32LE(4);
   const fileType = binary.readUInt32LE(12);
@@ -315,18 +340,21 @@ function injectedBlob(platform: string, binary: Buffer): Buffer {
 describe('the blobs of the executables that cannot run here', () => {
   // Windows and macOS cannot run here, but the blob inside each executable can: injected into
   // the Linux build of exactly the same Node version, it must start the provider and serve.
-  it.each(['windows_amd64', 'darwin_amd64', 'darwin_arm64'])('%s: its blob, injected into linux-x64 Node of the same version, serves the provider', async (platform) => {
-    const member = await executableOf(platform);
-    const blob = injectedBlob(platform, member.data);
-    expectOurBlob(blob);
-    const target = RELEASE_TARGETS.find((t) => t.platform === platform);
-    if (!target) throw new Error(`no target ${platform}`);
-    const linuxNode = await fetchNodeRuntime(hostNodeRuntime(target.runtime.version, 'linux', 'x64'), releaseCacheDir());
-    const file = join(tempDir(`tessera-replay-${platform}-`), 'provider');
-    await injectSeaBlob({ targetNode: linuxNode, blob, outFile: file });
-    const result = await exerciseProvider(file, tempDir('tessera-code-cache-'));
-    expect(result.handshake).toMatch(/^1\|6\|unix\|[^|]+\|grpc\|$/);
-  });
+  it.each(['windows_amd64', 'darwin_amd64', 'darwin_arm64'])(
+    '%s: its blob, injected into linux-x64 Node of the same version, serves the provider',
+    async (platform) => {
+      const member = await executableOf(platform);
+      const blob = injectedBlob(platform, member.data);
+      expectOurBlob(blob);
+      const target = RELEASE_TARGETS.find((t) => t.platform === platform);
+      if (!target) throw new Error(`no target ${platform}`);
+      const linuxNode = await fetchNodeRuntime(hostNodeRuntime(target.runtime.version, 'linux', 'x64'), releaseCacheDir());
+      const file = join(tempDir(`tessera-replay-${platform}-`), 'provider');
+      await injectSeaBlob({ targetNode: linuxNode, blob, outFile: file });
+      const result = await exerciseProvider(file, tempDir('tessera-code-cache-'));
+      expect(result.handshake).toMatch(/^1\|6\|unix\|[^|]+\|grpc\|$/);
+    },
+  );
 });
 
 describe('reproducibility', () => {
@@ -339,10 +367,17 @@ describe('reproducibility', () => {
       if (entry.startsWith('.')) continue;
       spawnSync('cp', ['-al', join(nodeCache, entry), join(cacheDir, 'node', entry)]);
     }
-    const second = await buildProviderRelease({ outDir: tempDir('tessera-release-again-'), cacheDir, signingKey: await readSigningKey(release.privateKeyArmored) });
+    const second = await buildProviderRelease({
+      outDir: tempDir('tessera-release-again-'),
+      cacheDir,
+      signingKey: await readSigningKey(release.privateKeyArmored),
+    });
     for (const platform of RELEASE_PLATFORMS) {
       const name = `${PREFIX}_${platform}.zip`;
-      expect({ name, same: readFileSync(join(second.dir, name)).equals(readFileSync(join(release.dir, name))) }).toEqual({ name, same: true });
+      expect({ name, same: readFileSync(join(second.dir, name)).equals(readFileSync(join(release.dir, name))) }).toEqual({
+        name,
+        same: true,
+      });
     }
     expect(readFileSync(second.files.shasums).equals(readFileSync(release.files.shasums))).toBe(true);
   });

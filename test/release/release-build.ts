@@ -26,7 +26,14 @@ export interface TestRelease extends ProviderRelease {
 
 function buildKey(): string {
   return sourceHash(REPO_ROOT, {
-    paths: ['provider/protocol', 'provider/tessera', 'provider/resources', 'scripts/provider-packaging.ts', 'scripts/provider-release.ts', 'package-lock.json'],
+    paths: [
+      'provider/protocol',
+      'provider/tessera',
+      'provider/resources',
+      'scripts/provider-packaging.ts',
+      'scripts/provider-release.ts',
+      'package-lock.json',
+    ],
     skipDirs: ['fixtures', 'example'],
     salt: [PROVIDER_VERSION, 'release'],
   });
@@ -91,7 +98,8 @@ async function build(): Promise<TestRelease> {
   const saved = JSON.parse(readFileSync(join(finalDir, 'release.json'), 'utf8')) as ProviderRelease;
   const relocated = relocate(saved, (p) => join(finalDir, p));
   const privateKeyArmored = readFileSync(join(finalDir, 'signing-key.asc'), 'utf8');
-  if ((await readSigningKey(privateKeyArmored)).keyId !== relocated.keyId) throw new Error('test release: the signing key does not match the recorded release');
+  if ((await readSigningKey(privateKeyArmored)).keyId !== relocated.keyId)
+    throw new Error('test release: the signing key does not match the recorded release');
   return { ...relocated, root: join(finalDir, 'releases'), networkMirrorDir: join(finalDir, 'network-mirror'), privateKeyArmored };
 }
 

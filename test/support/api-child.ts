@@ -42,7 +42,11 @@ export async function startApiChild(options: ApiChildOptions): Promise<ApiChild>
     ...(options.patMaxDays === undefined ? {} : { TESSERA_PAT_MAX_DAYS: String(options.patMaxDays) }),
     ...options.env,
   };
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'api/main.ts')], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'api/main.ts')], {
+    cwd: repoRoot,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   // If the test process ends without stop() (a crash, a forced exit), do not leave the API behind.
   const onExit = (): void => {
     child.kill('SIGKILL');

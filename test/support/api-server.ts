@@ -129,7 +129,10 @@ export class ApiInstance<C extends Clock = Clock> {
 
   /** @internal Starts serving; the fixture calls it. */
   async launch(port = this.options.port ?? 0): Promise<void> {
-    this.running = this.mode === 'process' ? await launchChild(this.shared, this.options, port, this.logs) : await launchInProcess(this.shared, this.options, this.clock, port, this.logs);
+    this.running =
+      this.mode === 'process'
+        ? await launchChild(this.shared, this.options, port, this.logs)
+        : await launchInProcess(this.shared, this.options, this.clock, port, this.logs);
     this.address = this.running.url;
   }
 
@@ -240,13 +243,19 @@ export async function startTestApi<C extends Clock = Clock>(options: TestApiOpti
     return api;
   } catch (error) {
     if (api) await api.stop().catch(() => undefined);
-    else await db.destroy().finally(() => database.drop()).catch(() => undefined);
+    else
+      await db
+        .destroy()
+        .finally(() => database.drop())
+        .catch(() => undefined);
     throw error;
   }
 }
 
 async function launchInProcess(shared: Shared, options: InstanceOptions, clock: Clock, port: number, logs: string[]): Promise<Running> {
-  const passThrough: Partial<TesseraOptions> = Object.fromEntries(Object.entries(options).filter(([key]) => !(FIXTURE_KEYS as readonly string[]).includes(key)));
+  const passThrough: Partial<TesseraOptions> = Object.fromEntries(
+    Object.entries(options).filter(([key]) => !(FIXTURE_KEYS as readonly string[]).includes(key)),
+  );
   const destination = new Writable({
     write(chunk: Buffer, _encoding, callback) {
       logs.push(chunk.toString('utf8'));
@@ -274,12 +283,15 @@ async function launchInProcess(shared: Shared, options: InstanceOptions, clock: 
 }
 
 async function launchChild(shared: Shared, options: InstanceOptions, port: number, logs: string[]): Promise<Running> {
-  const inProcessOnly = Object.entries(options).filter(([key, value]) => value !== undefined && !PROCESS_KEYS.has(key)).map(([key]) => key);
+  const inProcessOnly = Object.entries(options)
+    .filter(([key, value]) => value !== undefined && !PROCESS_KEYS.has(key))
+    .map(([key]) => key);
   if (inProcessOnly.length > 0) {
     throw new Error(`${inProcessOnly.join(', ')}: in-process only; api/main.ts takes its settings from the environment (option env)`);
   }
   const logLevel = options.logLevel ?? 'debug';
-  if (!['trace', 'debug', 'info'].includes(logLevel)) throw new Error(`logLevel ${logLevel}: mode 'process' needs 'info' or lower (its listening line is read)`);
+  if (!['trace', 'debug', 'info'].includes(logLevel))
+    throw new Error(`logLevel ${logLevel}: mode 'process' needs 'info' or lower (its listening line is read)`);
   const child = await startApiChild({
     databaseUrl: options.databaseUrl ?? shared.databaseUrl,
     serverKey: shared.serverKey,

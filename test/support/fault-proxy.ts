@@ -58,7 +58,10 @@ export async function startFaultProxy(upstream: string, rule: FaultRule = () => 
     return stopping;
   };
 
-  const forward = (req: IncomingMessage, body: Buffer): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> =>
+  const forward = (
+    req: IncomingMessage,
+    body: Buffer,
+  ): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> =>
     new Promise((resolve, reject) => {
       const headers = { ...req.headers, host: target.host };
       const out = httpRequest(

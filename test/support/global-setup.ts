@@ -6,7 +6,15 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { clearStaleServer, startEmbeddedPostgres } from '../../api/db/embedded-postgres';
 import { isProcessAlive } from '../../api/db/embedded-postgres-os';
-import { OWNER_FILE, TEMPLATE_DIR_NAME, TEST_CLUSTER_PREFIX, TEST_PG_URL_ENV, clusterRoots, saveState, testClusterLogger } from './test-cluster';
+import {
+  OWNER_FILE,
+  TEMPLATE_DIR_NAME,
+  TEST_CLUSTER_PREFIX,
+  TEST_PG_URL_ENV,
+  clusterRoots,
+  saveState,
+  testClusterLogger,
+} from './test-cluster';
 
 /** Clusters of earlier runs whose jest process was killed before its teardown: stop and delete. */
 async function sweepAbandonedClusters(): Promise<void> {

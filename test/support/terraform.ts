@@ -49,9 +49,13 @@ export interface TerraformWorkdirOptions {
 /** TESSERA_TF_BINARY (a path or a name on PATH), else `terraform` on PATH. */
 export function findTerraformBinary(env: NodeJS.ProcessEnv = process.env): string {
   const wanted = env.TESSERA_TF_BINARY?.trim() || 'terraform';
-  const candidates = isAbsolute(wanted) || wanted.includes('/')
-    ? [wanted]
-    : (env.PATH ?? '').split(delimiter).filter(Boolean).map((d) => join(d, wanted));
+  const candidates =
+    isAbsolute(wanted) || wanted.includes('/')
+      ? [wanted]
+      : (env.PATH ?? '')
+          .split(delimiter)
+          .filter(Boolean)
+          .map((d) => join(d, wanted));
   for (const candidate of candidates) {
     try {
       accessSync(candidate, constants.X_OK);

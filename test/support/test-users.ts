@@ -68,6 +68,7 @@ export async function createPasswordUser(
 ): Promise<PasswordUser> {
   const user = await createUser(admin, input);
   const password = input.password === undefined ? `pw-${randomBytes(12).toString('base64url')}` : input.password;
-  if (password !== null) await upsertPasswordHash(admin.database, user.id, await hashPassword(password), (admin.clock ?? systemClock).now());
+  if (password !== null)
+    await upsertPasswordHash(admin.database, user.id, await hashPassword(password), (admin.clock ?? systemClock).now());
   return { ...user, password: password ?? '' };
 }

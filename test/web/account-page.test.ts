@@ -134,7 +134,10 @@ describe('My Account page in Chromium', () => {
     const dialog = tab.getByRole('dialog', { name: 'Add Token' });
     await dialog.waitFor({ state: 'visible' });
     expect(await focusedId()).toBe('token-name');
-    const days = await tab.getByLabel('Token Expiration').locator('option').evaluateAll((options) => options.map((o) => Number(o.getAttribute('value'))));
+    const days = await tab
+      .getByLabel('Token Expiration')
+      .locator('option')
+      .evaluateAll((options) => options.map((o) => Number(o.getAttribute('value'))));
     expect(days).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
     await screenshot(tab, '05-add-token-dialog');
 
@@ -192,7 +195,9 @@ describe('My Account page in Chromium', () => {
   test('after a reload the secret is gone from the page; the token is still listed, now with its last use', async () => {
     // last_used_at is written in batches; wait until the API has it before reloading.
     for (let attempt = 0; attempt < 50; attempt++) {
-      const list = (await (await fetch(`${api.url}/api/v1/personal-access-tokens`, { headers: { authorization: `Bearer ${secret}` } })).json()) as {
+      const list = (await (
+        await fetch(`${api.url}/api/v1/personal-access-tokens`, { headers: { authorization: `Bearer ${secret}` } })
+      ).json()) as {
         personal_access_tokens: Array<{ last_used_at: string | null }>;
       };
       if (list.personal_access_tokens[0]?.last_used_at) break;
@@ -254,7 +259,9 @@ describe('My Account page in Chromium', () => {
     `)) as { status: number; body: { type: string } };
     expect(result.status).toBe(403);
     expect(result.body.type).toBe('urn:tessera:problem:csrf-check-failed');
-    const list = (await tab.evaluate('fetch("/api/v1/personal-access-tokens").then((r) => r.json())')) as { personal_access_tokens: unknown[] };
+    const list = (await tab.evaluate('fetch("/api/v1/personal-access-tokens").then((r) => r.json())')) as {
+      personal_access_tokens: unknown[];
+    };
     expect(list.personal_access_tokens).toEqual([]);
   });
 

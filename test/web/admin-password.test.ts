@@ -81,7 +81,9 @@ describe('bootstrap admin password and set-password', () => {
     expect(stderr.text()).toBe(`Password set for ${user.email}; 1 session(s) ended.\n`);
 
     expect((await before.request('GET', '/api/v1/me')).status).toBe(401);
-    const oldPassword = await new CookieClient(api.url).request('POST', '/api/v1/sessions', { body: { email: user.email, password: user.password } });
+    const oldPassword = await new CookieClient(api.url).request('POST', '/api/v1/sessions', {
+      body: { email: user.email, password: user.password },
+    });
     expect(oldPassword.status).toBe(401);
     await new CookieClient(api.url).signIn(user.email, 'a brand new passphrase');
   });
@@ -105,7 +107,12 @@ describe('bootstrap admin password and set-password', () => {
     { argv: [], stdin: '', code: 2, message: /--email is required/ },
     { argv: ['--email'], stdin: '', code: 2, message: /--email/ },
     { argv: ['--email', 'x@example.test', '--pasword'], stdin: '', code: 2, message: /Unknown option '--pasword'/ },
-    { argv: ['--email', 'nobody@example.test'], stdin: 'long enough password\n', code: 1, message: /no user has the email nobody@example.test/ },
+    {
+      argv: ['--email', 'nobody@example.test'],
+      stdin: 'long enough password\n',
+      code: 1,
+      message: /no user has the email nobody@example.test/,
+    },
   ])('set-password refuses $argv with exit code $code and a clear message', async ({ argv, stdin, code, message }) => {
     const stderr = captured();
     const result = await setPasswordCommand(argv, {

@@ -80,7 +80,9 @@ describe('sessions API', () => {
     ];
     const bodies: string[] = [];
     for (const attempt of attempts) {
-      const response = await new CookieClient(api.url, { 'x-forwarded-for': 'ignored' }).request('POST', '/api/v1/sessions', { body: attempt });
+      const response = await new CookieClient(api.url, { 'x-forwarded-for': 'ignored' }).request('POST', '/api/v1/sessions', {
+        body: attempt,
+      });
       expect(response.status).toBe(401);
       expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
       expect(response.headers.get('www-authenticate')).toMatch(/^Bearer/);
@@ -93,7 +95,11 @@ describe('sessions API', () => {
     const stored = (await api.tessera.db('user_passwords').where({ user_id: user.id }).first()) as { password_hash: string };
     expect(stored.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
     expect(stored.password_hash).not.toContain(user.password);
-    const audit = (await api.tessera.db('audit_events').where({ action: 'session.sign_in', outcome: 'failure' }).count('* as n').first()) as { n: string };
+    const audit = (await api.tessera
+      .db('audit_events')
+      .where({ action: 'session.sign_in', outcome: 'failure' })
+      .count('* as n')
+      .first()) as { n: string };
     expect(Number(audit.n)).toBeGreaterThanOrEqual(4);
   });
 
@@ -105,7 +111,10 @@ describe('sessions API', () => {
     const extra = await client.request('POST', '/api/v1/sessions', { body: { email: 'a@b.test', password: 'x', remember: true } });
     expect(extra.status).toBe(422);
     expect(extra.json['errors']).toEqual([{ field: 'remember', message: 'is not a known field' }]);
-    const form = await client.request('POST', '/api/v1/sessions', { body: 'x', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const form = await client.request('POST', '/api/v1/sessions', {
+      body: 'x',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(form.status).toBe(415);
   });
 
@@ -119,7 +128,10 @@ describe('sessions API', () => {
     });
 
     test('a cookie-authenticated POST without the X-CSRF-Token header is refused with 403 and creates nothing', async () => {
-      const response = await client.request('POST', '/api/v1/personal-access-tokens', { body: { name: 'csrf', expiration_days: 7 }, csrf: false });
+      const response = await client.request('POST', '/api/v1/personal-access-tokens', {
+        body: { name: 'csrf', expiration_days: 7 },
+        csrf: false,
+      });
       expect(response.status).toBe(403);
       expect(response.json).toMatchObject({ type: 'urn:tessera:problem:csrf-check-failed', status: 403 });
       expect(String(response.json['detail'])).toMatch(/X-CSRF-Token/);
@@ -224,7 +236,10 @@ describe('sessions API', () => {
     const cookieSecret = client.cookieHeader().split('=')[1] as string;
     expect(cookieSecret).toMatch(/^[A-Za-z0-9_-]{43}$/);
     await client.request('POST', '/api/v1/personal-access-tokens', { body: { name: 'logged?', expiration_days: 1 }, csrf: false });
-    await client.request('POST', '/api/v1/personal-access-tokens', { body: { name: 'logged?', expiration_days: 1 }, headers: { 'x-csrf-token': 'guess' } });
+    await client.request('POST', '/api/v1/personal-access-tokens', {
+      body: { name: 'logged?', expiration_days: 1 },
+      headers: { 'x-csrf-token': 'guess' },
+    });
     await client.request('DELETE', '/api/v1/sessions/current');
     const logs = api.logs.join('\n');
     expect(logs.length).toBeGreaterThan(0);

@@ -45,7 +45,12 @@ export function accountView(user: SessionUser): HTMLElement {
     h(
       'section',
       { 'aria-labelledby': 'tokens-heading' },
-      h('div', { class: 'section-header' }, h('h2', { id: 'tokens-heading' }, 'Personal access tokens'), h('div', { class: 'actions' }, addButton, revokeAllButton)),
+      h(
+        'div',
+        { class: 'section-header' },
+        h('h2', { id: 'tokens-heading' }, 'Personal access tokens'),
+        h('div', { class: 'actions' }, addButton, revokeAllButton),
+      ),
       h('p', { class: 'field-hint' }, 'Tokens act as you on the API and in Terraform. Revoking one takes effect immediately.'),
       newTokenSlot,
       status,
@@ -156,11 +161,7 @@ export function accountView(user: SessionUser): HTMLElement {
       'section',
       { class: 'new-token', 'aria-labelledby': 'new-token-title', id: 'new-token' },
       h('h3', { id: 'new-token-title' }, `New token “${token.name}”`),
-      h(
-        'p',
-        { class: 'warning', id: 'new-token-warning' },
-        'Copy this token now. It cannot be viewed again after you leave this page.',
-      ),
+      h('p', { class: 'warning', id: 'new-token-warning' }, 'Copy this token now. It cannot be viewed again after you leave this page.'),
       h('label', { for: 'new-token-secret' }, 'Token'),
       h('div', { class: 'secret-row' }, secret, copy),
       copyStatus,

@@ -18,7 +18,12 @@ export interface AddTokenDialog {
  */
 export function addTokenDialog(policy: TokenPolicy, onCreated: (token: CreatedPersonalAccessToken) => void): AddTokenDialog {
   const { min_expiration_days: min, max_expiration_days: max } = policy.personal_access_token;
-  const name = field('token-name', 'Name', h('input', { type: 'text', name: 'name', autocomplete: 'off', required: true }), 'What is this token for? For example “CI deploys”.');
+  const name = field(
+    'token-name',
+    'Name',
+    h('input', { type: 'text', name: 'name', autocomplete: 'off', required: true }),
+    'What is this token for? For example “CI deploys”.',
+  );
 
   const select = h('select', { name: 'expiration_days' });
   for (let days = min; days <= max; days += 1) select.append(h('option', { value: String(days) }, formatDays(days)));
@@ -71,7 +76,8 @@ export function addTokenDialog(policy: TokenPolicy, onCreated: (token: CreatedPe
     showFormError(null);
     const nameError = tokenNameProblem(name.control.value);
     const days = Number(select.value);
-    const daysError = Number.isInteger(days) && days >= min && days <= max ? null : `Choose between ${formatDays(min)} and ${formatDays(max)}.`;
+    const daysError =
+      Number.isInteger(days) && days >= min && days <= max ? null : `Choose between ${formatDays(min)} and ${formatDays(max)}.`;
     name.showError(nameError);
     expiration.showError(daysError);
     if (nameError) return name.control.focus();

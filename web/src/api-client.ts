@@ -52,20 +52,25 @@ async function guarded<T>(call: () => Promise<T>, signingIn = false): Promise<T>
 }
 
 export const api = {
-  signIn: (email: string, password: string) => guarded(() => client.post('/sessions', { body: { email, password }}), true),
+  signIn: (email: string, password: string) => guarded(() => client.post('/sessions', { body: { email, password } }), true),
   currentSession: () => guarded(() => client.get('/sessions/current')),
   signOut: () => guarded(() => client.delete('/sessions/current', { header: { 'X-CSRF-Token': csrfToken ?? '' } })),
   async tokenPolicy(): Promise<TokenPolicy> {
     const policy = await guarded(() => client.get('/token-policy'));
     const limits = policy.personal_access_token;
     if (limits?.min_expiration_days === undefined || limits.max_expiration_days === undefined) {
-      throw new ApiError({ type: 'about:blank', title: 'Unexpected answer', status: 0, detail: 'The server sent an incomplete token policy.' });
+      throw new ApiError({
+        type: 'about:blank',
+        title: 'Unexpected answer',
+        status: 0,
+        detail: 'The server sent an incomplete token policy.',
+      });
     }
     return { personal_access_token: { min_expiration_days: limits.min_expiration_days, max_expiration_days: limits.max_expiration_days } };
   },
   createToken: (name: string, expirationDays: number) =>
-    guarded(() => client.post('/personal-access-tokens', { body: { name, expiration_days: expirationDays }})),
-  revokeToken: (id: string) => guarded(() => client.delete('/personal-access-tokens/{id}', { path: { id }})),
+    guarded(() => client.post('/personal-access-tokens', { body: { name, expiration_days: expirationDays } })),
+  revokeToken: (id: string) => guarded(() => client.delete('/personal-access-tokens/{id}', { path: { id } })),
   revokeAllTokens: () => guarded(() => client.delete('/personal-access-tokens')),
   listTokens: (): Promise<PersonalAccessToken[]> => guarded(() => client.all('/personal-access-tokens', 'personal_access_tokens')),
 };

@@ -7,12 +7,7 @@ export interface Field<T extends HTMLInputElement | HTMLSelectElement> {
   showError(message: string | null): void;
 }
 
-export function field<T extends HTMLInputElement | HTMLSelectElement>(
-  id: string,
-  label: string,
-  control: T,
-  hint?: string,
-): Field<T> {
+export function field<T extends HTMLInputElement | HTMLSelectElement>(id: string, label: string, control: T, hint?: string): Field<T> {
   control.id = id;
   const errorId = `${id}-error`;
   const hintId = `${id}-hint`;

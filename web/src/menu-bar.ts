@@ -12,18 +12,15 @@ export interface MenuActions {
  * returns focus to the icon, Tab or a click elsewhere closes it.
  */
 export function menuBar(user: SessionUser, actions: MenuActions): HTMLElement {
-  const button = h(
-    'button',
-    {
-      type: 'button',
-      class: 'profile-button',
-      id: 'profile-button',
-      'aria-haspopup': 'menu',
-      'aria-expanded': 'false',
-      'aria-controls': 'profile-menu',
-      'aria-label': `Profile menu for ${user.name || user.email}`,
-    },
-  );
+  const button = h('button', {
+    type: 'button',
+    class: 'profile-button',
+    id: 'profile-button',
+    'aria-haspopup': 'menu',
+    'aria-expanded': 'false',
+    'aria-controls': 'profile-menu',
+    'aria-label': `Profile menu for ${user.name || user.email}`,
+  });
   button.append(profileIcon());
 
   const accountItem = h('a', { href: '/account', role: 'menuitem', tabindex: '-1' }, 'My Account');

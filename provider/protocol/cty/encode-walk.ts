@@ -67,7 +67,8 @@ function objectEntries<T>(value: { [attr: string]: CtyValue }, type: CtyObjectTy
     if (!Object.hasOwn(type[1], key)) throw new CtyError([...path, key], 'unsupported attribute');
   }
   return objectAttributeNames(type).map((name) => {
-    if (!Object.hasOwn(value, name)) throw new CtyError([...path, name], 'attribute is missing (every attribute must be present; use null)');
+    if (!Object.hasOwn(value, name))
+      throw new CtyError([...path, name], 'attribute is missing (every attribute must be present; use null)');
     return [name, encodeValue(value[name] as CtyValue, type[1][name] as CtyType, [...path, name], target)];
   });
 }
@@ -75,7 +76,8 @@ function objectEntries<T>(value: { [attr: string]: CtyValue }, type: CtyObjectTy
 function encodeDynamic<T>(value: CtyValue, path: CtyPath, target: EncodeTarget<T>): T {
   if (value === null) return target.null();
   if (value instanceof Unknown) return target.unknown(value, 'dynamic', path);
-  if (!(value instanceof DynamicValue)) throw new CtyError(path, 'a DynamicValue (value with its type) is required for a value of dynamic type');
+  if (!(value instanceof DynamicValue))
+    throw new CtyError(path, 'a DynamicValue (value with its type) is required for a value of dynamic type');
   if (value.type === 'dynamic') return encodeDynamic(value.value, path, target);
   return target.dynamic(value.type, encodeValue(value.value, value.type, path, target));
 }

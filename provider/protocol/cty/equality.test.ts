@@ -29,7 +29,19 @@ describe('ctyEquals', () => {
   });
 
   it('compares maps and objects by content, not key order', () => {
-    expect(ctyEquals(new Map([['a', 1], ['b', 2]]), new Map([['b', 2], ['a', 1]]), ['map', 'number'])).toBe(true);
+    expect(
+      ctyEquals(
+        new Map([
+          ['a', 1],
+          ['b', 2],
+        ]),
+        new Map([
+          ['b', 2],
+          ['a', 1],
+        ]),
+        ['map', 'number'],
+      ),
+    ).toBe(true);
     const t = objectType({ a: 'string', b: 'bool' });
     expect(ctyEquals(ctyObject({ a: 'x', b: true }), ctyObject({ b: true, a: 'x' }), t)).toBe(true);
     expect(ctyEquals(ctyObject({ a: 'x', b: true }), ctyObject({ a: 'x', b: false }), t)).toBe(false);
@@ -57,7 +69,12 @@ describe('ctyEquals', () => {
 describe('resolveCtyPath', () => {
   it('tells attribute names from map keys and indexes by walking the type', () => {
     const t = objectType({ rules: ['list', objectType({ tags: ['map', 'string'] })], pair: ['tuple', ['string', ['map', 'bool']]] });
-    expect(resolveCtyPath(['rules', 0, 'tags', 'env'], t)).toEqual([{ attribute: 'rules' }, { index: 0 }, { attribute: 'tags' }, { key: 'env' }]);
+    expect(resolveCtyPath(['rules', 0, 'tags', 'env'], t)).toEqual([
+      { attribute: 'rules' },
+      { index: 0 },
+      { attribute: 'tags' },
+      { key: 'env' },
+    ]);
     expect(resolveCtyPath(['pair', 1, 'k'], t)).toEqual([{ attribute: 'pair' }, { index: 1 }, { key: 'k' }]);
   });
 });
@@ -66,7 +83,9 @@ describe('impliedTypeOf', () => {
   it('infers tuple, object and map types, so a plain value can be wrapped for a dynamic slot', () => {
     const value = ctyObject({ name: 'x', ports: [80, 443], tags: new Map([['a', 'b']]), ratio: new BigDecimal('0.1'), on: true });
     const type = impliedTypeOf(value);
-    expect(ctyTypeToJson(type).toString()).toBe('["object",{"name":"string","on":"bool","ports":["tuple",["number","number"]],"ratio":"number","tags":["map","string"]}]');
+    expect(ctyTypeToJson(type).toString()).toBe(
+      '["object",{"name":"string","on":"bool","ports":["tuple",["number","number"]],"ratio":"number","tags":["map","string"]}]',
+    );
     const bytes = encodeMsgpack(new DynamicValue(type, value), 'dynamic');
     expect(decodeMsgpack(bytes, 'dynamic')).toEqual(new DynamicValue(type, value));
   });
@@ -74,6 +93,13 @@ describe('impliedTypeOf', () => {
   it('gives dynamic for null and unknown, and refuses Maps of mixed types', () => {
     expect(impliedTypeOf(null)).toBe('dynamic');
     expect(impliedTypeOf(new Unknown())).toBe('dynamic');
-    expect(() => impliedTypeOf(new Map<string, CtyValue>([['a', 'x'], ['b', 1]]))).toThrow(/different types/);
+    expect(() =>
+      impliedTypeOf(
+        new Map<string, CtyValue>([
+          ['a', 'x'],
+          ['b', 1],
+        ]),
+      ),
+    ).toThrow(/different types/);
   });
 });

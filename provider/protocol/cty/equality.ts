@@ -43,7 +43,12 @@ export function valueKey(value: CtyValue, type: CtyType): string {
     case 'list':
       return Array.isArray(value) ? `[${value.map((v) => valueKey(v, type[1])).join(',')}]` : nonConforming(type);
     case 'set':
-      return Array.isArray(value) ? `{${value.map((v) => valueKey(v, type[1])).sort().join(',')}}` : nonConforming(type);
+      return Array.isArray(value)
+        ? `{${value
+            .map((v) => valueKey(v, type[1]))
+            .sort()
+            .join(',')}}`
+        : nonConforming(type);
     case 'tuple': {
       const types = type[1];
       if (!Array.isArray(value) || value.length !== types.length) return nonConforming(type);

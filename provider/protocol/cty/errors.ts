@@ -22,7 +22,9 @@ export class CtyError extends Error {
 /** Renders a path the way Terraform prints traversals: `.tags["env"][0]` (attribute steps need no type to tell apart). */
 export function formatCtyPath(path: CtyPath): string {
   return path
-    .map((step) => (typeof step === 'number' ? `[${step}]` : /^[A-Za-z_][A-Za-z0-9_-]*$/.test(step) ? `.${step}` : `[${JSON.stringify(step)}]`))
+    .map((step) =>
+      typeof step === 'number' ? `[${step}]` : /^[A-Za-z_][A-Za-z0-9_-]*$/.test(step) ? `.${step}` : `[${JSON.stringify(step)}]`,
+    )
     .join('');
 }
 

@@ -1,14 +1,35 @@
-import { BigDecimal, ctyObject, decodeJsonValue, DynamicValue, encodeJsonValue, objectType, Unknown, type CtyType, type CtyValue } from './index';
+import {
+  BigDecimal,
+  ctyObject,
+  decodeJsonValue,
+  DynamicValue,
+  encodeJsonValue,
+  objectType,
+  Unknown,
+  type CtyType,
+  type CtyValue,
+} from './index';
 import { ctyErrorOf } from './testing/expect-cty-error';
 
-const state = objectType({ id: 'string', name: 'string', size: 'number', tags: ['map', 'string'], rules: ['list', objectType({ port: 'number' })] });
-
+const state = objectType({
+  id: 'string',
+  name: 'string',
+  size: 'number',
+  tags: ['map', 'string'],
+  rules: ['list', objectType({ port: 'number' })],
+});
 
 describe('JSON values (RawState.json)', () => {
   it('reads compact state JSON as Terraform sends it for the current schema version', () => {
     const json = '{"id":"t-1","name":"alpha","rules":[{"port":443}],"size":0.1,"tags":{"env":"prod"}}';
     expect(decodeJsonValue(Buffer.from(json), state)).toEqual(
-      ctyObject({ id: 't-1', name: 'alpha', rules: [ctyObject({ port: 443 })], size: new BigDecimal('0.1'), tags: new Map([['env', 'prod']]) }),
+      ctyObject({
+        id: 't-1',
+        name: 'alpha',
+        rules: [ctyObject({ port: 443 })],
+        size: new BigDecimal('0.1'),
+        tags: new Map([['env', 'prod']]),
+      }),
     );
   });
 
@@ -50,16 +71,31 @@ describe('JSON values (RawState.json)', () => {
     ['tuple too long', '{"t":["a",1,2]}', ['t']],
     ['number in a list of bools', '{"lb":[true,1]}', ['lb', 1]],
   ])('%s is a CtyError at its path', (_name, json, path) => {
-    const t = objectType({ b: 'bool', l: ['list', 'string'], m: ['map', 'string'], n: 'number', t: ['tuple', ['string', 'number']], lb: ['list', 'bool'] });
+    const t = objectType({
+      b: 'bool',
+      l: ['list', 'string'],
+      m: ['map', 'string'],
+      n: 'number',
+      t: ['tuple', ['string', 'number']],
+      lb: ['list', 'bool'],
+    });
     expect(ctyErrorOf(() => decodeJsonValue(json, t)).path).toEqual(path);
   });
 
-  it.each(['{"id":', '{"id" "a"}', '[1,]', '{"a":1}x', "{'a':1}", '{"a":01}', '"\u0001"', ''])('malformed JSON %j is a CtyError', (json) => {
-    expect(ctyErrorOf(() => decodeJsonValue(json, objectType({ a: 'number', id: 'string' }))).message).toMatch(/invalid JSON/);
-  });
+  it.each(['{"id":', '{"id" "a"}', '[1,]', '{"a":1}x', "{'a':1}", '{"a":01}', '"\u0001"', ''])(
+    'malformed JSON %j is a CtyError',
+    (json) => {
+      expect(ctyErrorOf(() => decodeJsonValue(json, objectType({ a: 'number', id: 'string' }))).message).toMatch(/invalid JSON/);
+    },
+  );
 
   it('handles escapes and keys like __proto__', () => {
-    const t = objectType(Object.fromEntries<CtyType>([['__proto__', 'string'], ['m', ['map', 'string']]]));
+    const t = objectType(
+      Object.fromEntries<CtyType>([
+        ['__proto__', 'string'],
+        ['m', ['map', 'string']],
+      ]),
+    );
     const decoded = decodeJsonValue('{"__proto__":"a\\u00e9\\n\\"","m":{"constructor":"\\ud83e\\udd80"}}', t) as Record<string, CtyValue>;
     expect(decoded['__proto__']).toBe('aé\n"');
     expect(decoded['m']).toEqual(new Map([['constructor', '🦀']]));
@@ -84,6 +120,17 @@ describe('JSON values (RawState.json)', () => {
 
   it('writes sorted attributes and map keys', () => {
     const t = objectType({ z: 'string', a: ['map', 'number'] });
-    expect(encodeJsonValue(ctyObject({ z: 'last', a: new Map([['y', 2], ['b', 1]]) }), t)).toBe('{"a":{"b":1,"y":2},"z":"last"}');
+    expect(
+      encodeJsonValue(
+        ctyObject({
+          z: 'last',
+          a: new Map([
+            ['y', 2],
+            ['b', 1],
+          ]),
+        }),
+        t,
+      ),
+    ).toBe('{"a":{"b":1,"y":2},"z":"last"}');
   });
 });

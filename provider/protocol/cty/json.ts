@@ -91,7 +91,8 @@ function objectFromJson(node: JsonObject, type: CtyObjectType, path: CtyPath, dr
 }
 
 function dynamicFromJson(node: JsonNode, path: CtyPath, drop: boolean): CtyValue {
-  if (!(node instanceof JsonObject)) throw new CtyError(path, 'a JSON object with "value" and "type" is required for a dynamically-typed value');
+  if (!(node instanceof JsonObject))
+    throw new CtyError(path, 'a JSON object with "value" and "type" is required for a dynamically-typed value');
   let typeNode: JsonNode | undefined;
   let valueNode: JsonNode | undefined;
   for (const [key, item] of node.entries) {

@@ -16,7 +16,6 @@ const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 const fromHex = (h: string) => Buffer.from(h.replace(/\s+/g, ''), 'hex');
 const str = (s: string) => Buffer.concat([Buffer.from([0xa0 + Buffer.byteLength(s)]), Buffer.from(s)]).toString('hex');
 
-
 const token = objectType({ expires_at: 'string', id: 'string', name: 'string', secret: 'string' });
 
 describe('msgpack objects', () => {
@@ -62,26 +61,61 @@ describe('msgpack objects', () => {
   });
 
   it('handles attribute names and map keys like __proto__ and constructor', () => {
-    const t = objectType(Object.fromEntries<CtyType>([['__proto__', 'string'], ['constructor', ['map', 'number']], ['toString', 'bool']]));
+    const t = objectType(
+      Object.fromEntries<CtyType>([
+        ['__proto__', 'string'],
+        ['constructor', ['map', 'number']],
+        ['toString', 'bool'],
+      ]),
+    );
     const value = ctyObject([
       ['__proto__', 'p'],
-      ['constructor', new Map<string, CtyValue>([['__proto__', 1], ['hasOwnProperty', 2]])],
+      [
+        'constructor',
+        new Map<string, CtyValue>([
+          ['__proto__', 1],
+          ['hasOwnProperty', 2],
+        ]),
+      ],
       ['toString', true],
     ]);
     const decoded = decodeMsgpack(encodeMsgpack(value, t), t) as Record<string, CtyValue>;
     expect(Object.getPrototypeOf(decoded)).toBeNull();
     expect(Object.keys(decoded).sort()).toEqual(['__proto__', 'constructor', 'toString']);
     expect(decoded['__proto__']).toBe('p');
-    expect(decoded['constructor']).toEqual(new Map([['__proto__', 1], ['hasOwnProperty', 2]]));
+    expect(decoded['constructor']).toEqual(
+      new Map([
+        ['__proto__', 1],
+        ['hasOwnProperty', 2],
+      ]),
+    );
     expect(({} as Record<string, unknown>)['p']).toBeUndefined(); // no prototype was polluted
   });
 });
 
 describe('msgpack type errors carry the path of the bad value', () => {
-  const t = objectType({ name: 'string', tags: ['map', 'string'], ports: ['list', 'number'], enabled: 'bool', pair: ['tuple', ['string', 'number']] });
+  const t = objectType({
+    name: 'string',
+    tags: ['map', 'string'],
+    ports: ['list', 'number'],
+    enabled: 'bool',
+    pair: ['tuple', ['string', 'number']],
+  });
   const base = (overrides: Record<string, string>) => {
-    const parts: Record<string, string> = { enabled: 'c3', name: str('n'), pair: `92${str('a')}01`, ports: '9101', tags: '80', ...overrides };
-    return fromHex(`85${Object.keys(parts).sort().map((k) => str(k) + parts[k]).join('')}`);
+    const parts: Record<string, string> = {
+      enabled: 'c3',
+      name: str('n'),
+      pair: `92${str('a')}01`,
+      ports: '9101',
+      tags: '80',
+      ...overrides,
+    };
+    return fromHex(
+      `85${Object.keys(parts)
+        .sort()
+        .map((k) => str(k) + parts[k])
+        .join('')}`,
+    );
   };
 
   it('decodes the well-formed base message', () => {
@@ -142,10 +176,14 @@ describe('unknown values', () => {
     expect(hex(encodeMsgpack(new Unknown({ stringPrefix: '' }), 'string'))).toBe('d40000');
   });
 
-  it('round-trips every refinement in cty\'s encoding', () => {
+  it("round-trips every refinement in cty's encoding", () => {
     const cases: [CtyType, Unknown, string][] = [
       ['string', new Unknown({ notNull: true, stringPrefix: 'b-' }), 'c7070c8201c202a2622d'],
-      ['number', new Unknown({ numberLower: [0, true], numberUpper: [new BigDecimal('0.1'), false] }), 'c70c0c 82 03 92 00 c3 04 92 a3 302e31 c2'],
+      [
+        'number',
+        new Unknown({ numberLower: [0, true], numberUpper: [new BigDecimal('0.1'), false] }),
+        'c70c0c 82 03 92 00 c3 04 92 a3 302e31 c2',
+      ],
       [['list', 'string'], new Unknown({ notNull: true, lengthLower: 1, lengthUpper: 3 }), 'c7070c 83 01 c2 05 01 06 03'],
       [['map', 'bool'], new Unknown({ lengthUpper: 0 }), 'c7030c 81 06 00'],
     ];

@@ -82,10 +82,16 @@ function objectFromWire(node: WireMap, type: CtyObjectType, path: CtyPath): CtyV
     const given = new Set(entries.map(([k]) => k));
     const missing = names.filter((n) => !given.has(n));
     const extra = entries.map(([k]) => k).filter((k) => !Object.hasOwn(type[1], k));
-    const detail = [missing.length ? `missing ${missing.map((n) => JSON.stringify(n)).join(', ')}` : '', extra.length ? `unsupported ${extra.map((n) => JSON.stringify(n)).join(', ')}` : '']
+    const detail = [
+      missing.length ? `missing ${missing.map((n) => JSON.stringify(n)).join(', ')}` : '',
+      extra.length ? `unsupported ${extra.map((n) => JSON.stringify(n)).join(', ')}` : '',
+    ]
       .filter(Boolean)
       .join('; ');
-    throw new CtyError(path, `an object with ${names.length} attributes is required (${entries.length} given)${detail ? `: ${detail}` : ''}`);
+    throw new CtyError(
+      path,
+      `an object with ${names.length} attributes is required (${entries.length} given)${detail ? `: ${detail}` : ''}`,
+    );
   }
   const attrs: [string, CtyValue][] = [];
   for (const [key, item] of entries) {

@@ -1,4 +1,13 @@
-import { BigDecimal, decodeJsonValue, decodeMsgpack, encodeJsonValue, encodeMsgpack, numberEquals, parseCtyNumber, type CtyNumber } from './index';
+import {
+  BigDecimal,
+  decodeJsonValue,
+  decodeMsgpack,
+  encodeJsonValue,
+  encodeMsgpack,
+  numberEquals,
+  parseCtyNumber,
+  type CtyNumber,
+} from './index';
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 const fromHex = (h: string) => Buffer.from(h.replace(/\s+/g, ''), 'hex');
@@ -38,16 +47,19 @@ describe('exact numbers', () => {
     expect(hex(encodeMsgpack(decoded, 'number'))).toBe('a3302e31');
   });
 
-  it.each(['0.1', '-123.456', '3.1415926535897932384626433832795028841971693993751', '0.000000000000000000000000000001', '1.0000000000000000000001'])(
-    'the non-double decimal %s round-trips as the identical string',
-    (text) => {
-      const decoded = decodeMsgpack(msgpackStr(text), 'number');
-      expect(decoded).toBeInstanceOf(BigDecimal);
-      const out = Buffer.from(encodeMsgpack(decoded, 'number'));
-      expect(decodeMsgpack(out, 'number')).toEqual(decoded);
-      expect(out.subarray(out[0] === 0xd9 ? 2 : 1).toString()).toBe(text);
-    },
-  );
+  it.each([
+    '0.1',
+    '-123.456',
+    '3.1415926535897932384626433832795028841971693993751',
+    '0.000000000000000000000000000001',
+    '1.0000000000000000000001',
+  ])('the non-double decimal %s round-trips as the identical string', (text) => {
+    const decoded = decodeMsgpack(msgpackStr(text), 'number');
+    expect(decoded).toBeInstanceOf(BigDecimal);
+    const out = Buffer.from(encodeMsgpack(decoded, 'number'));
+    expect(decodeMsgpack(out, 'number')).toEqual(decoded);
+    expect(out.subarray(out[0] === 0xd9 ? 2 : 1).toString()).toBe(text);
+  });
 
   it('1e400 sent as a string is kept exactly (as a bigint) and sent back as cty writes it', () => {
     const decoded = decodeMsgpack(fromHex('a5 3165343030'), 'number');
@@ -75,14 +87,16 @@ describe('exact numbers', () => {
     const t = ['list', 'number'] as const;
     const decoded = decodeJsonValue('[9223372036854775807, 18446744073709551615, 0.1, 1e400, -0.000001, 1.5e3]', ['list', 'number']);
     expect(decoded).toEqual([2n ** 63n - 1n, 2n ** 64n - 1n, new BigDecimal('0.1'), 10n ** 400n, new BigDecimal('-0.000001'), 1500]);
-    expect(encodeJsonValue(decoded, [...t] as ['list', 'number'])).toBe(`[9223372036854775807,18446744073709551615,0.1,1${'0'.repeat(400)},-0.000001,1500]`);
+    expect(encodeJsonValue(decoded, [...t] as ['list', 'number'])).toBe(
+      `[9223372036854775807,18446744073709551615,0.1,1${'0'.repeat(400)},-0.000001,1500]`,
+    );
   });
 
   it('refuses infinity in JSON, as cty does', () => {
     expect(() => encodeJsonValue(Infinity, 'number')).toThrow(/infinity/);
   });
 
-  it('accepts any representation on encode and writes cty\'s choice', () => {
+  it("accepts any representation on encode and writes cty's choice", () => {
     expect(hex(encodeMsgpack(5n, 'number'))).toBe('05');
     expect(hex(encodeMsgpack(new BigDecimal('2.50'), 'number'))).toBe('cb4004000000000000');
     expect(hex(encodeMsgpack(2 ** 60, 'number'))).toBe('cf1000000000000000');

@@ -14,7 +14,12 @@ export function resolveCtyPath(path: CtyPath, type: CtyType): TypedPathStep[] {
   return path.map((step): TypedPathStep => {
     const here: CtyType | undefined = current;
     if (typeof step === 'number') {
-      current = Array.isArray(here) && (here[0] === 'list' || here[0] === 'set') ? here[1] : Array.isArray(here) && here[0] === 'tuple' ? here[1][step] : undefined;
+      current =
+        Array.isArray(here) && (here[0] === 'list' || here[0] === 'set')
+          ? here[1]
+          : Array.isArray(here) && here[0] === 'tuple'
+            ? here[1][step]
+            : undefined;
       return { index: step };
     }
     if (Array.isArray(here) && here[0] === 'map') {

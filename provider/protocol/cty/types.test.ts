@@ -23,7 +23,17 @@ describe('type constraints', () => {
     const t = parseCtyType('["object",{"__proto__":"string","constructor":"number"}]');
     expect(Array.isArray(t) && t[0] === 'object' && Object.keys(t[1])).toEqual(['__proto__', 'constructor']);
     expect(ctyTypeToJson(t).toString()).toBe('["object",{"__proto__":"string","constructor":"number"}]');
-    expect(ctyTypeEquals(t, objectType(Object.fromEntries<CtyType>([['__proto__', 'string'], ['constructor', 'number']])))).toBe(true);
+    expect(
+      ctyTypeEquals(
+        t,
+        objectType(
+          Object.fromEntries<CtyType>([
+            ['__proto__', 'string'],
+            ['constructor', 'number'],
+          ]),
+        ),
+      ),
+    ).toBe(true);
   });
 
   it('compares types structurally', () => {

@@ -99,7 +99,10 @@ export function validateCtyType(json: unknown): CtyType {
 
 function validateAt(json: unknown, where: CtyPathStep[], depth: number): CtyType {
   const fail = (detail: string): never => {
-    throw new CtyError([], where.length === 0 ? `invalid type constraint: ${detail}` : `invalid type constraint at ${where.join('.')}: ${detail}`);
+    throw new CtyError(
+      [],
+      where.length === 0 ? `invalid type constraint: ${detail}` : `invalid type constraint at ${where.join('.')}: ${detail}`,
+    );
   };
   if (depth > MAX_TYPE_DEPTH) fail(`nested deeper than ${MAX_TYPE_DEPTH} levels`);
   if (typeof json === 'string') {
@@ -129,7 +132,8 @@ function validateAt(json: unknown, where: CtyPathStep[], depth: number): CtyType
       if (!Array.isArray(extra) || !extra.every((n): n is string => typeof n === 'string')) {
         return fail('optional attributes must be an array of strings');
       }
-      for (const name of extra) if (!Object.hasOwn(attrs, name)) fail(`optional attribute ${JSON.stringify(name)} is not an attribute of the object`);
+      for (const name of extra)
+        if (!Object.hasOwn(attrs, name)) fail(`optional attribute ${JSON.stringify(name)} is not an attribute of the object`);
       const optional = [...new Set(extra)].sort(compareCodePoints);
       return optional.length === 0 ? ['object', attrs] : ['object', attrs, optional];
     }

@@ -61,7 +61,8 @@ export function unknownFromExt(ext: ExtData, type: CtyType, path: CtyPath): Unkn
       case RefinementKey.NumberMin:
       case RefinementKey.NumberMax: {
         if (type !== 'number') break;
-        if (!Array.isArray(value) || value.length !== 2 || typeof value[1] !== 'boolean') fail('number bound must be a [number, bool] array');
+        if (!Array.isArray(value) || value.length !== 2 || typeof value[1] !== 'boolean')
+          fail('number bound must be a [number, bool] array');
         const [bound, inclusive] = value as [WireNode, boolean];
         const entry: [CtyNumber, boolean] = [numberFromWire(bound, path), inclusive];
         if (Number(rawKey) === RefinementKey.NumberMin) refinements.numberLower = entry;

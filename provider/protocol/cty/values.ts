@@ -55,7 +55,10 @@ export type CtyValue = null | Unknown | string | boolean | CtyNumber | CtyValue[
 /** Builds an object value safely (no prototype, so `__proto__` or `constructor` are plain attributes). */
 export function ctyObject(attributes: Iterable<readonly [string, CtyValue]> | Record<string, CtyValue>): CtyObject {
   const obj = nullObject<CtyValue>();
-  const entries = Symbol.iterator in attributes ? (attributes as Iterable<readonly [string, CtyValue]>) : ownEntries(attributes as Record<string, CtyValue>);
+  const entries =
+    Symbol.iterator in attributes
+      ? (attributes as Iterable<readonly [string, CtyValue]>)
+      : ownEntries(attributes as Record<string, CtyValue>);
   // On a null-prototype object `__proto__` is an ordinary key (the accessor lives on Object.prototype), so plain assignment is safe.
   for (const [name, value] of entries) obj[name] = value;
   return obj;

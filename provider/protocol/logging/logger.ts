@@ -67,7 +67,14 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   return build(ORDER[level], options.module ?? 'provider', new Redactor(), write, {}, new Set());
 }
 
-function build(min: number, module: string, redactor: Redactor, write: (line: string) => void, base: LogFields, secretFields: ReadonlySet<string>): Logger {
+function build(
+  min: number,
+  module: string,
+  redactor: Redactor,
+  write: (line: string) => void,
+  base: LogFields,
+  secretFields: ReadonlySet<string>,
+): Logger {
   const emit = (lvl: LogLevel, message: string, fields?: LogFields): void => {
     if (ORDER[lvl] < min) return;
     const record: Record<string, unknown> = {

@@ -28,7 +28,9 @@ export async function computeH1Hash(dir: string): Promise<string> {
   const summary = createHash('sha256');
   for (const rel of files) {
     if (rel.includes('\n')) throw new Error(`file name with a newline cannot be hashed: ${JSON.stringify(rel)}`);
-    const digest = createHash('sha256').update(await readFile(join(dir, rel))).digest('hex');
+    const digest = createHash('sha256')
+      .update(await readFile(join(dir, rel)))
+      .digest('hex');
     summary.update(`${digest}  ${rel}\n`);
   }
   return `h1:${summary.digest('base64')}`;

@@ -47,7 +47,11 @@ export async function writeNetworkMirror(options: NetworkMirrorOptions): Promise
     // a new mirror
   }
   versions[options.version] = {};
-  const sorted = Object.fromEntries(Object.keys(versions).sort().map((v) => [v, {}]));
+  const sorted = Object.fromEntries(
+    Object.keys(versions)
+      .sort()
+      .map((v) => [v, {}]),
+  );
   await writeFile(indexFile, `${JSON.stringify({ versions: sorted }, null, 2)}\n`);
   return { providerDir, versionFile };
 }

@@ -85,7 +85,8 @@ export function hasAuthenticode(binary: Buffer): boolean {
 
 function rvaToOffset(image: PeImage, rva: number): number {
   for (const s of image.sections) {
-    if (rva >= s.virtualAddress && rva < s.virtualAddress + Math.max(s.virtualSize, s.rawSize)) return s.rawOffset + (rva - s.virtualAddress);
+    if (rva >= s.virtualAddress && rva < s.virtualAddress + Math.max(s.virtualSize, s.rawSize))
+      return s.rawOffset + (rva - s.virtualAddress);
   }
   throw new Error(`RVA 0x${rva.toString(16)} lies in no section`);
 }

@@ -96,9 +96,11 @@ export async function buildRelease(options: ReleaseOptions): Promise<ReleaseResu
   const { type, version, outDir, targets, cacheDir } = options;
   const log = options.log ?? (() => undefined);
   if (!SEMVER.test(version)) throw new Error(`the release version must be semver (X.Y.Z), got ${JSON.stringify(version)}`);
-  if (!/^[a-z0-9-]+$/.test(type)) throw new Error(`provider type must be lower-case letters, digits and dashes, got ${JSON.stringify(type)}`);
+  if (!/^[a-z0-9-]+$/.test(type))
+    throw new Error(`provider type must be lower-case letters, digits and dashes, got ${JSON.stringify(type)}`);
   if (targets.length === 0) throw new Error('no target platforms');
-  for (const t of targets) if (!PLATFORM.test(t.platform)) throw new Error(`unknown platform ${JSON.stringify(t.platform)} (expected e.g. linux_amd64)`);
+  for (const t of targets)
+    if (!PLATFORM.test(t.platform)) throw new Error(`unknown platform ${JSON.stringify(t.platform)} (expected e.g. linux_amd64)`);
   const names = releaseFileNames(type, version);
   await mkdir(outDir, { recursive: true });
   const bundle = await readFile(options.bundleFile);
@@ -125,7 +127,13 @@ export async function buildRelease(options: ReleaseOptions): Promise<ReleaseResu
       await mkdir(join(cacheDir, 'builds'), { recursive: true });
       const work = await mkdtemp(join(cacheDir, 'builds', '.build-'));
       try {
-        await injectSeaBlob({ targetNode, blob, outFile: join(work, executable), signMachO: options.signMachO, machOIdentifier: `terraform-provider-${type}` });
+        await injectSeaBlob({
+          targetNode,
+          blob,
+          outFile: join(work, executable),
+          signMachO: options.signMachO,
+          machOIdentifier: `terraform-provider-${type}`,
+        });
         const data = await readFile(join(work, executable));
         const zip = await zipEntries([{ name: executable, data, mode: 0o755 }]);
         await writeFile(join(work, 'package.zip'), zip);

@@ -76,10 +76,14 @@ export async function fetchNodeRuntime(runtime: NodeRuntime, cacheDir: string): 
     const spec = `${runtime.package}@${runtime.version}`;
     let packed: { stdout: string };
     try {
-      packed = await execFileAsync(npmCommand(), ['pack', spec, '--pack-destination', work, '--ignore-scripts', '--json', '--loglevel=error'], {
-        maxBuffer: 64 * 1024 * 1024,
-        shell: process.platform === 'win32',
-      });
+      packed = await execFileAsync(
+        npmCommand(),
+        ['pack', spec, '--pack-destination', work, '--ignore-scripts', '--json', '--loglevel=error'],
+        {
+          maxBuffer: 64 * 1024 * 1024,
+          shell: process.platform === 'win32',
+        },
+      );
     } catch (failure) {
       throw new Error(`could not fetch ${spec} from the npm registry: ${errorText(failure)}`, { cause: failure });
     }
@@ -147,7 +151,10 @@ export async function makeSeaBlob(options: SeaBlobOptions): Promise<Buffer> {
         };
     await writeFile(join(work, 'sea-config.json'), JSON.stringify(config));
     try {
-      await execFileAsync(options.blobNode, ['--experimental-sea-config', 'sea-config.json'], { cwd: work, env: { PATH: process.env.PATH ?? '' } });
+      await execFileAsync(options.blobNode, ['--experimental-sea-config', 'sea-config.json'], {
+        cwd: work,
+        env: { PATH: process.env.PATH ?? '' },
+      });
     } catch (failure) {
       throw new Error(`${options.blobNode} could not make the SEA blob: ${errorText(failure)}`, { cause: failure });
     }

@@ -54,12 +54,26 @@ export async function readSigningKey(armoredPrivateKey: string, passphrase?: str
     }
   }
   const publicKeyArmored = privateKey.toPublic().armor();
-  return { privateKey, publicKeyArmored, keyId: privateKey.getKeyID().toHex().toUpperCase(), fingerprint: privateKey.getFingerprint().toUpperCase() };
+  return {
+    privateKey,
+    publicKeyArmored,
+    keyId: privateKey.getKeyID().toHex().toUpperCase(),
+    fingerprint: privateKey.getFingerprint().toUpperCase(),
+  };
 }
 
-export async function generateSigningKey(userId: { name: string; email?: string }): Promise<{ armoredPrivateKey: string; key: SigningKey }> {
+export async function generateSigningKey(userId: {
+  name: string;
+  email?: string;
+}): Promise<{ armoredPrivateKey: string; key: SigningKey }> {
   const openpgp = await openpgpModule();
-  const generated = await openpgp.generateKey({ type: 'rsa', rsaBits: 4096, userIDs: [userId], format: 'armored', config: await signingConfig() });
+  const generated = await openpgp.generateKey({
+    type: 'rsa',
+    rsaBits: 4096,
+    userIDs: [userId],
+    format: 'armored',
+    config: await signingConfig(),
+  });
   return { armoredPrivateKey: generated.privateKey, key: await readSigningKey(generated.privateKey) };
 }
 
@@ -67,7 +81,11 @@ export async function generateSigningKey(userId: { name: string; email?: string 
  * The key kept in `file`: read it if it exists (it must not be readable by others), else
  * generate one and write it with mode 0600.
  */
-export async function loadOrCreateSigningKey(file: string, userId: { name: string; email?: string }, passphrase?: string): Promise<SigningKey & { created: boolean }> {
+export async function loadOrCreateSigningKey(
+  file: string,
+  userId: { name: string; email?: string },
+  passphrase?: string,
+): Promise<SigningKey & { created: boolean }> {
   let armored: string | undefined;
   try {
     const info = await stat(file);
@@ -91,7 +109,13 @@ export async function loadOrCreateSigningKey(file: string, userId: { name: strin
 export async function signDetached(data: Uint8Array, key: SigningKey): Promise<Buffer> {
   const openpgp = await openpgpModule();
   const message = await openpgp.createMessage({ binary: data });
-  const signature = await openpgp.sign({ message, signingKeys: key.privateKey, detached: true, format: 'binary', config: await signingConfig() });
+  const signature = await openpgp.sign({
+    message,
+    signingKeys: key.privateKey,
+    detached: true,
+    format: 'binary',
+    config: await signingConfig(),
+  });
   return Buffer.from(signature);
 }
 

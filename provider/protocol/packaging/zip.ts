@@ -26,7 +26,8 @@ export async function zipEntries(entries: readonly ZipEntry[]): Promise<Buffer> 
   const yazl = await import('yazl');
   const zip = new yazl.ZipFile();
   for (const entry of entries) {
-    if (entry.name.startsWith('/') || entry.name.split('/').includes('..')) throw new Error(`unsafe zip entry name ${JSON.stringify(entry.name)}`);
+    if (entry.name.startsWith('/') || entry.name.split('/').includes('..'))
+      throw new Error(`unsafe zip entry name ${JSON.stringify(entry.name)}`);
     zip.addBuffer(entry.data, entry.name, {
       mtime: fixedTimestamp(),
       forceDosTimestamp: true,

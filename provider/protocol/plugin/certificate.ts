@@ -5,7 +5,20 @@
  * backdated against clock skew). ECDSA P-256 via node:crypto: a few milliseconds.
  */
 import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
-import { bitString, boolean, explicit, octetString, oid, sequence, set, smallInteger, tlv, unsignedInteger, utcTime, utf8String } from './der';
+import {
+  bitString,
+  boolean,
+  explicit,
+  octetString,
+  oid,
+  sequence,
+  set,
+  smallInteger,
+  tlv,
+  unsignedInteger,
+  utcTime,
+  utf8String,
+} from './der';
 
 export interface ServerCertificate {
   /** DER bytes: what the handshake line carries (base64, no padding). */
@@ -17,10 +30,7 @@ export interface ServerCertificate {
 const ECDSA_WITH_SHA256 = sequence(oid('1.2.840.10045.4.3.2'));
 
 function name(commonName: string, organization: string): Buffer {
-  return sequence(
-    set(sequence(oid('2.5.4.10'), utf8String(organization))),
-    set(sequence(oid('2.5.4.3'), utf8String(commonName))),
-  );
+  return sequence(set(sequence(oid('2.5.4.10'), utf8String(organization))), set(sequence(oid('2.5.4.3'), utf8String(commonName))));
 }
 
 function extension(id: string, critical: boolean, value: Buffer): Buffer {

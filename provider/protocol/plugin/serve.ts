@@ -184,7 +184,11 @@ interface ServiceContext {
 }
 
 /** Adds the services; returns the bounded onStop runner for the shutdown paths. */
-function addProtocolServices<P>(server: grpc.Server, definition: ProviderDefinition<P>, context: ServiceContext): (reason: StopReason) => Promise<void> {
+function addProtocolServices<P>(
+  server: grpc.Server,
+  definition: ProviderDefinition<P>,
+  context: ServiceContext,
+): (reason: StopReason) => Promise<void> {
   const { log, stop, openStreams, shutdown, debug = false } = context;
   // Required here, not imported: a bundler then evaluates these modules (protobufjs, the
   // descriptors, cty, planning) after the handshake line instead of before it.
@@ -317,7 +321,12 @@ async function serveDebug<P>(
 }
 
 /** The TF_REATTACH_PROVIDERS value for one provider, as go-plugin's ReattachConfig marshals it. */
-export function reattachConfig(providerAddress: string, network: 'unix' | 'tcp', address: string, pid = process.pid): Record<string, unknown> {
+export function reattachConfig(
+  providerAddress: string,
+  network: 'unix' | 'tcp',
+  address: string,
+  pid = process.pid,
+): Record<string, unknown> {
   return {
     [providerAddress]: { Protocol: 'grpc', ProtocolVersion: 6, Pid: pid, Test: true, Addr: { Network: network, String: address } },
   };

@@ -12,7 +12,10 @@ export const PROTO_FILES = ['tfplugin6.proto', 'go-plugin.proto', 'health.proto'
 
 export function buildDescriptorJson(): string {
   const root = new protobuf.Root();
-  root.loadSync(PROTO_FILES.map((f) => join(__dirname, f)), { keepCase: true });
+  root.loadSync(
+    PROTO_FILES.map((f) => join(__dirname, f)),
+    { keepCase: true },
+  );
   root.resolveAll();
   return `${JSON.stringify(root.toJSON(), null, 1)}\n`;
 }

@@ -28,9 +28,14 @@ function serviceDefinition(root: protobuf.Root, fullName: string): grpc.ServiceD
     const request = method.resolvedRequestType;
     const response = method.resolvedResponseType;
     if (!request || !response) throw new Error(`unresolved types for ${fullName}.${method.name}`);
-    const serialize = (type: protobuf.Type) => (value: unknown): Buffer =>
-      Buffer.from(type.encode(type.fromObject(value as Record<string, unknown>)).finish());
-    const deserialize = (type: protobuf.Type) => (bytes: Buffer): unknown => type.toObject(type.decode(bytes), TO_OBJECT);
+    const serialize =
+      (type: protobuf.Type) =>
+      (value: unknown): Buffer =>
+        Buffer.from(type.encode(type.fromObject(value as Record<string, unknown>)).finish());
+    const deserialize =
+      (type: protobuf.Type) =>
+      (bytes: Buffer): unknown =>
+        type.toObject(type.decode(bytes), TO_OBJECT);
     definition[method.name] = {
       path: `/${fullName}/${method.name}`,
       requestStream: method.requestStream === true,

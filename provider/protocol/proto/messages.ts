@@ -113,7 +113,9 @@ export type ProtoConfigureProviderRequest = Fields<'terraform_version' | 'config
 export type ProtoUpgradeResourceStateRequest = Fields<'type_name' | 'version' | 'raw_state'>;
 export type ProtoUpgradeResourceIdentityRequest = Fields<'type_name' | 'version'>;
 export type ProtoReadResourceRequest = Fields<'type_name' | 'current_state' | 'private' | 'client_capabilities'>;
-export type ProtoPlanResourceChangeRequest = Fields<'type_name' | 'prior_state' | 'proposed_new_state' | 'config' | 'prior_private' | 'client_capabilities'>;
+export type ProtoPlanResourceChangeRequest = Fields<
+  'type_name' | 'prior_state' | 'proposed_new_state' | 'config' | 'prior_private' | 'client_capabilities'
+>;
 export type ProtoApplyResourceChangeRequest = Fields<'type_name' | 'prior_state' | 'planned_state' | 'config' | 'planned_private'>;
 export type ProtoImportResourceStateRequest = Fields<'type_name' | 'id' | 'client_capabilities'>;
 export interface ProtoMoveResourceStateRequest {

@@ -45,7 +45,11 @@ export function timestamp(date: Date): P.ProtoTimestamp {
 }
 
 function capabilities(c: T.ServerCapabilities): P.ProtoServerCapabilities {
-  return { plan_destroy: c.planDestroy, get_provider_schema_optional: c.getProviderSchemaOptional, move_resource_state: c.moveResourceState };
+  return {
+    plan_destroy: c.planDestroy,
+    get_provider_schema_optional: c.getProviderSchemaOptional,
+    move_resource_state: c.moveResourceState,
+  };
 }
 
 const schemas = (m: Record<string, T.GetProviderSchemaResponse['provider']>): Record<string, P.ProtoSchema> =>
@@ -74,7 +78,10 @@ export const getProviderSchemaResponse = (r: T.GetProviderSchemaResponse): P.Pro
 
 export const stopProviderResponse = (r: T.StopProviderResponse): P.ProtoStopProviderResponse => ({ Error: r.error });
 
-export const getFunctionsResponse = (r: T.GetFunctionsResponse): P.ProtoGetFunctionsResponse => ({ functions: {}, diagnostics: diagnostics(r) });
+export const getFunctionsResponse = (r: T.GetFunctionsResponse): P.ProtoGetFunctionsResponse => ({
+  functions: {},
+  diagnostics: diagnostics(r),
+});
 
 export const callFunctionResponse = (r: T.CallFunctionResponse): P.ProtoCallFunctionResponse => ({ error: r.error });
 

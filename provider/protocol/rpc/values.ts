@@ -1,5 +1,14 @@
 /** Encoded values ↔ cty values, against the type a schema implies. */
-import { CtyError, decodeJsonValue, decodeMsgpack, encodeMsgpack, isPlainObject, type CtyObject, type CtyType, type CtyValue } from '../cty';
+import {
+  CtyError,
+  decodeJsonValue,
+  decodeMsgpack,
+  encodeMsgpack,
+  isPlainObject,
+  type CtyObject,
+  type CtyType,
+  type CtyValue,
+} from '../cty';
 import type { EncodedValue } from './types';
 
 /** Decodes msgpack, else JSON; an absent or empty value is null. Throws CtyError on bad input. */

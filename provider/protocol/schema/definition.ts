@@ -188,8 +188,7 @@ function checkNestedBlock(nested: NestedBlockSpec, where: string): void {
 }
 
 function containsDynamic(block: BlockSpec): boolean {
-  const typeHasDynamic = (t: CtyType): boolean =>
-    t === 'dynamic' || (Array.isArray(t) && JSON.stringify(t).includes('"dynamic"'));
+  const typeHasDynamic = (t: CtyType): boolean => t === 'dynamic' || (Array.isArray(t) && JSON.stringify(t).includes('"dynamic"'));
   for (const a of Object.values(block.attributes ?? {})) {
     if (a.type !== undefined && typeHasDynamic(a.type)) return true;
     if (a.nested && containsDynamic({ attributes: a.nested.attributes })) return true;

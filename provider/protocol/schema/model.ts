@@ -124,4 +124,8 @@ type IsWide<S> = S extends { attributes?: infer A }
 export type ModelResult<S extends SchemaSpec> = IsWide<S> extends true ? Partial<CtyObject> : Partial<Model<S, 'state'>>;
 
 /** `Model` of a defined schema: `ModelOf<typeof mySchema, 'config'>`. */
-export type ModelOf<Sch, M extends Phase = 'state'> = Sch extends { readonly spec?: infer S } ? (S extends SchemaSpec ? Model<S, M> : CtyObject) : CtyObject;
+export type ModelOf<Sch, M extends Phase = 'state'> = Sch extends { readonly spec?: infer S }
+  ? S extends SchemaSpec
+    ? Model<S, M>
+    : CtyObject
+  : CtyObject;

@@ -30,9 +30,8 @@ function blockToProto(block: BlockSpec): ProtoBlock {
 }
 
 function attributeToProto(name: string, a: AttributeSpec): ProtoAttribute {
-  const description = a.deprecated && typeof a.deprecated === 'string' && !a.description
-    ? `Deprecated: ${a.deprecated}`
-    : (a.description ?? '');
+  const description =
+    a.deprecated && typeof a.deprecated === 'string' && !a.description ? `Deprecated: ${a.deprecated}` : (a.description ?? '');
   return {
     name,
     type: a.type !== undefined ? Buffer.from(JSON.stringify(a.type)) : Buffer.alloc(0),

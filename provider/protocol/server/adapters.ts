@@ -9,15 +9,20 @@ import type { ProviderServer, RpcName } from '../rpc/types';
 import type { Logger } from '../logging/logger';
 
 /** A handler that may receive the per-call logger (tf_rpc field, secret-field redaction). */
-export type LoggedServer = { [K in keyof ProviderServer]: (req: Parameters<ProviderServer[K]>[0], log?: Logger) => ReturnType<ProviderServer[K]> };
+export type LoggedServer = {
+  [K in keyof ProviderServer]: (req: Parameters<ProviderServer[K]>[0], log?: Logger) => ReturnType<ProviderServer[K]>;
+};
 
 export type Adapter = (server: LoggedServer, message: P.ProtoRequest, log: Logger) => Promise<object>;
 
-const adapt = <Msg, Req, Res, Out extends object>(
-  decode: (m: Msg) => Req,
-  handle: (s: LoggedServer, r: Req, log: Logger) => Promise<Res>,
-  encode: (r: Res) => Out,
-): Adapter => async (server, message, log) => encode(await handle(server, decode(message as Msg), log));
+const adapt =
+  <Msg, Req, Res, Out extends object>(
+    decode: (m: Msg) => Req,
+    handle: (s: LoggedServer, r: Req, log: Logger) => Promise<Res>,
+    encode: (r: Res) => Out,
+  ): Adapter =>
+  async (server, message, log) =>
+    encode(await handle(server, decode(message as Msg), log));
 
 export const ADAPTERS: Record<RpcName, Adapter> = {
   GetMetadata: adapt(from.emptyRequest, (s, r) => s.getMetadata(r), to.getMetadataResponse),
@@ -36,10 +41,26 @@ export const ADAPTERS: Record<RpcName, Adapter> = {
   ApplyResourceChange: adapt(from.applyResourceChangeRequest, (s, r, l) => s.applyResourceChange(r, l), to.applyResourceChangeResponse),
   ImportResourceState: adapt(from.importResourceStateRequest, (s, r, l) => s.importResourceState(r, l), to.importResourceStateResponse),
   MoveResourceState: adapt(from.moveResourceStateRequest, (s, r) => s.moveResourceState(r), to.diagnosticsResponse),
-  ValidateDataResourceConfig: adapt(from.validateDataResourceConfigRequest, (s, r, l) => s.validateDataResourceConfig(r, l), to.diagnosticsResponse),
+  ValidateDataResourceConfig: adapt(
+    from.validateDataResourceConfigRequest,
+    (s, r, l) => s.validateDataResourceConfig(r, l),
+    to.diagnosticsResponse,
+  ),
   ReadDataSource: adapt(from.readDataSourceRequest, (s, r, l) => s.readDataSource(r, l), to.readDataSourceResponse),
-  ValidateEphemeralResourceConfig: adapt(from.validateEphemeralResourceConfigRequest, (s, r, l) => s.validateEphemeralResourceConfig(r, l), to.diagnosticsResponse),
-  OpenEphemeralResource: adapt(from.openEphemeralResourceRequest, (s, r, l) => s.openEphemeralResource(r, l), to.openEphemeralResourceResponse),
-  RenewEphemeralResource: adapt(from.renewEphemeralResourceRequest, (s, r, l) => s.renewEphemeralResource(r, l), to.renewEphemeralResourceResponse),
+  ValidateEphemeralResourceConfig: adapt(
+    from.validateEphemeralResourceConfigRequest,
+    (s, r, l) => s.validateEphemeralResourceConfig(r, l),
+    to.diagnosticsResponse,
+  ),
+  OpenEphemeralResource: adapt(
+    from.openEphemeralResourceRequest,
+    (s, r, l) => s.openEphemeralResource(r, l),
+    to.openEphemeralResourceResponse,
+  ),
+  RenewEphemeralResource: adapt(
+    from.renewEphemeralResourceRequest,
+    (s, r, l) => s.renewEphemeralResource(r, l),
+    to.renewEphemeralResourceResponse,
+  ),
   CloseEphemeralResource: adapt(from.closeEphemeralResourceRequest, (s, r, l) => s.closeEphemeralResource(r, l), to.diagnosticsResponse),
 };

@@ -57,7 +57,15 @@ export class ProviderRpcs<P> {
   }
 
   validateProviderConfig(req: T.ValidateProviderConfigRequest, log?: Logger): Promise<T.ValidateProviderConfigResponse> {
-    return validateConfig(this.rt, 'ValidateProviderConfig', this.rt.providerSchema, this.rt.definition.validateConfig?.bind(this.rt.definition), req.config, null, log);
+    return validateConfig(
+      this.rt,
+      'ValidateProviderConfig',
+      this.rt.providerSchema,
+      this.rt.definition.validateConfig?.bind(this.rt.definition),
+      req.config,
+      null,
+      log,
+    );
   }
 
   configureProvider(req: T.ConfigureProviderRequest, log?: Logger): Promise<T.ConfigureProviderResponse> {
@@ -79,7 +87,9 @@ export class ProviderRpcs<P> {
       attempt.catch(() => undefined);
       await attempt;
       if (scope.diagnostics.hasErrors()) {
-        const failed = Promise.reject(new DiagnosticError(error('Provider configuration failed', 'See the earlier error about the provider configuration.')));
+        const failed = Promise.reject(
+          new DiagnosticError(error('Provider configuration failed', 'See the earlier error about the provider configuration.')),
+        );
         failed.catch(() => undefined);
         this.rt.setConfigured(failed);
       }
@@ -133,7 +143,11 @@ export function validateConfig<P>(
     if (capabilities && !capabilities.writeOnlyAttributesAllowed) {
       for (const [name, a] of Object.entries(compiled.schema.block.attributes ?? {})) {
         if (a.writeOnly && config[name] !== null) {
-          scope.diagnostics.error('Write-only attribute not supported', `"${name}" is write-only, which needs Terraform 1.11 or OpenTofu 1.11 or later.`, [{ attribute: name }]);
+          scope.diagnostics.error(
+            'Write-only attribute not supported',
+            `"${name}" is write-only, which needs Terraform 1.11 or OpenTofu 1.11 or later.`,
+            [{ attribute: name }],
+          );
         }
       }
     }

@@ -31,7 +31,10 @@ export class ProviderService<P> implements T.ProviderServer, LoggedServer {
   private readonly dataSourceRpcs: DataSourceRpcs<P>;
   private readonly ephemeralRpcs: EphemeralRpcs<P>;
 
-  constructor(definition: ProviderDefinition<P>, private readonly options: ProviderServiceOptions) {
+  constructor(
+    definition: ProviderDefinition<P>,
+    private readonly options: ProviderServiceOptions,
+  ) {
     this.runtime = new ServiceRuntime(definition, options);
     this.providerRpcs = new ProviderRpcs(this.runtime);
     this.resourceRpcs = new ResourceRpcs(this.runtime);
@@ -134,7 +137,10 @@ export class ProviderService<P> implements T.ProviderServer, LoggedServer {
   }
 
   // Ephemeral resources
-  validateEphemeralResourceConfig(req: T.ValidateEphemeralResourceConfigRequest, log?: Logger): Promise<T.ValidateEphemeralResourceConfigResponse> {
+  validateEphemeralResourceConfig(
+    req: T.ValidateEphemeralResourceConfigRequest,
+    log?: Logger,
+  ): Promise<T.ValidateEphemeralResourceConfigResponse> {
     return this.ephemeralRpcs.validateEphemeralResourceConfig(req, log);
   }
   openEphemeralResource(req: T.OpenEphemeralResourceRequest, log?: Logger): Promise<T.OpenEphemeralResourceResponse> {

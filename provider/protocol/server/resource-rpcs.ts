@@ -29,13 +29,23 @@ export class ResourceRpcs<P> {
       const json = req.rawState?.json;
       if (!json || json.length === 0) {
         if (req.rawState?.flatmap && Object.keys(req.rawState.flatmap).length > 0) {
-          throw new DiagnosticError(error('Unsupported state format', 'This resource was stored by a pre-0.12 Terraform in the legacy flatmap format, which this provider cannot read. Remove it from state and import it again.'));
+          throw new DiagnosticError(
+            error(
+              'Unsupported state format',
+              'This resource was stored by a pre-0.12 Terraform in the legacy flatmap format, which this provider cannot read. Remove it from state and import it again.',
+            ),
+          );
         }
         return { upgradedState: encodeValue(null, type) };
       }
       const fromVersion = req.version;
       if (fromVersion > schema.version) {
-        throw new DiagnosticError(error('Resource state from a newer provider', `The state was written with schema version ${fromVersion}; this provider only knows versions up to ${schema.version}. Upgrade the provider.`));
+        throw new DiagnosticError(
+          error(
+            'Resource state from a newer provider',
+            `The state was written with schema version ${fromVersion}; this provider only knows versions up to ${schema.version}. Upgrade the provider.`,
+          ),
+        );
       }
       let source: string | Uint8Array = json;
       if (fromVersion < schema.version && resource.upgradeState) {
@@ -75,35 +85,40 @@ export class ResourceRpcs<P> {
   }
 
   planResourceChange(req: T.PlanResourceChangeRequest, log?: Logger): Promise<T.PlanResourceChangeResponse> {
-    return this.rt.guarded<T.PlanResourceChangeResponse>('PlanResourceChange', log, { plannedState: null, requiresReplace: [], plannedPrivate: EMPTY }, async (scope) => {
-      const resource = this.rt.lookup(this.rt.resources, req.typeName, 'resource');
-      const { schema, type } = resource.compiled;
-      scope.type = type;
-      const prior = decodeObjectValue(req.priorState, type);
-      const proposed = decodeObjectValue(req.proposedNewState, type);
-      const config = decodeObjectValue(req.config, type);
-      this.rt.redactSecrets(scope.log, schema.block, prior, proposed, config);
-      const priv = new PrivateState(req.priorPrivate);
-      const plan = defaultPlan({ block: schema.block, prior, proposed, config, canUpdate: resource.update !== undefined });
-      if (resource.modifyPlan) {
-        const provider = await this.rt.provider();
-        await resource.modifyPlan({
-          ...this.rt.context(scope),
-          provider,
-          prior,
-          config,
-          planned: plan.planned,
-          requiresReplace: plan.requiresReplace,
-          private: priv,
-        });
-      }
-      const planned = plan.planned === null ? null : completeObject(schema.block, plan.planned, null);
-      return {
-        plannedState: encodeValue(planned, type),
-        requiresReplace: prior === null ? [] : dedupePaths(plan.requiresReplace),
-        plannedPrivate: priv.toWire(),
-      };
-    });
+    return this.rt.guarded<T.PlanResourceChangeResponse>(
+      'PlanResourceChange',
+      log,
+      { plannedState: null, requiresReplace: [], plannedPrivate: EMPTY },
+      async (scope) => {
+        const resource = this.rt.lookup(this.rt.resources, req.typeName, 'resource');
+        const { schema, type } = resource.compiled;
+        scope.type = type;
+        const prior = decodeObjectValue(req.priorState, type);
+        const proposed = decodeObjectValue(req.proposedNewState, type);
+        const config = decodeObjectValue(req.config, type);
+        this.rt.redactSecrets(scope.log, schema.block, prior, proposed, config);
+        const priv = new PrivateState(req.priorPrivate);
+        const plan = defaultPlan({ block: schema.block, prior, proposed, config, canUpdate: resource.update !== undefined });
+        if (resource.modifyPlan) {
+          const provider = await this.rt.provider();
+          await resource.modifyPlan({
+            ...this.rt.context(scope),
+            provider,
+            prior,
+            config,
+            planned: plan.planned,
+            requiresReplace: plan.requiresReplace,
+            private: priv,
+          });
+        }
+        const planned = plan.planned === null ? null : completeObject(schema.block, plan.planned, null);
+        return {
+          plannedState: encodeValue(planned, type),
+          requiresReplace: prior === null ? [] : dedupePaths(plan.requiresReplace),
+          plannedPrivate: priv.toWire(),
+        };
+      },
+    );
   }
 
   applyResourceChange(req: T.ApplyResourceChangeRequest, log?: Logger): Promise<T.ApplyResourceChangeResponse> {
@@ -139,7 +154,12 @@ export class ResourceRpcs<P> {
         } else if (resource.update) {
           result = await resource.update({ ...ctx, config: effectiveConfig, prior, planned });
         } else {
-          throw new DiagnosticError(error('Update not supported', `Resource type "${resource.typeName}" cannot be updated in place; the provider should have planned a replacement.`));
+          throw new DiagnosticError(
+            error(
+              'Update not supported',
+              `Resource type "${resource.typeName}" cannot be updated in place; the provider should have planned a replacement.`,
+            ),
+          );
         }
       } catch (err) {
         if (err instanceof Error && err.stack && err.name !== 'DiagnosticError') {

@@ -113,7 +113,9 @@ const lookup = dataSource({
   },
 });
 
-const ticketSchema = defineSchema({ attributes: { name: { type: 'string', required: true }, value: { type: 'string', computed: true, sensitive: true } } });
+const ticketSchema = defineSchema({
+  attributes: { name: { type: 'string', required: true }, value: { type: 'string', computed: true, sensitive: true } },
+});
 const ticket = ephemeralResource({
   typeName: 't_ticket',
   schema: ticketSchema,
@@ -172,7 +174,11 @@ let server: TestProviderServer<Backend>;
 async function configured(apiKey: CtyValue = 'a-good-key'): Promise<TestProviderServer<Backend>> {
   backend = { items: new Map(), next: 1, tickets: [] };
   server = createProviderServer(makeProvider(backend));
-  const res = await server.configureProvider({ terraformVersion: '1.11.4', config: enc(providerSchema, { api_key: apiKey }), clientCapabilities: CAPS });
+  const res = await server.configureProvider({
+    terraformVersion: '1.11.4',
+    config: enc(providerSchema, { api_key: apiKey }),
+    clientCapabilities: CAPS,
+  });
   expect(res.diagnostics).toEqual([]);
   return server;
 }
@@ -217,9 +223,20 @@ describe('provider RPCs', () => {
   test('ConfigureProvider errors fail the call and every later resource call', async () => {
     backend = { items: new Map(), next: 1, tickets: [] };
     server = createProviderServer(makeProvider(backend));
-    const res = await server.configureProvider({ terraformVersion: '1.11.4', config: enc(providerSchema, { api_key: 'rejected-key' }), clientCapabilities: CAPS });
-    expect(res.diagnostics).toEqual([{ severity: 'error', summary: 'Key rejected', detail: 'The backend rejected the key.', path: [{ attribute: 'api_key' }] }]);
-    const read = await server.readResource({ typeName: 't_item', currentState: enc(itemSchema, { id: 'item-1', name: 'a' }), private: NO_BYTES, clientCapabilities: CAPS });
+    const res = await server.configureProvider({
+      terraformVersion: '1.11.4',
+      config: enc(providerSchema, { api_key: 'rejected-key' }),
+      clientCapabilities: CAPS,
+    });
+    expect(res.diagnostics).toEqual([
+      { severity: 'error', summary: 'Key rejected', detail: 'The backend rejected the key.', path: [{ attribute: 'api_key' }] },
+    ]);
+    const read = await server.readResource({
+      typeName: 't_item',
+      currentState: enc(itemSchema, { id: 'item-1', name: 'a' }),
+      private: NO_BYTES,
+      clientCapabilities: CAPS,
+    });
     expect(summaries(read.diagnostics)).toEqual(['error: Provider configuration failed']);
   });
 
@@ -240,7 +257,9 @@ describe('provider RPCs', () => {
     expect(await server.getFunctions({})).toEqual({ functions: {}, diagnostics: [] });
     expect(await server.callFunction({ name: 'f' })).toEqual({ error: { text: 'This provider defines no functions.' } });
     expect(await server.getResourceIdentitySchemas({})).toEqual({ identitySchemas: {}, diagnostics: [] });
-    expect(summaries((await server.upgradeResourceIdentity({ typeName: 't_item', version: 0 })).diagnostics)).toEqual(['error: UpgradeResourceIdentity is not supported']);
+    expect(summaries((await server.upgradeResourceIdentity({ typeName: 't_item', version: 0 })).diagnostics)).toEqual([
+      'error: UpgradeResourceIdentity is not supported',
+    ]);
   });
 });
 
@@ -249,7 +268,13 @@ describe('managed resource RPCs', () => {
     ['a valid config', { name: 'ok' }, CAPS, [], undefined],
     ['an unknown name', { name: UNKNOWN }, CAPS, [], undefined],
     ['an uppercase name', { name: 'Bad' }, CAPS, ['error: Invalid name'], [{ attribute: 'name' }]],
-    ['a write-only value from a CLI without write-only support', { name: 'ok', password: 'pw' }, { deferralAllowed: false, writeOnlyAttributesAllowed: false }, ['error: Write-only attribute not supported'], [{ attribute: 'password' }]],
+    [
+      'a write-only value from a CLI without write-only support',
+      { name: 'ok', password: 'pw' },
+      { deferralAllowed: false, writeOnlyAttributesAllowed: false },
+      ['error: Write-only attribute not supported'],
+      [{ attribute: 'password' }],
+    ],
   ])('ValidateResourceConfig with %s', async (_what, values, caps, expected, at) => {
     const res = await server.validateResourceConfig({ typeName: 't_item', config: enc(itemSchema, values), clientCapabilities: caps });
     expect(summaries(res.diagnostics)).toEqual(expected);
@@ -258,11 +283,16 @@ describe('managed resource RPCs', () => {
 
   test('ValidateResourceConfig of an unknown type names the type', async () => {
     const res = await server.validateResourceConfig({ typeName: 't_nope', config: null, clientCapabilities: CAPS });
-    expect(res.diagnostics).toEqual([{ severity: 'error', summary: 'Unsupported resource type', detail: 'This provider has no resource type "t_nope".', path: undefined }]);
+    expect(res.diagnostics).toEqual([
+      { severity: 'error', summary: 'Unsupported resource type', detail: 'This provider has no resource type "t_nope".', path: undefined },
+    ]);
   });
 
   test('a value of the wrong type becomes a diagnostic on its attribute', async () => {
-    const wrongType = ['object', { ...Object.fromEntries(Object.keys(itemSchema.block.attributes ?? {}).map((k) => [k, 'string'])), tags: ['map', 'string'] }] as const;
+    const wrongType = [
+      'object',
+      { ...Object.fromEntries(Object.keys(itemSchema.block.attributes ?? {}).map((k) => [k, 'string'])), tags: ['map', 'string'] },
+    ] as const;
     const bytes = encodeMsgpack(full(itemSchema, { name: 'ok', size: 'not-a-number' }), wrongType as never);
     const res = await server.validateResourceConfig({ typeName: 't_item', config: { msgpack: bytes }, clientCapabilities: CAPS });
     expect(res.diagnostics).toHaveLength(1);
@@ -270,11 +300,31 @@ describe('managed resource RPCs', () => {
   });
 
   test.each<[string, { version: number; json?: string; flatmap?: Record<string, string> }, (state: CtyObject | null) => void, string[]]>([
-    ['state of the current version', { version: 1, json: '{"id":"item-1","name":"a","size":2}' }, (s) => expect(s).toMatchObject({ id: 'item-1', name: 'a', size: 2, secret: null }), []],
-    ['state of version 0, upgraded by the resource', { version: 0, json: '{"id":"item-1","title":"old"}' }, (s) => expect(s).toMatchObject({ id: 'item-1', name: 'old' }), []],
-    ['attributes the schema dropped', { version: 1, json: '{"id":"item-1","name":"a","legacy":true}' }, (s) => expect(s && 'legacy' in s).toBe(false), []],
+    [
+      'state of the current version',
+      { version: 1, json: '{"id":"item-1","name":"a","size":2}' },
+      (s) => expect(s).toMatchObject({ id: 'item-1', name: 'a', size: 2, secret: null }),
+      [],
+    ],
+    [
+      'state of version 0, upgraded by the resource',
+      { version: 0, json: '{"id":"item-1","title":"old"}' },
+      (s) => expect(s).toMatchObject({ id: 'item-1', name: 'old' }),
+      [],
+    ],
+    [
+      'attributes the schema dropped',
+      { version: 1, json: '{"id":"item-1","name":"a","legacy":true}' },
+      (s) => expect(s && 'legacy' in s).toBe(false),
+      [],
+    ],
     ['no stored state', { version: 1 }, (s) => expect(s).toBeNull(), []],
-    ['state from a newer provider', { version: 2, json: '{"id":"item-1"}' }, (s) => expect(s).toBeNull(), ['error: Resource state from a newer provider']],
+    [
+      'state from a newer provider',
+      { version: 2, json: '{"id":"item-1"}' },
+      (s) => expect(s).toBeNull(),
+      ['error: Resource state from a newer provider'],
+    ],
     ['pre-0.12 flatmap state', { version: 0, flatmap: { id: 'item-1' } }, (s) => expect(s).toBeNull(), ['error: Unsupported state format']],
   ])('UpgradeResourceState with %s', async (_what, raw, check, expected) => {
     const res = await server.upgradeResourceState({
@@ -289,7 +339,12 @@ describe('managed resource RPCs', () => {
   test('PlanResourceChange for a create marks unset computed attributes unknown and nulls write-only ones', async () => {
     const config = { name: 'a', size: 1, password: 'pw' };
     const res = await server.planResourceChange({
-      typeName: 't_item', priorState: enc(itemSchema, null), proposedNewState: enc(itemSchema, config), config: enc(itemSchema, config), priorPrivate: NO_BYTES, clientCapabilities: CAPS,
+      typeName: 't_item',
+      priorState: enc(itemSchema, null),
+      proposedNewState: enc(itemSchema, config),
+      config: enc(itemSchema, config),
+      priorPrivate: NO_BYTES,
+      clientCapabilities: CAPS,
     });
     expect(res.diagnostics).toEqual([]);
     const planned = dec(itemSchema, res.plannedState);
@@ -311,7 +366,12 @@ describe('managed resource RPCs', () => {
     const proposed = { ...prior, ...change };
     const config = { name: proposed.name, size: proposed.size };
     const res = await server.planResourceChange({
-      typeName: 't_item', priorState: enc(itemSchema, prior), proposedNewState: enc(itemSchema, proposed), config: enc(itemSchema, config), priorPrivate: Buffer.from('{"p":1}'), clientCapabilities: CAPS,
+      typeName: 't_item',
+      priorState: enc(itemSchema, prior),
+      proposedNewState: enc(itemSchema, proposed),
+      config: enc(itemSchema, config),
+      priorPrivate: Buffer.from('{"p":1}'),
+      clientCapabilities: CAPS,
     });
     expect(summaries(res.diagnostics)).toEqual(expected);
     if (expected.length > 0) expect(res.diagnostics[0]?.path).toEqual([{ attribute: 'size' }]);
@@ -325,36 +385,77 @@ describe('managed resource RPCs', () => {
   test('ApplyResourceChange create → read → update → delete', async () => {
     const config = { name: 'a', size: 1, password: 'pw' };
     const planned = { ...config, id: UNKNOWN, secret: UNKNOWN, password: null };
-    const created = await server.applyResourceChange({ typeName: 't_item', priorState: enc(itemSchema, null), plannedState: enc(itemSchema, planned), config: enc(itemSchema, config), plannedPrivate: NO_BYTES });
+    const created = await server.applyResourceChange({
+      typeName: 't_item',
+      priorState: enc(itemSchema, null),
+      plannedState: enc(itemSchema, planned),
+      config: enc(itemSchema, config),
+      plannedPrivate: NO_BYTES,
+    });
     expect(created.diagnostics).toEqual([]);
     const state = dec(itemSchema, created.newState);
     expect(state).toMatchObject({ id: 'item-1', name: 'a', size: 1, secret: 's3cret-item-1', password: null, tags: null });
     expect(JSON.parse(Buffer.from(created.private).toString())).toEqual({ created: 'item-1' });
 
     backend.items.get('item-1')!.size = 5; // drift
-    const read = await server.readResource({ typeName: 't_item', currentState: created.newState, private: created.private, clientCapabilities: CAPS });
+    const read = await server.readResource({
+      typeName: 't_item',
+      currentState: created.newState,
+      private: created.private,
+      clientCapabilities: CAPS,
+    });
     expect(read.diagnostics).toEqual([]);
     expect(dec(itemSchema, read.newState)).toMatchObject({ id: 'item-1', size: 5 });
     expect(read.private).toEqual(created.private);
 
     const updatedPlan = { ...state, size: 7 } as Record<string, CtyValue>;
-    const updated = await server.applyResourceChange({ typeName: 't_item', priorState: read.newState, plannedState: enc(itemSchema, updatedPlan), config: enc(itemSchema, { name: 'a', size: 7 }), plannedPrivate: read.private });
+    const updated = await server.applyResourceChange({
+      typeName: 't_item',
+      priorState: read.newState,
+      plannedState: enc(itemSchema, updatedPlan),
+      config: enc(itemSchema, { name: 'a', size: 7 }),
+      plannedPrivate: read.private,
+    });
     expect(updated.diagnostics).toEqual([]);
     expect(dec(itemSchema, updated.newState)).toMatchObject({ size: 7 });
     expect(backend.items.get('item-1')?.size).toBe(7);
 
-    const deleted = await server.applyResourceChange({ typeName: 't_item', priorState: updated.newState, plannedState: enc(itemSchema, null), config: enc(itemSchema, null), plannedPrivate: updated.private });
+    const deleted = await server.applyResourceChange({
+      typeName: 't_item',
+      priorState: updated.newState,
+      plannedState: enc(itemSchema, null),
+      config: enc(itemSchema, null),
+      plannedPrivate: updated.private,
+    });
     expect(deleted.diagnostics).toEqual([]);
     expect(dec(itemSchema, deleted.newState)).toBeNull();
     expect(backend.items.size).toBe(0);
   });
 
   test.each<[string, string, Diagnostic]>([
-    ['a DiagnosticError keeps its summary and attribute path', 'refused', { severity: 'error', summary: 'Refused', detail: 'The backend refused this name.', path: [{ attribute: 'name' }] }],
-    ['any other exception is an internal error without a stack trace', 'boom', { severity: 'error', summary: 'Provider internal error', detail: expect.stringContaining('ApplyResourceChange failed: backend exploded') as unknown as string }],
+    [
+      'a DiagnosticError keeps its summary and attribute path',
+      'refused',
+      { severity: 'error', summary: 'Refused', detail: 'The backend refused this name.', path: [{ attribute: 'name' }] },
+    ],
+    [
+      'any other exception is an internal error without a stack trace',
+      'boom',
+      {
+        severity: 'error',
+        summary: 'Provider internal error',
+        detail: expect.stringContaining('ApplyResourceChange failed: backend exploded') as unknown as string,
+      },
+    ],
   ])('ApplyResourceChange failure: %s; no state is invented', async (_what, name, diagnostic) => {
     const planned = { name, id: UNKNOWN, secret: UNKNOWN };
-    const res = await server.applyResourceChange({ typeName: 't_item', priorState: enc(itemSchema, null), plannedState: enc(itemSchema, planned), config: enc(itemSchema, { name }), plannedPrivate: NO_BYTES });
+    const res = await server.applyResourceChange({
+      typeName: 't_item',
+      priorState: enc(itemSchema, null),
+      plannedState: enc(itemSchema, planned),
+      config: enc(itemSchema, { name }),
+      plannedPrivate: NO_BYTES,
+    });
     expect(res.diagnostics).toEqual([diagnostic]);
     expect(res.diagnostics[0]?.detail ?? '').not.toMatch(/\bat .+:\d+:\d+/);
     expect(dec(itemSchema, res.newState)).toBeNull();
@@ -362,19 +463,35 @@ describe('managed resource RPCs', () => {
 
   test('ApplyResourceChange: planned unknowns the resource did not resolve become null, never unknown', async () => {
     const planned = { name: 'half', id: UNKNOWN, secret: UNKNOWN };
-    const res = await server.applyResourceChange({ typeName: 't_item', priorState: enc(itemSchema, null), plannedState: enc(itemSchema, planned), config: enc(itemSchema, { name: 'half' }), plannedPrivate: NO_BYTES });
+    const res = await server.applyResourceChange({
+      typeName: 't_item',
+      priorState: enc(itemSchema, null),
+      plannedState: enc(itemSchema, planned),
+      config: enc(itemSchema, { name: 'half' }),
+      plannedPrivate: NO_BYTES,
+    });
     expect(res.diagnostics).toEqual([]);
     expect(dec(itemSchema, res.newState)).toMatchObject({ name: 'half', id: null, secret: null });
   });
 
   test('ReadResource: a vanished object reads as null; a null state stays null; unknowns are refused', async () => {
-    const gone = await server.readResource({ typeName: 't_item', currentState: enc(itemSchema, { id: 'item-404', name: 'a' }), private: NO_BYTES, clientCapabilities: CAPS });
+    const gone = await server.readResource({
+      typeName: 't_item',
+      currentState: enc(itemSchema, { id: 'item-404', name: 'a' }),
+      private: NO_BYTES,
+      clientCapabilities: CAPS,
+    });
     expect(gone.diagnostics).toEqual([]);
     expect(dec(itemSchema, gone.newState)).toBeNull();
     const none = await server.readResource({ typeName: 't_item', currentState: null, private: NO_BYTES, clientCapabilities: CAPS });
     expect(dec(itemSchema, none.newState)).toBeNull();
     backend.items.set('item-9', { id: 'item-9', name: 'unknowable', size: null, secret: 'x' });
-    const bad = await server.readResource({ typeName: 't_item', currentState: enc(itemSchema, { id: 'item-9', name: 'unknowable' }), private: NO_BYTES, clientCapabilities: CAPS });
+    const bad = await server.readResource({
+      typeName: 't_item',
+      currentState: enc(itemSchema, { id: 'item-9', name: 'unknowable' }),
+      private: NO_BYTES,
+      clientCapabilities: CAPS,
+    });
     expect(summaries(bad.diagnostics)).toEqual(['error: Provider returned an unknown value']);
     expect(bad.newState).toBeNull();
   });
@@ -410,26 +527,44 @@ describe('data source RPCs', () => {
 
   test('ReadDataSource returns the config plus what the source read', async () => {
     backend.items.set('item-1', { id: 'item-1', name: 'found', size: null, secret: 's' });
-    const res = await server.readDataSource({ typeName: 't_lookup', config: enc(lookupSchema, { id: 'item-1' }), clientCapabilities: CAPS });
+    const res = await server.readDataSource({
+      typeName: 't_lookup',
+      config: enc(lookupSchema, { id: 'item-1' }),
+      clientCapabilities: CAPS,
+    });
     expect(res.diagnostics).toEqual([]);
     expect(dec(lookupSchema, res.state)).toEqual({ id: 'item-1', name: 'found' });
   });
 
   test('ReadDataSource failure: the diagnostic names the attribute and no state is returned', async () => {
-    const res = await server.readDataSource({ typeName: 't_lookup', config: enc(lookupSchema, { id: 'item-404' }), clientCapabilities: CAPS });
-    expect(res.diagnostics).toEqual([{ severity: 'error', summary: 'Not found', detail: 'No item "item-404".', path: [{ attribute: 'id' }] }]);
+    const res = await server.readDataSource({
+      typeName: 't_lookup',
+      config: enc(lookupSchema, { id: 'item-404' }),
+      clientCapabilities: CAPS,
+    });
+    expect(res.diagnostics).toEqual([
+      { severity: 'error', summary: 'Not found', detail: 'No item "item-404".', path: [{ attribute: 'id' }] },
+    ]);
     expect(res.state).toBeNull();
   });
 });
 
 describe('ephemeral resource RPCs', () => {
   test('ValidateEphemeralResourceConfig accepts unknowns and refuses unknown types', async () => {
-    expect((await server.validateEphemeralResourceConfig({ typeName: 't_ticket', config: enc(ticketSchema, { name: UNKNOWN }) })).diagnostics).toEqual([]);
-    expect(summaries((await server.validateEphemeralResourceConfig({ typeName: 't_nope', config: null })).diagnostics)).toEqual(['error: Unsupported ephemeral resource type']);
+    expect(
+      (await server.validateEphemeralResourceConfig({ typeName: 't_ticket', config: enc(ticketSchema, { name: UNKNOWN }) })).diagnostics,
+    ).toEqual([]);
+    expect(summaries((await server.validateEphemeralResourceConfig({ typeName: 't_nope', config: null })).diagnostics)).toEqual([
+      'error: Unsupported ephemeral resource type',
+    ]);
   });
 
   test('Open → Renew → Close carry the private data and renewal times', async () => {
-    const opened = await server.openEphemeralResource({ typeName: 't_ticket', config: enc(ticketSchema, { name: 'n' }), clientCapabilities: CAPS });
+    const opened = await server.openEphemeralResource({
+      typeName: 't_ticket',
+      config: enc(ticketSchema, { name: 'n' }),
+      clientCapabilities: CAPS,
+    });
     expect(opened.diagnostics).toEqual([]);
     expect(dec(ticketSchema, opened.result)).toEqual({ name: 'n', value: 'ticket-n' });
     expect(opened.renewAt?.toISOString()).toBe('2030-01-01T00:00:00.000Z');

@@ -4,7 +4,14 @@
  */
 import type { CtyType, CtyValue } from '../cty';
 import { DiagnosticError, Diagnostics, error, type Diagnostic } from '../diagnostics';
-import type { CallContext, DataSourceDefinition, EphemeralDefinition, ProviderDefinition, ResourceDefinition, StopReason } from '../definition';
+import type {
+  CallContext,
+  DataSourceDefinition,
+  EphemeralDefinition,
+  ProviderDefinition,
+  ResourceDefinition,
+  StopReason,
+} from '../definition';
 import type { Logger } from '../logging/logger';
 import type { BlockSpec, Schema } from '../schema/definition';
 import { blockType } from '../schema/implied-type';
@@ -60,7 +67,11 @@ export class ServiceRuntime<P> {
     readonly options: ServiceRuntimeOptions,
   ) {
     this.providerSchema = compile(definition.schema);
-    const register = <T extends { typeName: string; schema: Schema }>(map: Map<string, Registered<T>>, items: readonly T[] | undefined, what: Kind): void => {
+    const register = <T extends { typeName: string; schema: Schema }>(
+      map: Map<string, Registered<T>>,
+      items: readonly T[] | undefined,
+      what: Kind,
+    ): void => {
       for (const item of items ?? []) {
         if (!/^[a-z][a-z0-9_]*$/.test(item.typeName)) throw new Error(`${what} type name "${item.typeName}" is not a valid Terraform name`);
         if (map.has(item.typeName)) throw new Error(`${what} "${item.typeName}" is defined twice`);
@@ -114,9 +125,14 @@ export class ServiceRuntime<P> {
   /** Registers secret values with the logger before anything else can log them. */
   redactSecrets(log: Logger, block: BlockSpec, ...values: CtyValue[]): void {
     for (const value of values) {
-      forEachAttributeValue(block, value, (a) => a.sensitive === true || a.writeOnly === true, (v) => {
-        for (const s of leafStrings(v)) log.redact(s);
-      });
+      forEachAttributeValue(
+        block,
+        value,
+        (a) => a.sensitive === true || a.writeOnly === true,
+        (v) => {
+          for (const s of leafStrings(v)) log.redact(s);
+        },
+      );
     }
   }
 
@@ -126,7 +142,9 @@ export class ServiceRuntime<P> {
 
   async provider(): Promise<P> {
     if (!this.configured) {
-      throw new DiagnosticError(error('Provider not configured', 'The CLI called a resource operation before ConfigureProvider; this is unexpected.'));
+      throw new DiagnosticError(
+        error('Provider not configured', 'The CLI called a resource operation before ConfigureProvider; this is unexpected.'),
+      );
     }
     return this.configured;
   }

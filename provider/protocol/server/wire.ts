@@ -63,7 +63,9 @@ export function errorToDiagnostics(err: unknown, rpc: string, type?: CtyType): D
     ];
   }
   if (err instanceof Error && err.name === 'AbortError') {
-    return [{ severity: 'error', summary: 'Operation cancelled', detail: `${rpc} was stopped because Terraform asked the provider to stop.` }];
+    return [
+      { severity: 'error', summary: 'Operation cancelled', detail: `${rpc} was stopped because Terraform asked the provider to stop.` },
+    ];
   }
   const message = err instanceof Error ? err.message : String(err);
   return [

@@ -8,11 +8,7 @@ import { ctyObject, isPlainObject, Unknown, type CtyObject, type CtyValue } from
 import type { AttributePath } from '../diagnostics';
 import type { AttributeSpec, BlockSpec } from '../schema/definition';
 
-export function completeObject(
-  block: BlockSpec,
-  result: Partial<CtyObject> | null | undefined,
-  fallback: CtyObject | null,
-): CtyObject {
+export function completeObject(block: BlockSpec, result: Partial<CtyObject> | null | undefined, fallback: CtyObject | null): CtyObject {
   const out: [string, CtyValue][] = [];
   const has = (o: object | null | undefined, k: string): boolean =>
     o !== null && o !== undefined && Object.prototype.hasOwnProperty.call(o, k) && (o as Record<string, unknown>)[k] !== undefined;

@@ -25,9 +25,16 @@ describe('data source tessera_current_user', () => {
     expect(await tf.output('email')).toBe('admin@tessera.localhost');
     const roles = JSON.parse((await tf.runOk(['output', '-json', 'roles'])).stdout) as unknown;
     expect(roles).toEqual(['SysAdmin']);
-    const me = (await api.request('GET', '/api/v1/me', { token: api.adminToken })).json as { id: string; teams: Array<{ id: string; name: string }> };
+    const me = (await api.request('GET', '/api/v1/me', { token: api.adminToken })).json as {
+      id: string;
+      teams: Array<{ id: string; name: string }>;
+    };
     const state = JSON.parse((await tf.runOk(['show', '-json'])).stdout) as {
-      values: { root_module: { resources: Array<{ address: string; values: { id: string; teams: Array<{ id: string; name: string; role: string }> } }> } };
+      values: {
+        root_module: {
+          resources: Array<{ address: string; values: { id: string; teams: Array<{ id: string; name: string; role: string }> } }>;
+        };
+      };
     };
     const data = state.values.root_module.resources.find((r) => r.address === 'data.tessera_current_user.me');
     expect(data?.values.id).toBe(me.id);

@@ -64,7 +64,9 @@ async function activeRunTokens(): Promise<ListedToken[]> {
 describe('ephemeral tessera_personal_access_token when the run fails', () => {
   it('revokes the token it opened although Terraform never closes it', async () => {
     const logPath = join(tf.dir, 'apply.log');
-    const apply = await tf.run(['apply', '-auto-approve', '-no-color', '-input=false'], { env: { TF_LOG_PROVIDER: 'info', TF_LOG_PATH: logPath } });
+    const apply = await tf.run(['apply', '-auto-approve', '-no-color', '-input=false'], {
+      env: { TF_LOG_PROVIDER: 'info', TF_LOG_PATH: logPath },
+    });
     expect(apply.code).toBe(1);
     // Terraform skipped the close, and the provider revoked the token as it was shut down.
     const log = await readFile(logPath, 'utf8');

@@ -13,7 +13,7 @@ export const TYPE_NAME = 'tessera_personal_access_token';
 
 export const personalAccessTokenEphemeralSchema = defineSchema({
   description:
-    'A short-lived Tessera personal access token for the duration of one Terraform run (Terraform ≥ 1.10, OpenTofu ≥ 1.11). It is created when the run opens it and revoked when the run closes it; the secret is never written to the state or a plan file. Use it, for example, as `api_token` of another provider configuration. Terraform does not close an ephemeral resource when something downstream of it failed; the provider therefore also revokes every token it opened and has not closed when Terraform stops it (Ctrl-C) or shuts it down at the end of the run, and on SIGTERM. What remains: a provider process killed outright (SIGKILL, out of memory, power loss) cannot revoke anything, and its token stays valid until `expires_at` — by default the shortest lifetime the server\'s policy allows (1 day).',
+    "A short-lived Tessera personal access token for the duration of one Terraform run (Terraform ≥ 1.10, OpenTofu ≥ 1.11). It is created when the run opens it and revoked when the run closes it; the secret is never written to the state or a plan file. Use it, for example, as `api_token` of another provider configuration. Terraform does not close an ephemeral resource when something downstream of it failed; the provider therefore also revokes every token it opened and has not closed when Terraform stops it (Ctrl-C) or shuts it down at the end of the run, and on SIGTERM. What remains: a provider process killed outright (SIGKILL, out of memory, power loss) cannot revoke anything, and its token stays valid until `expires_at` — by default the shortest lifetime the server's policy allows (1 day).",
   attributes: {
     name: { type: 'string', required: true, description: 'A label for the token, 1–100 characters.' },
     expiration_days: {
@@ -27,7 +27,11 @@ export const personalAccessTokenEphemeralSchema = defineSchema({
     token: { type: 'string', computed: true, sensitive: true, description: 'The secret (`tspat_…`), valid until the run ends.' },
     token_hint: { type: 'string', computed: true, description: '`tspat_…` followed by the last four characters of the secret.' },
     created_at: { type: 'string', computed: true, description: 'When the token was created (RFC 3339, UTC).' },
-    expires_at: { type: 'string', computed: true, description: 'When the token would expire if the run did not revoke it (RFC 3339, UTC).' },
+    expires_at: {
+      type: 'string',
+      computed: true,
+      description: 'When the token would expire if the run did not revoke it (RFC 3339, UTC).',
+    },
   },
 });
 

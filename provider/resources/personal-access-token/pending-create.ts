@@ -84,10 +84,7 @@ export function unknownOutcomeDiagnostic(failure: unknown, pending: PendingCreat
   );
 }
 
-export type SettledCreate =
-  | { kind: 'created'; token: CreatedToken }
-  | { kind: 'found'; token: TokenMetadata }
-  | { kind: 'absent' };
+export type SettledCreate = { kind: 'created'; token: CreatedToken } | { kind: 'found'; token: TokenMetadata } | { kind: 'absent' };
 
 /** Settles a pending create (see the file comment); throws the client's error when the API cannot answer. */
 export async function settlePendingCreate(client: TesseraClient, pending: PendingCreate): Promise<SettledCreate> {
@@ -98,7 +95,8 @@ export async function settlePendingCreate(client: TesseraClient, pending: Pendin
     // valid any more" (e.g. a lowered maximum lifetime) lead to the lookup; a 409 for the key
     // itself means the first request is still being processed: try again later.
     const lookUp =
-      failure instanceof TesseraApiError && ((failure.status === 409 && failure.problemType === CLIENT_REFERENCE_IN_USE) || failure.status === 422);
+      failure instanceof TesseraApiError &&
+      ((failure.status === 409 && failure.problemType === CLIENT_REFERENCE_IN_USE) || failure.status === 422);
     if (!lookUp) throw failure;
   }
   return findByReference(client, pending.client_reference);

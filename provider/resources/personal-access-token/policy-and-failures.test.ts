@@ -63,8 +63,8 @@ resource "tessera_personal_access_token" "long" {
       const plan = await tf.plan();
       expect(plan.changes).toBe(false);
       const out = unwrap(plan.stdout + plan.stderr);
-      expect(out).toContain('Warning: Token lifetime above the server\'s current maximum');
-      expect(out).toContain('expiration_days is 20, but the server\'s token policy now allows 1–7 days');
+      expect(out).toContain("Warning: Token lifetime above the server's current maximum");
+      expect(out).toContain("expiration_days is 20, but the server's token policy now allows 1–7 days");
       expect(out).toContain('The existing token keeps working until it expires');
       expect(out).toContain('its next replacement (rotation, or a change that forces a new token) will fail');
       expect(out).not.toContain('Error:');

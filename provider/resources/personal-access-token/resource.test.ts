@@ -115,7 +115,9 @@ describe('tessera_personal_access_token with the real terraform CLI', () => {
 
   it('recreates a token revoked through the API, with a warning saying it is no longer active', async () => {
     const before = await stateOf(DEPLOY);
-    expect((await api.request('DELETE', `/api/v1/personal-access-tokens/${before.id as string}`, { token: api.adminToken })).status).toBe(204);
+    expect((await api.request('DELETE', `/api/v1/personal-access-tokens/${before.id as string}`, { token: api.adminToken })).status).toBe(
+      204,
+    );
     const plan = await tf.plan();
     expect(plan.changes).toBe(true);
     const out = unwrap(plan.stdout + plan.stderr);

@@ -11,7 +11,14 @@ import { apiDiagnostics } from '../../tessera/api-diagnostics';
 import type { TesseraClient } from '../../tessera/client';
 import { requireClient, tessera, type TesseraProviderContext } from '../../tessera/provider-context';
 import type { Logger } from '../../protocol/logging/logger';
-import { describeFromNow, EXPIRY_WARNING_DAYS, expiresSoon, parseTimestamp, rotationDue, vanishedBecause } from '../../tessera/token-lifecycle';
+import {
+  describeFromNow,
+  EXPIRY_WARNING_DAYS,
+  expiresSoon,
+  parseTimestamp,
+  rotationDue,
+  vanishedBecause,
+} from '../../tessera/token-lifecycle';
 import { PROVIDER_VERSION } from '../../tessera/version';
 import { checkExpirationDays, checkName, checkRotateBeforeDays } from '../shared/token-rules';
 import {
@@ -32,7 +39,7 @@ const COMPUTED_ON_CREATE = ['id', 'token', 'token_hint', 'created_at', 'expires_
 
 export const personalAccessTokenSchema = defineSchema({
   description:
-    'A Tessera personal access token owned by the provider\'s user. The secret is returned once, on create, in `token`. Destroying the resource revokes the token. With `rotate_before_days` (and `lifecycle { create_before_destroy = true }`), a plan replaces the token before it expires, without a gap. `create_before_destroy` is the safe pattern for every replacement: the new token is created (and its settings checked by the server) before the old one is revoked, so a refused value — for example an `expiration_days` fed by another resource\'s output, only known at apply — leaves the old token in place instead of none.',
+    "A Tessera personal access token owned by the provider's user. The secret is returned once, on create, in `token`. Destroying the resource revokes the token. With `rotate_before_days` (and `lifecycle { create_before_destroy = true }`), a plan replaces the token before it expires, without a gap. `create_before_destroy` is the safe pattern for every replacement: the new token is created (and its settings checked by the server) before the old one is revoked, so a refused value — for example an `expiration_days` fed by another resource's output, only known at apply — leaves the old token in place instead of none.",
   attributes: {
     name: {
       type: 'string',
@@ -53,7 +60,7 @@ export const personalAccessTokenSchema = defineSchema({
       description:
         'Days before `expires_at` at which a plan replaces the token (0–29, less than `expiration_days`). Combine with `lifecycle { create_before_destroy = true }` so the new token exists before the old one is revoked. Unset: the token is never replaced for age, and plans warn during its last 7 days.',
     },
-    id: { type: 'string', computed: true, description: 'The token\'s API id. Import an existing token by this id.' },
+    id: { type: 'string', computed: true, description: "The token's API id. Import an existing token by this id." },
     token: {
       type: 'string',
       computed: true,
@@ -253,7 +260,12 @@ export const personalAccessTokenResource = tessera.resource({
 
   import({ id }) {
     if (id.trim() === '') {
-      throw new DiagnosticError(error('Invalid import id', 'Import a personal access token by its API id, as shown in the id attribute or GET /api/v1/personal-access-tokens.'));
+      throw new DiagnosticError(
+        error(
+          'Invalid import id',
+          'Import a personal access token by its API id, as shown in the id attribute or GET /api/v1/personal-access-tokens.',
+        ),
+      );
     }
     return { id: id.trim() };
   },
@@ -264,7 +276,12 @@ export const personalAccessTokenResource = tessera.resource({
  * value still unknown is called out, because in a replace without create_before_destroy the
  * old token is revoked before the new value can be checked.
  */
-function checkNewTokenDays(config: TokenConfig, prior: TokenState | null, diagnostics: Diagnostics, provider: TesseraProviderContext): void {
+function checkNewTokenDays(
+  config: TokenConfig,
+  prior: TokenState | null,
+  diagnostics: Diagnostics,
+  provider: TesseraProviderContext,
+): void {
   checkExpirationDays(config.expiration_days, diagnostics, provider.policy);
   if (knownNumber(config.expiration_days) !== undefined) return;
   const { min, max } = provider.policy;

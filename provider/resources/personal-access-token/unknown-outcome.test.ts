@@ -81,8 +81,11 @@ async function applyLosingTheAnswer(extraArgs: string[] = []): Promise<string> {
   for (const attempt of attempts) expect(attempt).toEqual({ method: 'POST', path: CREATE_PATH, mode: 'forward-reset', status: 201 });
   const out = unwrap(failed.stderr);
   expect(out).toContain('Error: Outcome of creating the personal access token is unknown');
-  expect(out).toContain(`The request to create the token "${NAME}" may have reached the Tessera API at ${proxy.url}, but no answer came back`);
-  const reference = /It carries client_reference ([0-9a-f-]{36}); find it with GET \/api\/v1\/personal-access-tokens\?client_reference=\1\./.exec(out)?.[1];
+  expect(out).toContain(
+    `The request to create the token "${NAME}" may have reached the Tessera API at ${proxy.url}, but no answer came back`,
+  );
+  const reference =
+    /It carries client_reference ([0-9a-f-]{36}); find it with GET \/api\/v1\/personal-access-tokens\?client_reference=\1\./.exec(out)?.[1];
   expect(reference).toBeDefined();
   expect(out).toContain('Terraform keeps this resource as tainted.');
   // Terraform 1.11 keeps the failed create as a tainted object with its private state.
@@ -101,7 +104,9 @@ describe('a create whose answer is lost', () => {
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ client_reference: reference, created_via: 'terraform-provider-tessera/0.1.0' });
     const found = await api.request('GET', `${CREATE_PATH}?client_reference=${reference}`, { token: api.adminToken });
-    expect((found.json as { personal_access_tokens: Array<{ id: string }> }).personal_access_tokens.map((t) => t.id)).toEqual([rows[0]!.id]);
+    expect((found.json as { personal_access_tokens: Array<{ id: string }> }).personal_access_tokens.map((t) => t.id)).toEqual([
+      rows[0]!.id,
+    ]);
   });
 
   it('settles it on the next apply within the idempotency window: one active token, the one in the state', async () => {

@@ -25,7 +25,10 @@ type Created = {
 };
 
 async function create(name: string, days: number): Promise<Created> {
-  const response = await api.request('POST', '/api/v1/personal-access-tokens', { token: api.adminToken, body: { name, expiration_days: days } });
+  const response = await api.request('POST', '/api/v1/personal-access-tokens', {
+    token: api.adminToken,
+    body: { name, expiration_days: days },
+  });
   expect(response.status).toBe(201);
   return response.json as Created;
 }

@@ -14,7 +14,14 @@ export const personalAccessTokensSchema = defineSchema({
     tokens: {
       type: [
         'list',
-        objectType({ id: 'string', name: 'string', token_hint: 'string', created_at: 'string', expires_at: 'string', last_used_at: 'string' }),
+        objectType({
+          id: 'string',
+          name: 'string',
+          token_hint: 'string',
+          created_at: 'string',
+          expires_at: 'string',
+          last_used_at: 'string',
+        }),
       ],
       computed: true,
       description:

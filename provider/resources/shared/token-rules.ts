@@ -20,7 +20,11 @@ export function checkName(value: CtyValue | undefined, diagnostics: Diagnostics)
   if (trimmed.length === 0) {
     diagnostics.error('Invalid token name', 'name must contain at least one character that is not white space.', path('name'));
   } else if ([...trimmed].length > NAME_MAX_LENGTH) {
-    diagnostics.error('Invalid token name', `name must be at most ${NAME_MAX_LENGTH} characters long (it has ${[...trimmed].length}).`, path('name'));
+    diagnostics.error(
+      'Invalid token name',
+      `name must be at most ${NAME_MAX_LENGTH} characters long (it has ${[...trimmed].length}).`,
+      path('name'),
+    );
   } else if (CONTROL_CHARACTERS.test(name)) {
     diagnostics.error('Invalid token name', 'name must not contain control characters (newlines, tabs, …).', path('name'));
   }
@@ -36,7 +40,11 @@ export function checkExpirationDays(
   const bounds = `${policy.min}–${policy.max}`;
   const origin = policy.source === 'server' ? "the server's token policy (GET /api/v1/token-policy)" : 'the default token policy';
   if (!Number.isInteger(days)) {
-    diagnostics.error('Invalid expiration_days', `expiration_days must be a whole number of days within ${bounds}.`, path('expiration_days'));
+    diagnostics.error(
+      'Invalid expiration_days',
+      `expiration_days must be a whole number of days within ${bounds}.`,
+      path('expiration_days'),
+    );
   } else if (days < policy.min || days > policy.max) {
     diagnostics.error(
       'Invalid expiration_days',
@@ -51,7 +59,11 @@ export function checkRotateBeforeDays(value: CtyValue | undefined, expirationDay
   const days = knownNumber(value);
   if (days === null || days === undefined) return;
   if (!Number.isInteger(days) || days < 0 || days > ROTATE_BEFORE_MAX_DAYS) {
-    diagnostics.error('Invalid rotate_before_days', `rotate_before_days must be a whole number within 0–${ROTATE_BEFORE_MAX_DAYS}.`, path('rotate_before_days'));
+    diagnostics.error(
+      'Invalid rotate_before_days',
+      `rotate_before_days must be a whole number within 0–${ROTATE_BEFORE_MAX_DAYS}.`,
+      path('rotate_before_days'),
+    );
     return;
   }
   const expiration = knownNumber(expirationDays);

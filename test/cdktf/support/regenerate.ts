@@ -15,7 +15,8 @@ export function regenerateInto(target: BindingsTarget, outDir: string, mirrorDir
       process.execPath,
       [require.resolve('tsx/cli'), 'scripts/cdktf-generate.ts', '--target', target.name, '--out', outDir, '--mirror', mirrorDir],
       { cwd: REPO_ROOT, encoding: 'utf8', timeout: 300_000 },
-      (error, stdout, stderr) => (error ? reject(new Error(`cdktf-generate --target ${target.name} failed:\n${stdout}${stderr}`)) : resolve()),
+      (error, stdout, stderr) =>
+        error ? reject(new Error(`cdktf-generate --target ${target.name} failed:\n${stdout}${stderr}`)) : resolve(),
     );
   });
 }

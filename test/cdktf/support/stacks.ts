@@ -64,11 +64,7 @@ export interface SynthesizedConfig {
  * the local state file land there. `env` is added to the environment (to prove that credentials
  * present at synth time do not end up in the output).
  */
-export function synthExample(
-  stack: ExampleStack,
-  workDir: string,
-  env: Readonly<Record<string, string>> = {},
-): Promise<SynthesizedStack> {
+export function synthExample(stack: ExampleStack, workDir: string, env: Readonly<Record<string, string>> = {}): Promise<SynthesizedStack> {
   return synthProgram(path.join(EXAMPLES_DIR, stack, 'dist', 'main.js'), stack, workDir, env);
 }
 

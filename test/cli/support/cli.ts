@@ -27,7 +27,10 @@ export interface BuiltCli {
   bundle: string;
   /** A fresh home with an empty configuration folder. */
   home(): CliHome;
-  run(args: readonly string[], options?: { home?: CliHome; env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number }): Promise<CliResult>;
+  run(
+    args: readonly string[],
+    options?: { home?: CliHome; env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number },
+  ): Promise<CliResult>;
   remove(): void;
 }
 
@@ -55,13 +58,25 @@ export async function buildTestCli(): Promise<BuiltCli> {
     home,
     run(args, options = {}) {
       const runHome = options.home ?? (defaultHome ??= home());
-      return runProcess(process.execPath, [bundle, ...args], { ...runHome.env, ...options.env }, options.input, options.timeoutMs ?? 30_000);
+      return runProcess(
+        process.execPath,
+        [bundle, ...args],
+        { ...runHome.env, ...options.env },
+        options.input,
+        options.timeoutMs ?? 30_000,
+      );
     },
     remove: () => fs.rmSync(dir, { recursive: true, force: true }),
   };
 }
 
-export function runProcess(command: string, args: readonly string[], env: NodeJS.ProcessEnv, input: string | undefined, timeoutMs: number): Promise<CliResult> {
+export function runProcess(
+  command: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  input: string | undefined,
+  timeoutMs: number,
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
@@ -84,7 +99,10 @@ export function runProcess(command: string, args: readonly string[], env: NodeJS
 
 /** The configuration file as the CLI wrote it. */
 export function readConfigFile(home: CliHome): { default_profile?: string; profiles: Record<string, Record<string, unknown>> } {
-  return JSON.parse(fs.readFileSync(home.configFile, 'utf8')) as { default_profile?: string; profiles: Record<string, Record<string, unknown>> };
+  return JSON.parse(fs.readFileSync(home.configFile, 'utf8')) as {
+    default_profile?: string;
+    profiles: Record<string, Record<string, unknown>>;
+  };
 }
 
 /** A schema of the OpenAPI document the API serves: its property names and required ones, sorted. */

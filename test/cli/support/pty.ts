@@ -23,7 +23,12 @@ export function ptyUnavailable(): string | null {
 
 const quote = (word: string): string => `'${word.replace(/'/g, `'\\''`)}'`;
 
-export function runInPty(argv: readonly string[], env: NodeJS.ProcessEnv, steps: readonly PtyStep[], timeoutMs = 30_000): Promise<PtyResult> {
+export function runInPty(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+  steps: readonly PtyStep[],
+  timeoutMs = 30_000,
+): Promise<PtyResult> {
   return new Promise((resolve, reject) => {
     // -q: no start/done lines; -e: exit with the command's code; -f: flush at once; /dev/null: no typescript file.
     const child = spawn('script', ['-q', '-e', '-f', '-c', argv.map(quote).join(' '), '/dev/null'], {

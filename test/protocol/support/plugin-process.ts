@@ -79,12 +79,24 @@ export function connect(handshake: Handshake, credentials: grpc.ChannelCredentia
     return new Ctor(target, credentials, options);
   };
   const clients = [make(services.provider, 'Provider'), make(services.controller, 'GRPCController'), make(services.health, 'Health')];
-  const caller = (client: grpc.Client): UnaryCall => (method, request) =>
-    new Promise((resolve, reject) => {
-      const fn = (client as unknown as Record<string, (req: object, meta: grpc.Metadata, opts: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res: Record<string, unknown>) => void) => void>)[method];
-      if (!fn) throw new Error(`no method ${method}`);
-      fn.call(client, request, new grpc.Metadata(), { deadline: Date.now() + 15_000 }, (err, res) => (err ? reject(err) : resolve(res)));
-    });
+  const caller =
+    (client: grpc.Client): UnaryCall =>
+    (method, request) =>
+      new Promise((resolve, reject) => {
+        const fn = (
+          client as unknown as Record<
+            string,
+            (
+              req: object,
+              meta: grpc.Metadata,
+              opts: grpc.CallOptions,
+              cb: (err: grpc.ServiceError | null, res: Record<string, unknown>) => void,
+            ) => void
+          >
+        )[method];
+        if (!fn) throw new Error(`no method ${method}`);
+        fn.call(client, request, new grpc.Metadata(), { deadline: Date.now() + 15_000 }, (err, res) => (err ? reject(err) : resolve(res)));
+      });
   const [provider, controller, health] = clients as [grpc.Client, grpc.Client, grpc.Client];
   return {
     provider: caller(provider),

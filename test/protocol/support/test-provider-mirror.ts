@@ -91,7 +91,11 @@ async function build(
   describe: (dir: string) => Promise<TestProviderMirror>,
 ): Promise<TestProviderMirror> {
   const workDir = join(root, `${key}.tmp-${process.pid}-${Date.now()}`);
-  const { bundlePath } = await bundleProvider({ entry: join(REPO_ROOT, 'test/protocol/test-provider/main.ts'), outDir: join(workDir, 'bundle'), codeCache });
+  const { bundlePath } = await bundleProvider({
+    entry: join(REPO_ROOT, 'test/protocol/test-provider/main.ts'),
+    outDir: join(workDir, 'bundle'),
+    codeCache,
+  });
   await writeMirrorPackage({
     mirrorDir: join(workDir, 'mirror'),
     namespace: TPT_NAMESPACE,

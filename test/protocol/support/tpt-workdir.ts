@@ -22,7 +22,12 @@ export interface TptWorkdir extends TerraformWorkdir {
 }
 
 export interface TfState {
-  resources: Array<{ mode: string; type: string; name: string; instances: Array<{ schema_version: number; attributes: Record<string, unknown>; private?: string }> }>;
+  resources: Array<{
+    mode: string;
+    type: string;
+    name: string;
+    instances: Array<{ schema_version: number; attributes: Record<string, unknown>; private?: string }>;
+  }>;
 }
 
 export async function createTptWorkdir(files: Record<string, string>, env: Record<string, string> = {}): Promise<TptWorkdir> {

@@ -42,11 +42,17 @@ const thingSchema = defineSchema({
     updated_at: { type: 'string', computed: true, unknownOnUpdate: true },
     endpoint: {
       optional: true,
-      nested: { nesting: 'single', attributes: { host: { type: 'string', required: true }, port: { type: 'number', optional: true, computed: true } } },
+      nested: {
+        nesting: 'single',
+        attributes: { host: { type: 'string', required: true }, port: { type: 'number', optional: true, computed: true } },
+      },
     },
     rules: {
       optional: true,
-      nested: { nesting: 'list', attributes: { port: { type: 'number', required: true }, proto: { type: 'string', optional: true, computed: true } } },
+      nested: {
+        nesting: 'list',
+        attributes: { port: { type: 'number', required: true }, proto: { type: 'string', optional: true, computed: true } },
+      },
     },
     labels: {
       optional: true,
@@ -163,7 +169,14 @@ function stringOrNull(v: unknown): string | null {
   return typeof v === 'string' ? v : null;
 }
 
-function save(client: TptClient, id: string, state: CtyObject, generation: number, password: string | null, privateSeen: unknown = null): CtyObject {
+function save(
+  client: TptClient,
+  id: string,
+  state: CtyObject,
+  generation: number,
+  password: string | null,
+  privateSeen: unknown = null,
+): CtyObject {
   const full = { ...state, password: null } as CtyObject;
   client.store.update((d) => {
     d.things[id] = { state: encodeJsonValue(full, thingType), generation, password, privateSeen };
@@ -195,10 +208,14 @@ const slow = defineResource<TptClient>({
     const delay = read(planned).integer('delay_ms');
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(resolve, delay);
-      signal.addEventListener('abort', () => {
-        clearTimeout(timer);
-        reject(new DiagnosticError(error('Creation interrupted', 'Terraform asked the provider to stop.')));
-      }, { once: true });
+      signal.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(timer);
+          reject(new DiagnosticError(error('Creation interrupted', 'Terraform asked the provider to stop.')));
+        },
+        { once: true },
+      );
     });
     return { id: 'slow-done' };
   },

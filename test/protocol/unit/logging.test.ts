@@ -24,7 +24,13 @@ test('one hclog JSON line per call, filtered by level', () => {
   log.info('shown', { tf_rpc: 'PlanResourceChange', n: 3 });
   expect(lines).toHaveLength(1);
   expect(lines[0]?.endsWith('\n')).toBe(true);
-  expect(records()[0]).toMatchObject({ '@level': 'info', '@message': 'shown', '@module': 'provider.test', tf_rpc: 'PlanResourceChange', n: 3 });
+  expect(records()[0]).toMatchObject({
+    '@level': 'info',
+    '@message': 'shown',
+    '@module': 'provider.test',
+    tf_rpc: 'PlanResourceChange',
+    n: 3,
+  });
 });
 
 test('registered secrets and secret fields never reach a line', () => {

@@ -159,7 +159,10 @@ describe.each(TARGETS)('$arch ($spec)', ({ arch, spec }) => {
 
     const lc = objdump(original).codeSignature;
     expect(lc).toBeDefined();
-    const cms = superBlob(original, lc?.dataoff ?? 0).get(0x10000)?.toString('latin1') ?? '';
+    const cms =
+      superBlob(original, lc?.dataoff ?? 0)
+        .get(0x10000)
+        ?.toString('latin1') ?? '';
     const recorded = /<key>cdhashes<\/key>\s*<array>\s*<data>\s*([A-Za-z0-9+/=\s]+?)\s*<\/data>/.exec(cms)?.[1];
     expect(recorded).toBeDefined();
     expect(Buffer.from(recorded ?? '', 'base64').toString('hex')).toBe(cd?.cdhash.slice(0, 40));

@@ -29,8 +29,13 @@ test('writeMirrorPackage lays out both registry hosts with an exec wrapper', asy
   writeFileSync(join(bundleDir, 'provider.js'), 'console.error("hi")\n');
   writeFileSync(join(bundleDir, 'provider-bundle.js'), '// code\n');
   const result = await writeMirrorPackage({
-    mirrorDir: join(dir, 'mirror'), namespace: 'acme', type: 'widget', version: '1.2.3', platforms: ['linux_amd64', 'darwin_arm64'],
-    bundlePath: join(bundleDir, 'provider.js'), nodePath: '/opt/node/bin/node',
+    mirrorDir: join(dir, 'mirror'),
+    namespace: 'acme',
+    type: 'widget',
+    version: '1.2.3',
+    platforms: ['linux_amd64', 'darwin_arm64'],
+    bundlePath: join(bundleDir, 'provider.js'),
+    nodePath: '/opt/node/bin/node',
   });
   expect(result.packageDirs).toEqual([
     join(dir, 'mirror/registry.terraform.io/acme/widget/1.2.3/linux_amd64'),
@@ -49,7 +54,15 @@ test('by default the exec wrapper finds node when it runs (the environment varia
   const bundleDir = join(dir, 'bundle');
   mkdirSync(bundleDir);
   writeFileSync(join(bundleDir, 'provider.js'), 'process.stdout.write(process.execPath + "\\n")\n');
-  const result = await writeMirrorPackage({ mirrorDir: join(dir, 'm'), hostnames: ['example.com'], namespace: 'a', type: 'b', version: '0.0.1', bundlePath: join(bundleDir, 'provider.js'), nodeEnv: 'ACME_NODE' });
+  const result = await writeMirrorPackage({
+    mirrorDir: join(dir, 'm'),
+    hostnames: ['example.com'],
+    namespace: 'a',
+    type: 'b',
+    version: '0.0.1',
+    bundlePath: join(bundleDir, 'provider.js'),
+    nodeEnv: 'ACME_NODE',
+  });
   const exe = join(result.packageDirs[0] ?? '', 'terraform-provider-b_v0.0.1');
   expect(readFileSync(exe, 'utf8')).not.toContain(process.execPath);
   // A PATH with the tools the script uses but no node (/bin is /usr/bin on merged-usr systems).
@@ -73,7 +86,15 @@ test('the node-shebang launcher is the start file itself', async () => {
   mkdirSync(bundleDir);
   writeFileSync(join(bundleDir, 'provider.js'), 'require("./provider-bundle.js")\n');
   writeFileSync(join(bundleDir, 'provider-bundle.js'), '');
-  const result = await writeMirrorPackage({ mirrorDir: join(dir, 'm'), hostnames: ['example.com'], namespace: 'a', type: 'b', version: '0.0.1', bundlePath: join(bundleDir, 'provider.js'), launcher: 'node-shebang' });
+  const result = await writeMirrorPackage({
+    mirrorDir: join(dir, 'm'),
+    hostnames: ['example.com'],
+    namespace: 'a',
+    type: 'b',
+    version: '0.0.1',
+    bundlePath: join(bundleDir, 'provider.js'),
+    launcher: 'node-shebang',
+  });
   const exe = join(result.packageDirs[0] ?? '', 'terraform-provider-b_v0.0.1');
   expect(readFileSync(exe, 'utf8')).toBe('#!/usr/bin/env node\nrequire("./provider-bundle.js")\n');
 });

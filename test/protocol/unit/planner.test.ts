@@ -8,15 +8,31 @@ const schema = defineSchema({
     note: { type: 'string', optional: true, computed: true },
     updated: { type: 'string', computed: true, unknownOnUpdate: true },
     pw: { type: 'string', optional: true, writeOnly: true },
-    endpoint: { optional: true, nested: { nesting: 'single', attributes: { host: { type: 'string', required: true }, port: { type: 'number', optional: true, computed: true } } } },
+    endpoint: {
+      optional: true,
+      nested: {
+        nesting: 'single',
+        attributes: { host: { type: 'string', required: true }, port: { type: 'number', optional: true, computed: true } },
+      },
+    },
   },
-  blocks: { rule: { nesting: 'list', block: { attributes: { port: { type: 'number', required: true }, proto: { type: 'string', optional: true, computed: true } } } } },
+  blocks: {
+    rule: {
+      nesting: 'list',
+      block: { attributes: { port: { type: 'number', required: true }, proto: { type: 'string', optional: true, computed: true } } },
+    },
+  },
 });
 
 const obj = (o: Record<string, unknown>): CtyObject => ctyObject(o as CtyObject);
 
 const config = obj({
-  id: null, name: 'a', size: 1, note: null, updated: null, pw: 'secret-pw',
+  id: null,
+  name: 'a',
+  size: 1,
+  note: null,
+  updated: null,
+  pw: 'secret-pw',
   endpoint: obj({ host: 'h', port: null }),
   rule: [obj({ port: 80, proto: null }), obj({ port: 443, proto: 'udp' })],
 });
@@ -38,7 +54,12 @@ describe('defaultPlan', () => {
   });
 
   const prior = obj({
-    id: 'x1', name: 'a', size: 1, note: 'n', updated: 't1', pw: null,
+    id: 'x1',
+    name: 'a',
+    size: 1,
+    note: 'n',
+    updated: 't1',
+    pw: null,
     endpoint: obj({ host: 'h', port: 443 }),
     rule: [obj({ port: 80, proto: 'tcp' }), obj({ port: 443, proto: 'udp' })],
   });
@@ -66,7 +87,9 @@ describe('defaultPlan', () => {
 
   test('a changed requiresReplace attribute is reported', () => {
     const proposed = obj({ ...prior, name: 'b' });
-    expect(defaultPlan({ block: schema.block, prior, proposed, config, canUpdate: true }).requiresReplace).toEqual([[{ attribute: 'name' }]]);
+    expect(defaultPlan({ block: schema.block, prior, proposed, config, canUpdate: true }).requiresReplace).toEqual([
+      [{ attribute: 'name' }],
+    ]);
   });
 
   test('without update, every changed configurable attribute and block forces replacement', () => {
@@ -76,6 +99,9 @@ describe('defaultPlan', () => {
   });
 
   test('destroy plans null', () => {
-    expect(defaultPlan({ block: schema.block, prior, proposed: null, config: null, canUpdate: true })).toEqual({ planned: null, requiresReplace: [] });
+    expect(defaultPlan({ block: schema.block, prior, proposed: null, config: null, canUpdate: true })).toEqual({
+      planned: null,
+      requiresReplace: [],
+    });
   });
 });

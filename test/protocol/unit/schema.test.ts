@@ -8,16 +8,36 @@ describe('defineSchema catches what would break the CLI', () => {
     ['required + optional', { attributes: { a: { type: 'string', required: true, optional: true } } }, /exclusive/],
     ['required + computed', { attributes: { a: { type: 'string', required: true, computed: true } } }, /exclusive/],
     ['neither type nor nested', { attributes: { a: { optional: true } } }, /exactly one of type and nested/],
-    ['both type and nested', { attributes: { a: { optional: true, type: 'string', nested: { nesting: 'single', attributes: {} } } } }, /exactly one/],
+    [
+      'both type and nested',
+      { attributes: { a: { optional: true, type: 'string', nested: { nesting: 'single', attributes: {} } } } },
+      /exactly one/,
+    ],
     ['malformed type', { attributes: { a: { optional: true, type: ['list'] as never } } }, /invalid type constraint/],
     ['write-only computed', { attributes: { a: { type: 'string', optional: true, computed: true, writeOnly: true } } }, /write-only/],
-    ['write-only requiresReplace', { attributes: { a: { type: 'string', optional: true, writeOnly: true, requiresReplace: true } } }, /never stored/],
-    ['unknownOnUpdate on a non-computed attribute', { attributes: { a: { type: 'string', optional: true, unknownOnUpdate: true } } }, /computed attributes only/],
-    ['attribute and block share a name', { attributes: { x: { type: 'string', optional: true } }, blocks: { x: { nesting: 'list', block: {} } } }, /attribute and a block/],
+    [
+      'write-only requiresReplace',
+      { attributes: { a: { type: 'string', optional: true, writeOnly: true, requiresReplace: true } } },
+      /never stored/,
+    ],
+    [
+      'unknownOnUpdate on a non-computed attribute',
+      { attributes: { a: { type: 'string', optional: true, unknownOnUpdate: true } } },
+      /computed attributes only/,
+    ],
+    [
+      'attribute and block share a name',
+      { attributes: { x: { type: 'string', optional: true } }, blocks: { x: { nesting: 'list', block: {} } } },
+      /attribute and a block/,
+    ],
     ['single block with maxItems 2', { blocks: { b: { nesting: 'single', block: {}, maxItems: 2 } } }, /0 or 1/],
     ['map block with minItems', { blocks: { b: { nesting: 'map', block: {}, minItems: 1 } } }, /map blocks/],
     ['minItems > maxItems', { blocks: { b: { nesting: 'list', block: {}, minItems: 3, maxItems: 2 } } }, /greater/],
-    ['dynamic inside a set block', { blocks: { b: { nesting: 'set', block: { attributes: { d: { type: 'dynamic', optional: true } } } } } }, /dynamic/],
+    [
+      'dynamic inside a set block',
+      { blocks: { b: { nesting: 'set', block: { attributes: { d: { type: 'dynamic', optional: true } } } } } },
+      /dynamic/,
+    ],
     ['negative version', { version: -1 }, /version/],
   ];
   test.each(bad)('%s', (_name, spec, message) => {

@@ -13,7 +13,9 @@ test('the committed descriptor.json matches the .proto files (regenerate with ge
 });
 
 test('field numbers the CLI depends on', () => {
-  const root = protobuf.Root.fromJSON(JSON.parse(readFileSync(join(__dirname, '../../../provider/protocol/proto/descriptor.json'), 'utf8')) as protobuf.INamespace);
+  const root = protobuf.Root.fromJSON(
+    JSON.parse(readFileSync(join(__dirname, '../../../provider/protocol/proto/descriptor.json'), 'utf8')) as protobuf.INamespace,
+  );
   const field = (type: string, name: string) => root.lookupType(type).fields[name]?.id;
   expect(field('tfplugin6.ValidateProviderConfig.Response', 'diagnostics')).toBe(2);
   expect(field('tfplugin6.Schema.Attribute', 'write_only')).toBe(11);

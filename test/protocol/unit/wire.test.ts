@@ -5,12 +5,20 @@ const type = ['object', { tags: ['map', ['object', { v: 'string' }]], rules: ['l
 
 test('cty paths become diagnostic paths, telling map keys from attribute names by type', () => {
   expect(ctyPathToAttributePath(['tags', 'env', 'v'], type as never)).toEqual([{ attribute: 'tags' }, { key: 'env' }, { attribute: 'v' }]);
-  expect(ctyPathToAttributePath(['rules', 2, 'port'], type as never)).toEqual([{ attribute: 'rules' }, { index: 2 }, { attribute: 'port' }]);
+  expect(ctyPathToAttributePath(['rules', 2, 'port'], type as never)).toEqual([
+    { attribute: 'rules' },
+    { index: 2 },
+    { attribute: 'port' },
+  ]);
 });
 
 test('codec errors keep their path; other exceptions become a generic error without a stack', () => {
   const [fromCty] = errorToDiagnostics(new CtyError(['rules', 0, 'port'], 'a number is required'), 'PlanResourceChange', type as never);
-  expect(fromCty).toMatchObject({ severity: 'error', summary: 'Invalid value', path: [{ attribute: 'rules' }, { index: 0 }, { attribute: 'port' }] });
+  expect(fromCty).toMatchObject({
+    severity: 'error',
+    summary: 'Invalid value',
+    path: [{ attribute: 'rules' }, { index: 0 }, { attribute: 'port' }],
+  });
   expect(fromCty?.detail).toContain('a number is required');
   const [generic] = errorToDiagnostics(new TypeError('x is not a function'), 'ReadResource');
   expect(generic?.summary).toBe('Provider internal error');

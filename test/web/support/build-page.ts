@@ -22,10 +22,14 @@ export async function buildPage(): Promise<BuiltPage> {
   try {
     // As `npm run web:build` does: the page's own TypeScript (DOM types) is checked first.
     await run(tsc, ['-p', path.join(REPO, 'web', 'tsconfig.json')], { cwd: REPO, timeout: 120_000 });
-    await run(vite, ['build', '--config', path.join(REPO, 'web', 'vite.config.mts'), '--outDir', root, '--emptyOutDir', '--logLevel', 'warn'], {
-      cwd: REPO,
-      timeout: 120_000,
-    });
+    await run(
+      vite,
+      ['build', '--config', path.join(REPO, 'web', 'vite.config.mts'), '--outDir', root, '--emptyOutDir', '--logLevel', 'warn'],
+      {
+        cwd: REPO,
+        timeout: 120_000,
+      },
+    );
   } catch (error) {
     fs.rmSync(root, { recursive: true, force: true });
     const output = error as { stdout?: string; stderr?: string; message?: string };

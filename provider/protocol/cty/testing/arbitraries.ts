@@ -22,14 +22,15 @@ export function typeArb(depth = 3): fc.Arbitrary<CtyType> {
     { weight: 3, arbitrary: leaf },
     fc.tuple(fc.constantFrom('list' as const, 'set' as const, 'map' as const), inner).map(([k, t]): CtyType => [k, t]),
     fc.array(inner, { maxLength: 3 }).map((ts): CtyType => ['tuple', ts]),
-    fc
-      .uniqueArray(fc.tuple(keyArb, inner, fc.boolean()), { selector: ([k]) => k, maxLength: 4 })
-      .map((attrs): CtyType =>
-        objectType(
-          Object.fromEntries(attrs.map(([k, t]) => [k, t])),
-          attrs.filter(([, , opt]) => opt).map(([k]) => k).sort(compareCodePoints),
-        ),
+    fc.uniqueArray(fc.tuple(keyArb, inner, fc.boolean()), { selector: ([k]) => k, maxLength: 4 }).map((attrs): CtyType =>
+      objectType(
+        Object.fromEntries(attrs.map(([k, t]) => [k, t])),
+        attrs
+          .filter(([, , opt]) => opt)
+          .map(([k]) => k)
+          .sort(compareCodePoints),
       ),
+    ),
   );
 }
 
@@ -50,7 +51,9 @@ export function numberArb(infinities: boolean): fc.Arbitrary<CtyNumber> {
     fc.integer(),
     fc.maxSafeInteger(),
     fc.bigInt({ min: -(2n ** 64n), max: 2n ** 64n }).map((b) => canonicalizeNumber(b)),
-    fc.constantFrom<CtyNumber>(2n ** 63n - 1n, -(2n ** 63n), 2n ** 64n - 1n, 10n ** 400n, 0.1, 0.5, 1e300, 5e-324).map((n) => canonicalizeNumber(n)),
+    fc
+      .constantFrom<CtyNumber>(2n ** 63n - 1n, -(2n ** 63n), 2n ** 64n - 1n, 10n ** 400n, 0.1, 0.5, 1e300, 5e-324)
+      .map((n) => canonicalizeNumber(n)),
     fc.double({ noNaN: true, noDefaultInfinity: !infinities }).map((d) => canonicalizeNumber(d)),
     decimalArb,
   ];
@@ -60,7 +63,8 @@ export function numberArb(infinities: boolean): fc.Arbitrary<CtyNumber> {
 
 function refinementsArb(type: CtyType): fc.Arbitrary<Refinements> {
   const notNull = fc.option(fc.constant(true), { nil: undefined });
-  if (type === 'string') return fc.record({ notNull, stringPrefix: fc.option(fc.string({ minLength: 1, maxLength: 6 }), { nil: undefined }) });
+  if (type === 'string')
+    return fc.record({ notNull, stringPrefix: fc.option(fc.string({ minLength: 1, maxLength: 6 }), { nil: undefined }) });
   if (type === 'number') {
     const bound = fc.option(fc.tuple(numberArb(false), fc.boolean()), { nil: undefined });
     return fc.record({ notNull, numberLower: bound, numberUpper: bound });
@@ -107,11 +111,15 @@ function knownValueArb(type: CtyType, options: ValueOptions, depth: number): fc.
     case 'tuple':
       return fc.tuple(...type[1].map((t) => valueArb(t, options, depth)));
     case 'map':
-      return fc.uniqueArray(fc.tuple(keyArb, valueArb(type[1], options, depth)), { selector: ([k]) => k, maxLength: 4 }).map((entries) => new Map(entries));
+      return fc
+        .uniqueArray(fc.tuple(keyArb, valueArb(type[1], options, depth)), { selector: ([k]) => k, maxLength: 4 })
+        .map((entries) => new Map(entries));
     case 'object': {
       const attrs = type[1];
       const names = Object.keys(attrs);
-      return fc.tuple(...names.map((n) => valueArb(attrs[n] as CtyType, options, depth))).map((values) => ctyObject(names.map((n, i) => [n, values[i] as CtyValue] as const)));
+      return fc
+        .tuple(...names.map((n) => valueArb(attrs[n] as CtyType, options, depth)))
+        .map((values) => ctyObject(names.map((n, i) => [n, values[i] as CtyValue] as const)));
     }
   }
 }

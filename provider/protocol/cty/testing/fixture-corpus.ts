@@ -33,7 +33,11 @@ export function loadMsgpackFixtures(dir: string = FIXTURE_DIR): MsgpackFixture[]
       if (!/^([0-9a-fA-F]{2})+$/.test(hex)) throw new Error(`${file}: not an even-length hex string`);
       const type = parseCtyType(readFileSync(join(dir, `${name}.type.json`), 'utf8'));
       const rawStatePath = join(dir, `${name}.rawstate.json`);
-      const meta = JSON.parse(readFileSync(join(dir, `${name}.expected.json`), 'utf8')) as { source?: string; value: unknown; sameBytes?: boolean };
+      const meta = JSON.parse(readFileSync(join(dir, `${name}.expected.json`), 'utf8')) as {
+        source?: string;
+        value: unknown;
+        sameBytes?: boolean;
+      };
       return {
         name,
         bytes: Buffer.from(hex, 'hex'),
@@ -72,13 +76,19 @@ export function taggedValue(json: unknown, type: CtyType, where = 'value'): CtyV
     case 'set':
       return Array.isArray(json) ? json.map((v, i) => taggedValue(v, type[1], `${where}[${i}]`)) : fail();
     case 'tuple':
-      return Array.isArray(json) && json.length === type[1].length ? json.map((v, i) => taggedValue(v, type[1][i] as CtyType, `${where}[${i}]`)) : fail();
+      return Array.isArray(json) && json.length === type[1].length
+        ? json.map((v, i) => taggedValue(v, type[1][i] as CtyType, `${where}[${i}]`))
+        : fail();
     case 'map':
       if (typeof json !== 'object' || Array.isArray(json)) return fail();
       return new Map(Object.keys(record).map((k) => [k, taggedValue(record[k], type[1], `${where}[${k}]`)]));
     case 'object':
       if (typeof json !== 'object' || Array.isArray(json)) return fail();
-      return ctyObject(objectAttributeNames(type).map((n) => [n, Object.hasOwn(record, n) ? taggedValue(record[n], type[1][n] as CtyType, `${where}.${n}`) : fail()] as const));
+      return ctyObject(
+        objectAttributeNames(type).map(
+          (n) => [n, Object.hasOwn(record, n) ? taggedValue(record[n], type[1][n] as CtyType, `${where}.${n}`) : fail()] as const,
+        ),
+      );
   }
 }
 
@@ -93,7 +103,8 @@ function refinementsOf(json: unknown, where: string): Refinements {
   const bound = (v: unknown): [ReturnType<typeof parseCtyNumber>, boolean] | undefined =>
     Array.isArray(v) ? [parseCtyNumber(String(v[0])), v[1] === true] : undefined;
   for (const key of Object.keys(r)) {
-    if (!['notNull', 'stringPrefix', 'numberLower', 'numberUpper', 'lengthLower', 'lengthUpper'].includes(key)) throw new Error(`${where}: unknown refinement ${key}`);
+    if (!['notNull', 'stringPrefix', 'numberLower', 'numberUpper', 'lengthLower', 'lengthUpper'].includes(key))
+      throw new Error(`${where}: unknown refinement ${key}`);
   }
   return {
     notNull: r.notNull === true ? true : undefined,

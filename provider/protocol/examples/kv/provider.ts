@@ -26,19 +26,26 @@ function digest(value: string): string {
   return createHash('sha256').update(value).digest('hex');
 }
 
-function checkKey(key: string | null | undefined, diagnostics: { error(summary: string, detail: string, at: ReturnType<typeof path>): unknown }): void {
+function checkKey(
+  key: string | null | undefined,
+  diagnostics: { error(summary: string, detail: string, at: ReturnType<typeof path>): unknown },
+): void {
   // undefined: not known yet (validation runs again once it is); null: Terraform reports it.
   if (typeof key === 'string' && !KEY.test(key)) {
-    diagnostics.error('Invalid key', 'A key is 1–64 lowercase letters, digits, ".", "_" or "-", starting with a letter or digit.', path('key'));
+    diagnostics.error(
+      'Invalid key',
+      'A key is 1–64 lowercase letters, digits, ".", "_" or "-", starting with a letter or digit.',
+      path('key'),
+    );
   }
 }
 
 export const entry = resource({
   typeName: 'kv_entry',
   schema: defineSchema({
-    description: 'One entry: a file `<key>.txt` holding `value` in the provider\'s directory.',
+    description: "One entry: a file `<key>.txt` holding `value` in the provider's directory.",
     attributes: {
-      key: { type: 'string', required: true, requiresReplace: true, description: 'The entry\'s name; changing it replaces the entry.' },
+      key: { type: 'string', required: true, requiresReplace: true, description: "The entry's name; changing it replaces the entry." },
       value: { type: 'string', required: true, description: 'The text stored under the key.' },
       sha256: { type: 'string', computed: true, description: 'SHA-256 of the value, hex.' },
       id: { type: 'string', computed: true, description: 'Same as key; import an entry by its key.' },
@@ -59,7 +66,13 @@ export const entry = resource({
   create({ config, provider }) {
     const file = fileOf(provider, config.key);
     if (existsSync(file)) {
-      throw new DiagnosticError(error('Entry already exists', `"${config.key}" exists already; import it with: terraform import kv_entry.NAME ${config.key}`, path('key')));
+      throw new DiagnosticError(
+        error(
+          'Entry already exists',
+          `"${config.key}" exists already; import it with: terraform import kv_entry.NAME ${config.key}`,
+          path('key'),
+        ),
+      );
     }
     writeFileSync(file, config.value);
     return { id: config.key, sha256: digest(config.value) };
@@ -116,7 +129,11 @@ export const kvProvider = defineProvider({
     const configured = known(config.directory);
     const directory = configured ?? process.env.KV_DIRECTORY;
     if (!directory) {
-      diagnostics.error('Missing directory', 'Set "directory" in the provider "kv" block or the KV_DIRECTORY environment variable.', path('directory'));
+      diagnostics.error(
+        'Missing directory',
+        'Set "directory" in the provider "kv" block or the KV_DIRECTORY environment variable.',
+        path('directory'),
+      );
       return { directory: '' };
     }
     mkdirSync(resolve(directory), { recursive: true });

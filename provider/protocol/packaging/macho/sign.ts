@@ -240,7 +240,9 @@ export function adhocSignMachO(binary: Buffer, identifier: string): Buffer {
     contentEnd = dataoff;
   } else {
     if (linkeditEnd !== binary.length) {
-      throw new MachOSignError(`${binary.length - linkeditEnd} bytes follow __LINKEDIT at the end of the file; the signature must come last`);
+      throw new MachOSignError(
+        `${binary.length - linkeditEnd} bytes follow __LINKEDIT at the end of the file; the signature must come last`,
+      );
     }
     const commandsEnd = MACH_HEADER_64_SIZE + macho.sizeofcmds;
     if (commandsEnd + LINKEDIT_DATA_COMMAND_SIZE > macho.firstContentOffset) {
@@ -320,11 +322,17 @@ export function adhocSignMachO(binary: Buffer, identifier: string): Buffer {
   out.writeBigUInt64BE(BigInt(macho.filetype === MH_EXECUTE ? CS_EXECSEG_MAIN_BINARY : 0), cd + 80);
   identifierBytes.copy(out, cd + CODEDIRECTORY_HEADER_SIZE);
   // Special slots sit just below hashOffset in reverse order: slot n at hashOffset - n * HASH_SIZE.
-  createHash('sha256').update(EMPTY_REQUIREMENTS).digest().copy(out, cd + hashOffset - CSSLOT_REQUIREMENTS * HASH_SIZE);
+  createHash('sha256')
+    .update(EMPTY_REQUIREMENTS)
+    .digest()
+    .copy(out, cd + hashOffset - CSSLOT_REQUIREMENTS * HASH_SIZE);
   for (let page = 0; page < codeSlots; page++) {
     const start = page * PAGE_SIZE;
     const end = Math.min(start + PAGE_SIZE, codeLimit);
-    createHash('sha256').update(out.subarray(start, end)).digest().copy(out, cd + hashOffset + page * HASH_SIZE);
+    createHash('sha256')
+      .update(out.subarray(start, end))
+      .digest()
+      .copy(out, cd + hashOffset + page * HASH_SIZE);
   }
 
   EMPTY_REQUIREMENTS.copy(out, sig + requirementsOffset);

@@ -124,7 +124,10 @@ function readLoadCommands(file: Reader, length: number, problems: string[]): Loa
     }
     if (cmd === 0x19) {
       out.segments.push({
-        name: file.bytes(at + 8, 16).toString('latin1').replace(/\0+$/, ''),
+        name: file
+          .bytes(at + 8, 16)
+          .toString('latin1')
+          .replace(/\0+$/, ''),
         vmsize: file.u64le(at + 32),
         fileoff: file.u64le(at + 40),
         filesize: file.u64le(at + 48),
@@ -216,9 +219,7 @@ function checkCodeDirectory(
   }
   if (hasExecSeg && text !== undefined && execSegFlags !== 0n) {
     if (execSegBase !== text.fileoff || execSegLimit !== text.filesize) {
-      problems.push(
-        `${where}: executable segment ${execSegBase}+${execSegLimit} is not __TEXT (${text.fileoff}+${text.filesize})`,
-      );
+      problems.push(`${where}: executable segment ${execSegBase}+${execSegLimit} is not __TEXT (${text.fileoff}+${text.filesize})`);
     }
   }
 
@@ -240,7 +241,9 @@ function checkCodeDirectory(
     }
   }
   if (badPages > 0) {
-    problems.push(`${where}: ${badPages} of ${codeSlots} page hashes do not match the file (first: page ${firstBad}, offset ${firstBad * pageSize})`);
+    problems.push(
+      `${where}: ${badPages} of ${codeSlots} page hashes do not match the file (first: page ${firstBad}, offset ${firstBad * pageSize})`,
+    );
   }
 
   for (let special = 1; special <= specialSlots; special++) {
@@ -249,7 +252,8 @@ function checkCodeDirectory(
     if (embedded === undefined) continue; // lives outside the file (Info.plist, resources, ...)
     const blob = blobsBySlot.get(special);
     if (blob === undefined) {
-      if (recorded.some((b) => b !== 0)) problems.push(`${where}: special slot ${special} (${embedded.name}) has a hash but no such blob is embedded`);
+      if (recorded.some((b) => b !== 0))
+        problems.push(`${where}: special slot ${special} (${embedded.name}) has a hash but no such blob is embedded`);
       continue;
     }
     if (blob.magic !== embedded.magic) problems.push(`${where}: the ${embedded.name} blob has magic 0x${blob.magic.toString(16)}`);
@@ -297,7 +301,9 @@ export function verifyMachOSignature(binary: Buffer): MachOSignatureReport {
       }
     }
     if (dataoff + datasize !== binary.length) {
-      problems.push(`the signature ends at ${dataoff + datasize} but the file is ${binary.length} bytes: it must be the last thing in the file`);
+      problems.push(
+        `the signature ends at ${dataoff + datasize} but the file is ${binary.length} bytes: it must be the last thing in the file`,
+      );
     }
     if (dataoff % 16 !== 0) problems.push(`the signature offset ${dataoff} is not 16-byte aligned`);
     if (dataoff + datasize > binary.length) return report;

@@ -4,11 +4,11 @@
  * the sources, published with an atomic rename so concurrent builders never see half a mirror.
  * Installation goes through scripts/provider-packaging.ts, the same code as provider:install.
  */
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ADDRESSES, buildProvider, installProvider, REPO_ROOT } from '../../scripts/provider-packaging';
-import { sourceHash } from '../support/source-hash';
+import { pruneOldBuilds, sourceHash } from '../support/source-hash';
 import { PROVIDER_VERSION } from '../../provider/tessera/version';
 
 export interface ProviderMirror {
@@ -26,16 +26,6 @@ function buildKey(): string {
     skipDirs: ['fixtures', 'example'],
     salt: [process.execPath, PROVIDER_VERSION],
   });
-}
-
-/** Builds of other source versions older than a day: nobody runs them any more. */
-function pruneOldBuilds(root: string): void {
-  if (!existsSync(root)) return;
-  const dayAgo = Date.now() - 24 * 60 * 60 * 1000;
-  for (const entry of readdirSync(root)) {
-    const dir = join(root, entry);
-    if (statSync(dir).mtimeMs < dayAgo) rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 export async function providerMirror(): Promise<ProviderMirror> {

@@ -6,14 +6,14 @@
  * Node binaries and built executables are cached by npm and the release builder (user cache),
  * so each platform is built once per source version.
  */
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { generateSigningKey, readSigningKey } from '../../provider/protocol/packaging/signing';
 import { PROVIDER_VERSION } from '../../provider/tessera/version';
 import { REPO_ROOT } from '../../scripts/provider-packaging';
 import { buildProviderRelease, RELEASE_PLATFORMS, type ProviderRelease } from '../../scripts/provider-release';
-import { sourceHash } from '../support/source-hash';
+import { pruneOldBuilds, sourceHash } from '../support/source-hash';
 
 export interface TestRelease extends ProviderRelease {
   /** The release root (`<root>/<version>/` is `dir`), as TESSERA_PROVIDER_RELEASES would name it. */
@@ -37,15 +37,6 @@ function buildKey(): string {
     skipDirs: ['fixtures', 'example'],
     salt: [PROVIDER_VERSION, 'release'],
   });
-}
-
-function pruneOldBuilds(root: string): void {
-  if (!existsSync(root)) return;
-  const dayAgo = Date.now() - 24 * 60 * 60 * 1000;
-  for (const entry of readdirSync(root)) {
-    const dir = join(root, entry);
-    if (statSync(dir).mtimeMs < dayAgo) rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 /** The release with every path passed through `map` (paths are recorded relative to the build directory). */

@@ -3,7 +3,7 @@
  * test files and jest workers: any edit to a source file yields a new build, nothing else does.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 export interface SourceHashOptions {
@@ -36,4 +36,14 @@ export function sourceHash(repoRoot: string, options: SourceHashOptions): string
     for (const file of files) hash.update(relative(repoRoot, file)).update('\0').update(readFileSync(file)).update('\0');
   }
   return hash.digest('hex').slice(0, 16);
+}
+
+/** Deletes cached builds (one folder per source hash) unused for a day: nobody runs those sources any more. */
+export function pruneOldBuilds(root: string): void {
+  if (!existsSync(root)) return;
+  const dayAgo = Date.now() - 24 * 60 * 60 * 1000;
+  for (const entry of readdirSync(root)) {
+    const dir = join(root, entry);
+    if (statSync(dir).mtimeMs < dayAgo) rmSync(dir, { recursive: true, force: true });
+  }
 }

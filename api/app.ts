@@ -18,7 +18,7 @@ import { collectorHandlers } from './routes/collector';
 import { DEFAULT_PROVIDER_RELEASES, SERVER_KEY_MIN_BYTES } from './config';
 import type { ServiceContext } from './context';
 import { apiOperations } from './contract';
-import { createKnex } from './db/connection';
+import { createKnex, DEFAULT_DATABASE_TIMEOUTS, type DatabaseTimeouts } from './db/connection';
 import { pendingMigrations } from './db/migrate';
 import { authenticate } from './http/authenticate';
 import { jsonBody } from './http/body';
@@ -64,6 +64,8 @@ export interface TesseraOptions {
   trustProxy?: boolean | number | string;
   /** Database pool size; default 10. */
   poolSize?: number;
+  /** Statement, lock and idle-in-transaction limits per connection; defaults DEFAULT_DATABASE_TIMEOUTS. */
+  databaseTimeouts?: Partial<DatabaseTimeouts>;
   /** Session lifetimes and trusted origins for cookie sign-in; defaults as documented. */
   sessionSettings?: Partial<SessionSettings>;
   /** Mounts routes outside /api/v1 (e.g. the web page) before the 404 handler. */
@@ -131,7 +133,11 @@ export async function createTessera(options: TesseraOptions): Promise<Tessera> {
   }
   const logger = options.logger ?? createLogger();
   const clock = options.clock ?? systemClock;
-  const db = createKnex(options.databaseUrl, { poolMax: options.poolSize ?? 10, logger });
+  const db = createKnex(options.databaseUrl, {
+    poolMax: options.poolSize ?? 10,
+    logger,
+    timeouts: { ...DEFAULT_DATABASE_TIMEOUTS, ...options.databaseTimeouts },
+  });
   const metrics = createMetrics();
   const cache = new AuthCache({ maxAgeMs: options.authCacheMaxAgeMs ?? 500 });
   const listener = new InvalidationListener({ databaseUrl: options.databaseUrl, cache, logger });

@@ -2,6 +2,7 @@
 // with the variable's name instead of surfacing later as odd behaviour.
 import { z } from 'zod';
 import { emailSchema } from './contract/primitives';
+import { DEFAULT_DATABASE_TIMEOUTS, type DatabaseTimeouts } from './db/connection';
 import { DEFAULT_PAT_MAX_DAYS, PAT_MIN_DAYS } from './tokens/policy';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -22,6 +23,8 @@ export interface TesseraConfig {
   tls: { certFile: string; keyFile: string } | undefined;
   /** The user the embedded database's first start creates (TESSERA_ADMIN_EMAIL). */
   adminEmail: string;
+  /** TESSERA_DB_STATEMENT_TIMEOUT_MS, TESSERA_DB_LOCK_TIMEOUT_MS, TESSERA_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS. */
+  databaseTimeouts: DatabaseTimeouts;
 }
 
 /** Where `npm run provider:release` writes, relative to the working directory. */
@@ -62,6 +65,18 @@ export function parseServerKey(text: string): Buffer {
 // An empty variable (FOO=) means "not set", as most shells and .env files intend.
 const optionalText = z.preprocess((v) => (v === '' ? undefined : v), z.string().optional());
 
+function timeoutMs(fallback: number) {
+  return z.preprocess(
+    (v) => (v === '' || v === undefined ? undefined : Number(v)),
+    z
+      .number({ error: 'must be a whole number of milliseconds (0 = no limit)' })
+      .int({ error: 'must be a whole number of milliseconds (0 = no limit)' })
+      .min(0, { error: 'must be a whole number of milliseconds (0 = no limit)' })
+      .max(2_147_483_647, { error: 'must be at most 2147483647 milliseconds' })
+      .default(fallback),
+  );
+}
+
 const environmentSchema = z.object({
   DATABASE_URL: optionalText,
   PORT: z.preprocess(
@@ -86,6 +101,9 @@ const environmentSchema = z.object({
   TESSERA_TLS_CERT: optionalText,
   TESSERA_TLS_KEY: optionalText,
   TESSERA_ADMIN_EMAIL: z.preprocess((v) => (v === '' ? undefined : v), emailSchema.default(DEFAULT_ADMIN_EMAIL)),
+  TESSERA_DB_STATEMENT_TIMEOUT_MS: timeoutMs(DEFAULT_DATABASE_TIMEOUTS.statementMs),
+  TESSERA_DB_LOCK_TIMEOUT_MS: timeoutMs(DEFAULT_DATABASE_TIMEOUTS.lockMs),
+  TESSERA_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: timeoutMs(DEFAULT_DATABASE_TIMEOUTS.idleInTransactionMs),
 });
 
 /** Reads and validates the environment; throws ConfigError naming every bad variable. */
@@ -113,5 +131,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TesseraConfig 
         ? { certFile: values.TESSERA_TLS_CERT, keyFile: values.TESSERA_TLS_KEY }
         : undefined,
     adminEmail: values.TESSERA_ADMIN_EMAIL,
+    databaseTimeouts: {
+      statementMs: values.TESSERA_DB_STATEMENT_TIMEOUT_MS,
+      lockMs: values.TESSERA_DB_LOCK_TIMEOUT_MS,
+      idleInTransactionMs: values.TESSERA_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+    },
   };
 }

@@ -133,6 +133,7 @@ async function main(): Promise<void> {
       serverKey,
       logger,
       patMaxDays: config.patMaxDays,
+      databaseTimeouts: config.databaseTimeouts,
       providerReleases: config.providerReleases,
       tls,
       ...webPageOptions({ sessionSettings: sessionSettingsFromEnv() }),

@@ -28,19 +28,33 @@ export interface AuthenticatorDependencies {
   metrics: ApiMetrics;
 }
 
-/** Reads the secret from `Authorization: Bearer` or `API-Token`; undefined when neither is sent. */
+/**
+ * Reads the secret from `Authorization: Bearer` or `API-Token`; undefined when neither is sent.
+ * A header that is empty or only whitespace counts as absent (proxies and clients that template
+ * headers send `Authorization:` with nothing in it). Both headers non-empty is accepted only when
+ * they carry the same secret; two different credentials are refused with the one 401 rather than
+ * guessing which the client meant.
+ */
 export function presentedSecret(headers: {
   authorization?: string | undefined;
   'api-token'?: string | string[] | undefined;
 }): string | undefined {
-  const authorization = headers.authorization;
-  if (authorization !== undefined) {
-    const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(authorization);
-    // A malformed Authorization header is presented-but-invalid, not absent.
-    return match ? (match[1] as string) : authorization.length > 0 ? '' : undefined;
-  }
-  const apiToken = headers['api-token'];
-  if (typeof apiToken === 'string') return apiToken.trim();
+  const fromAuthorization = authorizationSecret(headers.authorization);
+  const fromApiToken = apiTokenSecret(headers['api-token']);
+  if (fromAuthorization === undefined) return fromApiToken;
+  if (fromApiToken === undefined || fromApiToken === fromAuthorization) return fromAuthorization;
+  return '';
+}
+
+function authorizationSecret(authorization: string | undefined): string | undefined {
+  if (authorization === undefined || authorization.trim() === '') return undefined;
+  const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(authorization);
+  // A malformed Authorization header is presented-but-invalid, not absent.
+  return match ? (match[1] as string) : '';
+}
+
+function apiTokenSecret(apiToken: string | string[] | undefined): string | undefined {
+  if (typeof apiToken === 'string') return apiToken.trim() === '' ? undefined : apiToken.trim();
   if (Array.isArray(apiToken)) return '';
   return undefined;
 }

@@ -77,7 +77,9 @@ export function teamOperations() {
       path: '/teams/{id}',
       tag,
       summary: 'Rename a team or change its role (SysAdmin)',
-      description: "A role change applies to the members' existing tokens at once.",
+      description:
+        "A role change applies to the members' existing tokens at once." +
+        ' The last active SysAdmin is kept: a change that would leave no active user with the SysAdmin role through any team is refused with 409 (type urn:tessera:problem:last-sysadmin).',
       access: 'token',
       requires: 'sysadmin',
       params: teamId,
@@ -90,11 +92,13 @@ export function teamOperations() {
       path: '/teams/{id}',
       tag,
       summary: 'Delete a team (SysAdmin)',
-      description: "Its members lose the team's role at once.",
+      description:
+        "Its members lose the team's role at once." +
+        ' The last active SysAdmin is kept: a change that would leave no active user with the SysAdmin role through any team is refused with 409 (type urn:tessera:problem:last-sysadmin).',
       access: 'token',
       requires: 'sysadmin',
       params: teamId,
-      responses: { 204: { description: 'Deleted' }, ...errors(...AUTHENTICATED, 403, 404) },
+      responses: { 204: { description: 'Deleted' }, ...errors(...AUTHENTICATED, 403, 404, 409) },
     }),
     defineOperation({
       operationId: 'addTeamMember',
@@ -114,11 +118,13 @@ export function teamOperations() {
       path: '/teams/{id}/members/{user_id}',
       tag,
       summary: 'Remove a member (SysAdmin)',
-      description: 'A user who is not a member is a 404.',
+      description:
+        'A user who is not a member is a 404.' +
+        ' The last active SysAdmin is kept: a change that would leave no active user with the SysAdmin role through any team is refused with 409 (type urn:tessera:problem:last-sysadmin).',
       access: 'token',
       requires: 'sysadmin',
       params: { ...teamId, user_id: { description: 'User id', what: 'team member' } },
-      responses: { 204: { description: 'Removed' }, ...errors(...AUTHENTICATED, 403, 404) },
+      responses: { 204: { description: 'Removed' }, ...errors(...AUTHENTICATED, 403, 404, 409) },
     }),
   ] as const;
 }

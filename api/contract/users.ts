@@ -83,7 +83,7 @@ export function userOperations() {
       summary: 'Update a user (SysAdmin); {"active": false} deactivates',
       description:
         "Deactivation makes all the user's tokens fail at once; reactivation makes their unexpired, unrevoked tokens work again. " +
-        'A SysAdmin cannot deactivate themselves (409).',
+        "A SysAdmin cannot deactivate themselves (409). Deactivation ends the user's web sessions at once; reactivation does not bring them back.",
       access: 'token',
       requires: 'sysadmin',
       params: userId,

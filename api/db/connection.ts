@@ -9,12 +9,38 @@ export interface DatabaseOptions {
   applicationName?: string;
   /** Where knex's own warnings go (it would use console.log otherwise). */
   logger?: pino.Logger;
+  /** Per-session limits set on every connection; omitted ones stay at the server's setting. */
+  timeouts?: Partial<DatabaseTimeouts>;
 }
+
+/**
+ * Milliseconds. A statement running longer than statementMs, or waiting longer than lockMs for a
+ * lock, is cancelled (the request then answers 503 with Retry-After instead of hanging); a
+ * transaction left idle longer than idleInTransactionMs is ended by the server, so a stuck request
+ * cannot hold its locks forever. 0 means no limit.
+ */
+export interface DatabaseTimeouts {
+  statementMs: number;
+  lockMs: number;
+  idleInTransactionMs: number;
+}
+
+/** What the API uses unless configured otherwise (TESSERA_DB_*_TIMEOUT_MS). */
+export const DEFAULT_DATABASE_TIMEOUTS: DatabaseTimeouts = { statementMs: 30_000, lockMs: 5_000, idleInTransactionMs: 60_000 };
 
 export function createKnex(databaseUrl: string, options: DatabaseOptions = {}): Knex {
   return knex({
     client: 'pg',
-    connection: { connectionString: databaseUrl, application_name: options.applicationName ?? 'tessera-api' },
+    connection: {
+      connectionString: databaseUrl,
+      application_name: options.applicationName ?? 'tessera-api',
+      // Sent in the startup packet, so they hold from the connection's first statement.
+      ...(options.timeouts?.statementMs !== undefined && { statement_timeout: options.timeouts.statementMs }),
+      ...(options.timeouts?.lockMs !== undefined && { lock_timeout: options.timeouts.lockMs }),
+      ...(options.timeouts?.idleInTransactionMs !== undefined && {
+        idle_in_transaction_session_timeout: options.timeouts.idleInTransactionMs,
+      }),
+    },
     pool: { min: 0, max: options.poolMax ?? 10 },
     acquireConnectionTimeout: 10_000,
     log: {

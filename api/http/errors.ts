@@ -26,6 +26,12 @@ const UNAVAILABLE_CODES = new Set([
   '08006',
   '08001',
   '08003',
+  // lock_timeout and statement_timeout: the request waited on another transaction or a slow
+  // database, not on anything it sent; retrying shortly is the right answer.
+  '55P03',
+  '57014',
+  // idle_in_transaction_session_timeout ended the connection.
+  '25P03',
 ]);
 
 function isDatabaseUnavailable(error: unknown): boolean {

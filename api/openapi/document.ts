@@ -250,7 +250,9 @@ export function openApiDocument(options: ContractOptions): OpenApiDocument {
             type: 'apiKey',
             in: 'header',
             name: 'API-Token',
-            description: 'The same secrets, for clients that cannot set Authorization.',
+            description:
+              'The same secrets, for clients that cannot set Authorization. An empty or whitespace-only header (of either name) counts as absent; ' +
+              'when both Authorization and API-Token are non-empty they must carry the same secret, otherwise 401.',
           },
           session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE, description: SESSION_DESCRIPTION },
         },

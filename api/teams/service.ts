@@ -6,6 +6,7 @@ import { ConflictError, NotFoundError } from '../errors';
 import { toPage, type Page, type PageRequest } from '../pagination';
 import type { Role } from '../contract/primitives';
 import type { TeamDetailView, TeamView } from '../contract/teams';
+import { keepingASysAdmin } from '../roles/last-sysadmin';
 import { findUserById } from '../users/repository';
 import {
   addMember as addMemberRow,
@@ -70,7 +71,7 @@ export async function updateTeam(
       const taken = (await trx('teams').whereRaw('lower(name) = lower(?)', [changes.name]).whereNot({ id }).first()) as unknown;
       if (taken) throw new ConflictError(`A team named ${changes.name} already exists.`);
     }
-    await updateTeamRow(trx, id, { ...changes, now });
+    await keepingASysAdmin(trx, () => updateTeamRow(trx, id, { ...changes, now }));
     for (const userId of await memberIds(trx, id)) invalidate({ scope: 'user', id: userId });
     if (changes.role !== undefined && changes.role !== before.role) {
       await recordAudit(trx, actor, now, 'team.role_changed', { type: 'team', id }, { from: before.role, to: changes.role });
@@ -87,7 +88,7 @@ export async function deleteTeam(ctx: ServiceContext, actor: Actor, id: string):
     const before = await findTeamById(trx, id);
     if (!before) throw new NotFoundError('team');
     for (const userId of await memberIds(trx, id)) invalidate({ scope: 'user', id: userId });
-    await deleteTeamRow(trx, id);
+    await keepingASysAdmin(trx, () => deleteTeamRow(trx, id));
     await recordAudit(trx, actor, ctx.clock.now(), 'team.deleted', { type: 'team', id }, { name: before.name, role: before.role });
   });
 }
@@ -112,7 +113,7 @@ export async function removeMember(ctx: ServiceContext, actor: Actor, teamId: st
   await changeAuthState(ctx, async (trx, invalidate) => {
     const team = await findTeamById(trx, teamId);
     if (!team) throw new NotFoundError('team');
-    if (!(await removeMemberRow(trx, teamId, userId))) throw new NotFoundError('team member');
+    if (!(await keepingASysAdmin(trx, () => removeMemberRow(trx, teamId, userId)))) throw new NotFoundError('team member');
     invalidate({ scope: 'user', id: userId });
     await recordAudit(
       trx,

@@ -5,6 +5,8 @@ import { recordAudit } from '../audit/record';
 import { changeAuthState, type Actor, type ServiceContext } from '../context';
 import { ConflictError, NotFoundError } from '../errors';
 import { toPage, type Page, type PageRequest } from '../pagination';
+import { deleteUserSessions } from '../sessions/session-repository';
+import { keepingASysAdmin } from '../roles/last-sysadmin';
 import { findUserById, insertUser, listUsers as listUserRows, updateUser as updateUserRow, type UserRow } from './repository';
 import type { UserView } from '../contract/users';
 
@@ -66,7 +68,13 @@ export async function updateUser(
       const taken = (await trx('users').whereRaw('lower(email) = ?', [changes.email]).whereNot({ id }).first()) as unknown;
       if (taken) throw new ConflictError(`A user with the email ${changes.email} already exists.`);
     }
-    await updateUserRow(trx, id, { ...changes, now });
+    if (changes.active === false) {
+      await keepingASysAdmin(trx, () => updateUserRow(trx, id, { ...changes, now }));
+      // Web sessions end with the deactivation, so a later reactivation does not bring them back.
+      await deleteUserSessions(trx, id);
+    } else {
+      await updateUserRow(trx, id, { ...changes, now });
+    }
     // Identity fields are part of the cached credential, so any change invalidates it.
     invalidate({ scope: 'user', id });
     if (changes.active !== undefined && changes.active !== before.active) {

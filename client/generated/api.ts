@@ -209,7 +209,7 @@ export interface paths {
         head?: never;
         /**
          * Update a user (SysAdmin); {"active": false} deactivates
-         * @description Deactivation makes all the user's tokens fail at once; reactivation makes their unexpired, unrevoked tokens work again. A SysAdmin cannot deactivate themselves (409). Needs the SysAdmin role (403 otherwise).
+         * @description Deactivation makes all the user's tokens fail at once; reactivation makes their unexpired, unrevoked tokens work again. A SysAdmin cannot deactivate themselves (409). Deactivation ends the user's web sessions at once; reactivation does not bring them back. Needs the SysAdmin role (403 otherwise).
          */
         patch: operations["updateUser"];
         trace?: never;
@@ -254,14 +254,14 @@ export interface paths {
         post?: never;
         /**
          * Delete a team (SysAdmin)
-         * @description Its members lose the team's role at once. Needs the SysAdmin role (403 otherwise).
+         * @description Its members lose the team's role at once. The last active SysAdmin is kept: a change that would leave no active user with the SysAdmin role through any team is refused with 409 (type urn:tessera:problem:last-sysadmin). Needs the SysAdmin role (403 otherwise).
          */
         delete: operations["deleteTeam"];
         options?: never;
         head?: never;
         /**
          * Rename a team or change its role (SysAdmin)
-         * @description A role change applies to the members' existing tokens at once. Needs the SysAdmin role (403 otherwise).
+         * @description A role change applies to the members' existing tokens at once. The last active SysAdmin is kept: a change that would leave no active user with the SysAdmin role through any team is refused with 409 (type urn:tessera:problem:last-sysadmin). Needs the SysAdmin role (403 otherwise).
          */
         patch: operations["updateTeam"];
         trace?: never;
@@ -282,7 +282,7 @@ export interface paths {
         post?: never;
         /**
          * Remove a member (SysAdmin)
-         * @description A user who is not a member is a 404. Needs the SysAdmin role (403 otherwise).
+         * @description A user who is not a member is a 404. The last active SysAdmin is kept: a change that would leave no active user with the SysAdmin role through any team is refused with 409 (type urn:tessera:problem:last-sysadmin). Needs the SysAdmin role (403 otherwise).
          */
         delete: operations["removeTeamMember"];
         options?: never;
@@ -2505,6 +2505,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Conflicts with existing state (a duplicate, a reused Idempotency-Key, deactivating yourself). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Too many failed authentications from this address. */
             429: {
                 headers: {
@@ -2769,6 +2778,15 @@ export interface operations {
             };
             /** @description No such object, or one the caller may not see. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing state (a duplicate, a reused Idempotency-Key, deactivating yourself). */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

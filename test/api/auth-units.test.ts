@@ -68,4 +68,13 @@ describe('presentedSecret', () => {
     expect(presentedSecret({ authorization: 'Basic Zm9vOmJhcg==' })).toBe('');
     expect(presentedSecret({})).toBeUndefined();
   });
+
+  it('treats empty or whitespace-only headers as absent and refuses two different secrets', () => {
+    expect(presentedSecret({ authorization: '', 'api-token': 'abc' })).toBe('abc');
+    expect(presentedSecret({ authorization: ' \t', 'api-token': 'abc' })).toBe('abc');
+    expect(presentedSecret({ authorization: 'Bearer abc', 'api-token': '  ' })).toBe('abc');
+    expect(presentedSecret({ authorization: '', 'api-token': '' })).toBeUndefined();
+    expect(presentedSecret({ authorization: 'Bearer abc', 'api-token': 'abc' })).toBe('abc');
+    expect(presentedSecret({ authorization: 'Bearer abc', 'api-token': 'xyz' })).toBe('');
+  });
 });

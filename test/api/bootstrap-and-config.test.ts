@@ -76,7 +76,14 @@ describe('configuration', () => {
       adminEmail: 'admin@tessera.localhost',
       providerReleases: 'dist/provider-release',
       tls: undefined,
+      databaseTimeouts: { statementMs: 30_000, lockMs: 5_000, idleInTransactionMs: 60_000 },
     });
+    expect(loadConfig({ TESSERA_DB_LOCK_TIMEOUT_MS: '250', TESSERA_DB_STATEMENT_TIMEOUT_MS: '0' }).databaseTimeouts).toEqual({
+      statementMs: 0,
+      lockMs: 250,
+      idleInTransactionMs: 60_000,
+    });
+    expect(() => loadConfig({ TESSERA_DB_LOCK_TIMEOUT_MS: '1.5s' })).toThrow(/TESSERA_DB_LOCK_TIMEOUT_MS: must be a whole number/);
     expect(loadConfig({ TESSERA_ADMIN_EMAIL: ' Ops@Example.COM ' }).adminEmail).toBe('ops@example.com');
     expect(() => loadConfig({ TESSERA_ADMIN_EMAIL: 'admin@localhost' })).toThrow(/TESSERA_ADMIN_EMAIL: must be an email address/);
     const config = loadConfig({

@@ -29,7 +29,7 @@ import { sweepIdempotencyRecords } from './idempotency/service';
 import { createLogger } from './logger';
 import { meHandlers } from './routes/me';
 import { createMetrics, type ApiMetrics } from './metrics';
-import { metricsEndpoint } from './metrics/endpoint';
+import { metricsEndpoint } from './http/metrics-endpoint';
 import { routeLabeller } from './metrics/route-label';
 import { openApiDocument } from './openapi/document';
 import { serviceAccountHandlers } from './routes/service-accounts';

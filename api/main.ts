@@ -10,7 +10,7 @@ import { createTessera, type Tessera } from './app';
 import { ensureBootstrapAdmin } from './bootstrap';
 import { systemClock } from './clock';
 import { ConfigError, loadConfig } from './config';
-import { metricsTokenFromEnv } from './metrics/endpoint';
+import { metricsTokenFromEnv } from './http/metrics-endpoint';
 import { migrateLatest } from './db/migrate';
 import { createKnex } from './db/connection';
 import { loadTlsFiles } from './http/tls-files';

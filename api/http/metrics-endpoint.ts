@@ -3,8 +3,8 @@
 // fixed-length digests, so its time says nothing about how much of a guess was right.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Request, Response } from 'express';
-import { HttpProblem, sendProblem } from '../http/problem';
-import type { ApiMetrics } from './index';
+import { HttpProblem, sendProblem } from './problem';
+import type { ApiMetrics } from '../metrics';
 
 const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
 

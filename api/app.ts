@@ -23,12 +23,14 @@ import { pendingMigrations } from './db/migrate';
 import { authenticate } from './http/authenticate';
 import { jsonBody } from './http/body';
 import { errorHandler, unknownRoute } from './http/errors';
-import { mountOperations, type Handlers } from './http/operations';
+import { expressPath, mountOperations, type Handlers } from './http/operations';
 import { HttpProblem, sendProblem, unavailable } from './http/problem';
 import { sweepIdempotencyRecords } from './idempotency/service';
 import { createLogger } from './logger';
 import { meHandlers } from './routes/me';
 import { createMetrics, type ApiMetrics } from './metrics';
+import { metricsEndpoint } from './http/metrics-endpoint';
+import { routeLabeller } from './metrics/route-label';
 import { openApiDocument } from './openapi/document';
 import { serviceAccountHandlers } from './routes/service-accounts';
 import { createSessions, type Sessions } from './sessions';
@@ -74,6 +76,8 @@ export interface TesseraOptions {
   providerReleases?: string;
   /** PEM certificate chain and private key: listen() then serves HTTPS. */
   tls?: { cert: Buffer; key: Buffer };
+  /** When set, GET /metrics requires `Authorization: Bearer <metricsToken>` (TESSERA_METRICS_TOKEN). */
+  metricsToken?: string;
 }
 
 /** What extraRoutes and operational tooling may use. */
@@ -156,11 +160,14 @@ export async function createTessera(options: TesseraOptions): Promise<Tessera> {
   app.set('trust proxy', options.trustProxy ?? false);
   app.set('query parser', 'simple');
 
+  const operations = apiOperations({ patMaxDays });
+  const routeLabel = routeLabeller(operations.map((operation) => `/api/v1${expressPath(operation.path)}`));
   app.use((req: Request, res: Response, next) => {
+    // No response is to be read as anything but its declared type (a JSON string as HTML).
+    res.setHeader('X-Content-Type-Options', 'nosniff');
     const started = performance.now();
     res.once('finish', () => {
-      const route = (req.route as { path?: string } | undefined)?.path;
-      const label = route === undefined ? 'unmatched' : `${req.baseUrl}${route}`;
+      const label = routeLabel(req);
       const seconds = (performance.now() - started) / 1000;
       metrics.httpRequests.inc({ method: req.method, route: label, status: String(res.statusCode) });
       metrics.httpDuration.observe({ method: req.method, route: label }, seconds);
@@ -185,7 +192,6 @@ export async function createTessera(options: TesseraOptions): Promise<Tessera> {
   // The routing table: one handler per operation of the contract (api/contract/), by
   // operationId. The compiler checks that none is missing; mountOperations gives each its
   // method, path, authentication and validation, and 405 for the methods a path lacks.
-  const operations = apiOperations({ patMaxDays });
   const policy = tokenPolicy(patMaxDays);
   const handlers: Handlers = {
     ...meHandlers(),
@@ -223,10 +229,7 @@ export async function createTessera(options: TesseraOptions): Promise<Tessera> {
       sendProblem(res, unavailable('The database is not reachable.'));
     }
   });
-  app.get('/metrics', async (_req, res) => {
-    res.setHeader('Content-Type', metrics.registry.contentType);
-    res.end(await metrics.registry.metrics());
-  });
+  app.get('/metrics', metricsEndpoint(metrics, options.metricsToken));
 
   app.use(providerRegistryRoutes(new ProviderReleases(options.providerReleases ?? DEFAULT_PROVIDER_RELEASES)));
 

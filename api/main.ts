@@ -10,6 +10,7 @@ import { createTessera, type Tessera } from './app';
 import { ensureBootstrapAdmin } from './bootstrap';
 import { systemClock } from './clock';
 import { ConfigError, loadConfig } from './config';
+import { metricsTokenFromEnv } from './http/metrics-endpoint';
 import { migrateLatest } from './db/migrate';
 import { createKnex } from './db/connection';
 import { loadTlsFiles } from './http/tls-files';
@@ -136,6 +137,7 @@ async function main(): Promise<void> {
       databaseTimeouts: config.databaseTimeouts,
       providerReleases: config.providerReleases,
       tls,
+      metricsToken: metricsTokenFromEnv(),
       ...webPageOptions({ sessionSettings: sessionSettingsFromEnv() }),
     });
     const address = await tessera.listen(config.port, config.host).catch((error: NodeJS.ErrnoException) => {

@@ -5,6 +5,11 @@ import { z } from 'zod';
 
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
+// Characters that render as nothing: white space, and the default-ignorable code points
+// (zero-width spaces and joiners, word joiner, byte order mark, bidi marks, embeddings,
+// overrides and isolates, soft hyphen, Hangul fillers). A name made only of these would show
+// as blank in every list while still being "non-empty".
+const INVISIBLE_ONLY = /^[\p{Default_Ignorable_Code_Point}\p{White_Space}]*$/u;
 
 /** A display name: 1–100 characters after trimming, no control characters. */
 export function nameSchema(maxLength = 100) {
@@ -20,7 +25,12 @@ export function nameSchema(maxLength = 100) {
       { error: message },
     )
     .refine((s) => !CONTROL_CHARACTERS.test(s), { error: message })
-    .meta({ minLength: 1, maxLength, description: `1–${maxLength} characters after trimming (stored trimmed), no control characters.` });
+    .refine((s) => s === '' || !INVISIBLE_ONLY.test(s), { error: 'must contain at least one visible character' })
+    .meta({
+      minLength: 1,
+      maxLength,
+      description: `1–${maxLength} characters after trimming (stored trimmed), no control characters, at least one visible (not only zero-width or bidi-control characters).`,
+    });
 }
 
 export function integerInRange(min: number, max: number) {

@@ -38,12 +38,36 @@ export function toPage<T>(rows: T[], pageSize: number, keyOf: (row: T) => string
   return { items, nextPageToken: encodePageToken(keyOf(items[items.length - 1] as T)) };
 }
 
+const KEY_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,6})?Z$/;
+
+/**
+ * True for a timestamp that names a real instant PostgreSQL can store: Date.parse alone takes
+ * February 30th (as March 2nd), hour 24 and year 0, which the database then refuses or reads as
+ * another instant. The components must survive a round trip through a UTC date unchanged.
+ */
+function isKeyTime(value: string): boolean {
+  const match = KEY_TIME.exec(value);
+  if (match === null) return false;
+  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  if (year < 1) return false;
+  const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
+  // Date.UTC maps years 0–99 to 1900–1999; setUTCFullYear puts them back.
+  date.setUTCFullYear(year, month - 1, day);
+  return (
+    date.getUTCFullYear() === year &&
+    date.getUTCMonth() === month - 1 &&
+    date.getUTCDate() === day &&
+    date.getUTCHours() === hour &&
+    date.getUTCMinutes() === minute &&
+    date.getUTCSeconds() === second
+  );
+}
+
 /** Validates a (created_at ISO, uuid) key, the sort key of most listings. */
 export function isTimeIdKey(key: string[]): boolean {
   return (
     key.length === 2 &&
-    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?Z$/.test(key[0] as string) &&
-    !Number.isNaN(Date.parse(key[0] as string)) &&
+    isKeyTime(key[0] as string) &&
     /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(key[1] as string)
   );
 }

@@ -487,7 +487,7 @@ export interface components {
         };
         /** @description Unknown fields are refused (422) so typos do not pass silently. */
         CreatePersonalAccessToken: {
-            /** @description 1–100 characters after trimming (stored trimmed), no control characters. */
+            /** @description 1–100 characters after trimming (stored trimmed), no control characters, at least one visible (not only zero-width or bidi-control characters). */
             name: string;
             expiration_days: number;
             /** @description Which client created the token, e.g. `terraform-provider-tessera/0.1.0`. Not secret. */
@@ -497,12 +497,12 @@ export interface components {
         };
         /** @description No expiration_days (or null): no expiry. Otherwise 1–3650 days. */
         CreateServiceAccount: {
-            /** @description 1–100 characters after trimming (stored trimmed), no control characters. */
+            /** @description 1–100 characters after trimming (stored trimmed), no control characters, at least one visible (not only zero-width or bidi-control characters). */
             name: string;
             expiration_days?: number | null;
         };
         CreateTeam: {
-            /** @description 1–100 characters after trimming (stored trimmed), no control characters. */
+            /** @description 1–100 characters after trimming (stored trimmed), no control characters, at least one visible (not only zero-width or bidi-control characters). */
             name: string;
             role: components["schemas"]["Role"];
         };
@@ -512,7 +512,7 @@ export interface components {
              * @description Stored lower-cased; unique without regard to case.
              */
             email: string;
-            /** @description 1–100 characters after trimming (stored trimmed), no control characters. */
+            /** @description 1–100 characters after trimming (stored trimmed), no control characters, at least one visible (not only zero-width or bidi-control characters). */
             name: string;
             /** @default true */
             active: boolean;
@@ -682,7 +682,7 @@ export interface components {
             };
         };
         UpdateTeam: {
-            /** @description 1–100 characters after trimming (stored trimmed), no control characters. */
+            /** @description 1–100 characters after trimming (stored trimmed), no control characters, at least one visible (not only zero-width or bidi-control characters). */
             name?: string;
             role?: components["schemas"]["Role"];
         };
@@ -692,7 +692,7 @@ export interface components {
              * @description Stored lower-cased; unique without regard to case.
              */
             email?: string;
-            /** @description 1–100 characters after trimming (stored trimmed), no control characters. */
+            /** @description 1–100 characters after trimming (stored trimmed), no control characters, at least one visible (not only zero-width or bidi-control characters). */
             name?: string;
             active?: boolean;
         };

@@ -32,7 +32,7 @@ export function scrubLogText(text: string): string {
 
 /** An error reduced to what a log may hold: its type, code and scrubbed first line. */
 export function errorForLog(error: unknown): { type: string; message?: string; code?: unknown } {
-  if (!(error instanceof Error)) return { type: typeof error, message: scrubLogText(String(error)).slice(0, 500) };
+  if (!(error instanceof Error)) return { type: typeof error, message: scrubLogText(String(error).split('\n')[0] ?? '').slice(0, 500) };
   // Some drivers name every error plainly "error"; the class then says more.
   const generic = error.name === '' || error.name === 'error' || error.name === 'Error';
   const out: { type: string; message?: string; code?: unknown } = {

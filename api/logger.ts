@@ -76,3 +76,19 @@ export function createLogger(options: LoggerOptions = {}): pino.Logger {
     scrubbingDestination(inner),
   );
 }
+
+/**
+ * Node prints process warnings (the database driver's deprecations among them) to stderr
+ * itself, past the scrubber and with a stack under --trace-warnings. This sends them through
+ * the logger instead, as type and message. Returns a function that restores Node's handling.
+ */
+export function routeProcessWarnings(logger: () => pino.Logger): () => void {
+  const previous = process.listeners('warning');
+  process.removeAllListeners('warning');
+  const listener = (warning: Error) => logger().warn({ warning: errorForLog(warning) }, 'process warning');
+  process.on('warning', listener);
+  return () => {
+    process.removeListener('warning', listener);
+    for (const handler of previous) process.on('warning', handler);
+  };
+}

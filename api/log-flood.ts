@@ -5,6 +5,9 @@ import type pino from 'pino';
 
 type Level = 'warn' | 'error';
 
+const MAX_KINDS = 100;
+const OTHER_KINDS = '(other kinds)';
+
 interface Pending {
   level: Level;
   fields: Record<string, unknown>;
@@ -26,6 +29,9 @@ export class LogFloodGate {
    * `once` holds what belongs to this occurrence only (a request id); the summary leaves it out.
    */
   log(level: Level, key: string, fields: Record<string, unknown>, message: string, once: Record<string, unknown> = {}): void {
+    // Kinds are bounded: past the cap, new kinds share one count, so a client varying a value
+    // that reaches the message cannot grow this map or the log.
+    if (!this.pending.has(key) && this.pending.size >= MAX_KINDS) key = OTHER_KINDS;
     const seen = this.pending.get(key);
     if (seen) {
       seen.suppressed += 1;
@@ -42,7 +48,9 @@ export class LogFloodGate {
   /** Writes one summary line per kind that was suppressed, and starts a new interval. */
   flush(): void {
     for (const [key, entry] of this.pending) {
-      if (entry.suppressed > 0) {
+      if (entry.suppressed > 0 && key === OTHER_KINDS) {
+        this.logger[entry.level]({ suppressed: entry.suppressed }, `${entry.suppressed} more failures of other kinds`);
+      } else if (entry.suppressed > 0) {
         this.logger[entry.level](
           { ...entry.fields, suppressed: entry.suppressed },
           `${entry.message} (${entry.suppressed} more like this)`,

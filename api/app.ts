@@ -126,6 +126,12 @@ function servedOpenApiDocument(patMaxDays: number): ReturnType<typeof openApiDoc
   return document;
 }
 
+// For the access log: req.path is relative to the router the request is in when it finishes.
+function splitUrl(url: string): { path: string; query?: string } {
+  const at = url.indexOf('?');
+  return at === -1 ? { path: url } : { path: url.slice(0, at), query: url.slice(at + 1) };
+}
+
 /**
  * Builds an instance and opens its LISTEN connection (so the auth cache is active once this
  * resolves). Does not listen on a port and does not run migrations.
@@ -177,7 +183,7 @@ export async function createTessera(options: TesseraOptions): Promise<Tessera> {
       if (logger.isLevelEnabled('debug')) {
         logger.debug(
           {
-            req: { method: req.method, url: req.originalUrl, headers: req.headers, ip: req.ip },
+            req: { method: req.method, ...splitUrl(req.originalUrl), headers: req.headers, ip: req.ip },
             route: label,
             status: res.statusCode,
             ms: Math.round(seconds * 1e4) / 10,

@@ -9,7 +9,11 @@ const SECRET = /ts(?:pat|svc)_[0-9A-Za-z]+/g;
 // credentials run to the end of the JSON string or the next separator.
 const AUTH_SCHEMES =
   'Bearer|Basic|Digest|Token|Negotiate|NTLM|HOBA|Mutual|ApiKey|Api-Key|AWS4-HMAC-SHA256|SCRAM-SHA-1|SCRAM-SHA-256|DPoP|PrivateToken|OAuth';
-const AUTH_VALUE = new RegExp(`\\b(${AUTH_SCHEMES})((?:\\s|\\\\t|%20|\\+)+)[^\\s"\\\\,;&]+`, 'gi');
+// Credentials hold a digit or a symbol, or are long: "Token verification failed" keeps its words.
+const AUTH_VALUE = new RegExp(
+  `\\b(${AUTH_SCHEMES})((?:\\s|\\\\t|%20|\\+)+)(?=[^\\s"\\\\,;&]*[0-9=+/._~-]|[^\\s"\\\\,;&]{16})[^\\s"\\\\,;&]+`,
+  'gi',
+);
 // A header whose name says it holds a credential: its whole value goes, whatever the scheme.
 const AUTH_HEADER = /("(?:proxy-)?authorization"\s*:\s*")(?:[^"\\]|\\.)*"/gi;
 const COOKIE_VALUE = new RegExp(`((?:${escape(SECURE_SESSION_COOKIE)}|${escape(SESSION_COOKIE)})(?:=|%3D))[^\\s"\\\\;,&]+`, 'gi');

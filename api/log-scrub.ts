@@ -16,6 +16,8 @@ const AUTH_VALUE = new RegExp(
 );
 // A header whose name says it holds a credential: its whole value goes, whatever the scheme.
 const AUTH_HEADER = /("(?:proxy-)?authorization"\s*:\s*")(?:[^"\\]|\\.)*"/gi;
+// "Authorization: <anything>" written into a message: the value goes whatever its shape.
+const AUTH_IN_TEXT = /\b((?:proxy-)?authorization\s*[:=]\s*)[^"\\,;&]+/gi;
 const COOKIE_VALUE = new RegExp(`((?:${escape(SECURE_SESSION_COOKIE)}|${escape(SESSION_COOKIE)})(?:=|%3D))[^\\s"\\\\;,&]+`, 'gi');
 // "\n    at frame (file:line)" inside a JSON string: a stack trace folded into a message.
 const STACK_FRAMES = /(?:\\n\s*at [^"\\]*(?:\\[^n"][^"\\]*)*)+/g;
@@ -29,6 +31,7 @@ export function scrubLogText(text: string): string {
   return text
     .replace(SECRET, (match) => `${match.slice(0, 6)}[redacted]`)
     .replace(AUTH_HEADER, '$1[redacted]"')
+    .replace(AUTH_IN_TEXT, '$1[redacted]')
     .replace(AUTH_VALUE, '$1$2[redacted]')
     .replace(COOKIE_VALUE, '$1[redacted]')
     .replace(STACK_FRAMES, '');

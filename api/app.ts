@@ -22,7 +22,7 @@ import { createKnex, DEFAULT_DATABASE_TIMEOUTS, type DatabaseTimeouts } from './
 import { pendingMigrations } from './db/migrate';
 import { authenticate } from './http/authenticate';
 import { jsonBody } from './http/body';
-import { errorHandler, unknownRoute } from './http/errors';
+import { errorHandler, requestId, unknownRoute } from './http/errors';
 import { expressPath, mountOperations, type Handlers } from './http/operations';
 import { HttpProblem, sendProblem, unavailable } from './http/problem';
 import { sweepIdempotencyRecords } from './idempotency/service';
@@ -41,7 +41,6 @@ import { DEFAULT_PAT_MAX_DAYS, PAT_MIN_DAYS, tokenPolicy } from './tokens/policy
 import { personalTokenHandlers } from './routes/tokens';
 import { ProviderReleases } from './provider-registry/releases';
 import { providerRegistryRoutes } from './provider-registry/routes';
-import { scrubSecrets } from './credentials/secret';
 import { userHandlers } from './routes/users';
 
 export interface TesseraOptions {
@@ -51,6 +50,8 @@ export interface TesseraOptions {
   serverKey: Buffer;
   /** Defaults to a pino logger at info level on stdout. */
   logger?: pino.Logger;
+  /** Repeats of one failure within this interval are logged as a count; default 10 s. */
+  logFloodIntervalMs?: number;
   /** Defaults to the system clock; tests pass a ManualClock to reach expiry without sleeping. */
   clock?: Clock;
   /** Maximum personal token lifetime in days, 1–30 (TESSERA_PAT_MAX_DAYS); default 30. */
@@ -125,6 +126,12 @@ function servedOpenApiDocument(patMaxDays: number): ReturnType<typeof openApiDoc
   return document;
 }
 
+// For the access log: req.path is relative to the router the request is in when it finishes.
+function splitUrl(url: string): { path: string; query?: string } {
+  const at = url.indexOf('?');
+  return at === -1 ? { path: url } : { path: url.slice(0, at), query: url.slice(at + 1) };
+}
+
 /**
  * Builds an instance and opens its LISTEN connection (so the auth cache is active once this
  * resolves). Does not listen on a port and does not run migrations.
@@ -172,11 +179,11 @@ export async function createTessera(options: TesseraOptions): Promise<Tessera> {
       metrics.httpRequests.inc({ method: req.method, route: label, status: String(res.statusCode) });
       metrics.httpDuration.observe({ method: req.method, route: label }, seconds);
       // Access logs only at debug: a log line per request would cost more than the request.
-      // The path is logged without its query string, which a client might fill with anything.
+      // The query string and every header are logged as sent: the logger scrubs each line.
       if (logger.isLevelEnabled('debug')) {
         logger.debug(
           {
-            req: { method: req.method, path: scrubSecrets(req.originalUrl.split('?')[0] ?? ''), headers: req.headers, ip: req.ip },
+            req: { method: req.method, ...splitUrl(req.originalUrl), headers: req.headers, ip: req.ip },
             route: label,
             status: res.statusCode,
             ms: Math.round(seconds * 1e4) / 10,
@@ -187,6 +194,7 @@ export async function createTessera(options: TesseraOptions): Promise<Tessera> {
     });
     next();
   });
+  app.use(requestId);
   app.use(jsonBody);
 
   // The routing table: one handler per operation of the contract (api/contract/), by
@@ -236,7 +244,7 @@ export async function createTessera(options: TesseraOptions): Promise<Tessera> {
   const services: TesseraServices = { db, clock, logger, context, authenticator, authenticate: auth, metrics, sessions };
   options.extraRoutes?.(app, services);
   app.use(unknownRoute);
-  app.use(errorHandler(logger));
+  app.use(errorHandler(logger, options.logFloodIntervalMs));
 
   await listener.start();
   lastUsed.start();

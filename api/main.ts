@@ -14,7 +14,7 @@ import { metricsTokenFromEnv } from './http/metrics-endpoint';
 import { migrateLatest } from './db/migrate';
 import { createKnex } from './db/connection';
 import { loadTlsFiles } from './http/tls-files';
-import { createLogger } from './logger';
+import { createLogger, routeProcessWarnings } from './logger';
 import { ProviderReleases } from './provider-registry/releases';
 import { ensureAdminPassword, sessionSettingsFromEnv } from './sessions';
 import { webPageOptions } from './web/web-options';
@@ -76,6 +76,7 @@ async function logProviderReleases(dir: string, logger: pino.Logger): Promise<vo
 async function main(): Promise<void> {
   const startedAt = Date.now();
   let logger = createLogger();
+  routeProcessWarnings(() => logger);
   let database: LocalDatabase | null = null;
   let tessera: Tessera | null = null;
   let shuttingDown = false;

@@ -12,6 +12,9 @@ export const problem = z.object({
   status: z.int(),
   detail: z.string(),
   errors: z.array(fieldError).optional().meta({ description: 'On 422: every bad field.' }),
+  request_id: z.string().optional().meta({
+    description: 'On 500: the id of the request, also in the X-Request-Id header and in the server log line; quote it to the operator.',
+  }),
 });
 
 export type Problem = z.infer<typeof problem>;

@@ -2,6 +2,7 @@
 // every time we write comes from the injected clock, not from the database's now().
 import knex, { type Knex } from 'knex';
 import type pino from 'pino';
+import { errorForLog } from '../log-scrub';
 
 export interface DatabaseOptions {
   /** Pool size; the auth hot path does not use the pool on a cache hit, so 10 is plenty. */
@@ -44,8 +45,9 @@ export function createKnex(databaseUrl: string, options: DatabaseOptions = {}): 
     pool: { min: 0, max: options.poolMax ?? 10 },
     acquireConnectionTimeout: 10_000,
     log: {
-      warn: (message: unknown) => options.logger?.warn({ knex: String(message).slice(0, 300) }, 'knex warning'),
-      error: (message: unknown) => options.logger?.error({ knex: String(message).slice(0, 300) }, 'knex error'),
+      // As type and first line only: an Error's text never carries its stack into the log.
+      warn: (message: unknown) => options.logger?.warn({ knex: errorForLog(message) }, 'knex warning'),
+      error: (message: unknown) => options.logger?.error({ knex: errorForLog(message) }, 'knex error'),
       deprecate: () => undefined,
       debug: () => undefined,
     },

@@ -1,10 +1,14 @@
 // The last two handlers: unknown routes become a 404 problem, and anything thrown becomes a
-// problem. Unexpected errors are logged by name and message only (no stack, no request data)
-// and answered with a generic 500 that says nothing about the cause.
+// problem. Unexpected errors are logged by type and scrubbed message only (no stack, no request
+// data) with the request's id, and answered with a generic 500 that carries that id and says
+// nothing about the cause. A flood of the same failure is logged once plus a count.
+import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type pino from 'pino';
 import { bodyParserProblem } from './body';
 import { scrubSecrets } from '../credentials/secret';
+import { LogFloodGate } from '../log-flood';
+import { errorForLog } from '../log-scrub';
 import { DomainError } from '../errors';
 import { HttpProblem, conflict, internalError, problemOf, sendProblem, unavailable } from './problem';
 
@@ -60,7 +64,30 @@ function clientErrorStatus(error: unknown): number | null {
   return typeof status === 'number' && status >= 400 && status < 500 ? status : null;
 }
 
-export function errorHandler(logger: pino.Logger) {
+// A client's own X-Request-Id is kept only when it is short and plain, so it cannot carry
+// anything into a log line or a response header.
+const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+/** Gives each request an id: the client's X-Request-Id if safe, else a new one; echoes it back. */
+export function requestId(req: Request, res: Response, next: NextFunction): void {
+  const incoming = req.headers['x-request-id'];
+  const id = typeof incoming === 'string' && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+  res.locals['requestId'] = id;
+  res.setHeader('X-Request-Id', id);
+  next();
+}
+
+function requestIdOf(res: Response): string {
+  const id = res.locals['requestId'];
+  if (typeof id === 'string') return id;
+  const made = randomUUID();
+  res.locals['requestId'] = made;
+  if (!res.headersSent) res.setHeader('X-Request-Id', made);
+  return made;
+}
+
+export function errorHandler(logger: pino.Logger, floodIntervalMs?: number) {
+  const flood = new LogFloodGate(logger, floodIntervalMs);
   return (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
     let problem: HttpProblem;
     if (error instanceof HttpProblem) problem = error;
@@ -72,24 +99,28 @@ export function errorHandler(logger: pino.Logger) {
       if (fromBody) problem = fromBody;
       else if (fromConstraint) problem = fromConstraint;
       else if (isDatabaseUnavailable(error)) {
-        logger.warn({ err: { name: (error as Error).name, code: (error as { code?: unknown }).code } }, 'database unavailable');
+        const err = errorForLog(error);
+        flood.log(
+          'warn',
+          `unavailable ${err.type} ${String(err.code)}`,
+          { err: { type: err.type, code: err.code } },
+          'database unavailable',
+        );
         problem = unavailable('The service is temporarily unavailable; retry shortly.');
       } else if (clientStatus !== null)
         problem = new HttpProblem(clientStatus, 'bad-request', 'Bad Request', 'The request could not be processed.');
       else {
-        logger.error(
-          {
-            err: {
-              name: error instanceof Error ? error.name : typeof error,
-              message: error instanceof Error ? error.message.slice(0, 500) : undefined,
-              code: (error as { code?: unknown } | null)?.code,
-            },
-            method: req.method,
-            route: (req.route as { path?: string } | undefined)?.path,
-          },
+        const id = requestIdOf(res);
+        const err = errorForLog(error);
+        const route = (req.route as { path?: string } | undefined)?.path;
+        flood.log(
+          'error',
+          `unexpected ${err.type} ${String(err.code)} ${err.message ?? ''}`,
+          { err, method: req.method, route },
           'unexpected error while handling a request',
+          { request_id: id },
         );
-        problem = internalError();
+        problem = internalError(id);
       }
     }
     if (res.headersSent) {

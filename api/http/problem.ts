@@ -23,6 +23,7 @@ export interface ProblemBody {
   status: number;
   detail: string;
   errors?: FieldError[];
+  request_id?: string;
 }
 
 export class HttpProblem extends Error {
@@ -35,6 +36,7 @@ export class HttpProblem extends Error {
     readonly detail: string,
     readonly errors?: FieldError[],
     headers: Record<string, string> = {},
+    readonly requestId?: string,
   ) {
     super(detail);
     this.name = 'HttpProblem';
@@ -44,6 +46,7 @@ export class HttpProblem extends Error {
   body(): ProblemBody {
     const body: ProblemBody = { type: `urn:tessera:problem:${this.slug}`, title: this.title, status: this.status, detail: this.detail };
     if (this.errors) body.errors = this.errors;
+    if (this.requestId !== undefined) body.request_id = this.requestId;
     return body;
   }
 }
@@ -91,8 +94,8 @@ export const methodNotAllowed = (method: string, allowed: readonly string[]): Ht
     },
   );
 
-export const internalError = (): HttpProblem =>
-  new HttpProblem(500, 'internal-error', 'Internal Server Error', 'The server could not complete the request.');
+export const internalError = (requestId?: string): HttpProblem =>
+  new HttpProblem(500, 'internal-error', 'Internal Server Error', 'The server could not complete the request.', undefined, {}, requestId);
 
 export const unavailable = (detail: string): HttpProblem => problemOf(new UnavailableError(detail));
 

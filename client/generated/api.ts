@@ -571,6 +571,8 @@ export interface components {
                 field: string;
                 message: string;
             }[];
+            /** @description On 500: the id of the request, also in the X-Request-Id header and in the server log line; quote it to the operator. */
+            request_id?: string;
         };
         /** @enum {string} */
         Role: "SysAdmin" | "Member" | "ReadOnly";

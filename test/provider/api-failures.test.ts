@@ -1,9 +1,7 @@
 // End to end: the provider against an API that hangs, an endpoint written with the API's path
 // prefix, and https:// pointed at a plain-HTTP server. Each must end quickly in words a user
 // can act on.
-import { startFaultProxy, type FaultProxy } from '../support/fault-proxy';
-import { startTestApi, type TestApi } from '../support/api-server';
-import { terraformSession, unwrap, type TerraformSession } from './terraform-session';
+import { providerScenario, unwrap } from './terraform-session';
 
 jest.setTimeout(180_000);
 
@@ -20,36 +18,12 @@ resource "tessera_personal_access_token" "t" {
 }
 `;
 
-let api: TestApi;
-const sessions: TerraformSession[] = [];
-const proxies: FaultProxy[] = [];
-
-beforeAll(async () => {
-  api = await startTestApi();
-});
-
-afterAll(async () => {
-  for (const s of sessions) s.cleanup();
-  for (const p of proxies) await p.stop();
-  await api?.stop();
-});
-
-async function session(files: Record<string, string>, env: Record<string, string> = {}): Promise<TerraformSession> {
-  const tf = await terraformSession(api, files, env);
-  sessions.push(tf);
-  await tf.runOk(['init', '-no-color', '-input=false']);
-  return tf;
-}
-
-async function proxy(): Promise<FaultProxy> {
-  const p = await startFaultProxy(api.url);
-  proxies.push(p);
-  return p;
-}
+const scenario = providerScenario();
+const { session, proxy } = scenario;
 
 function expectClean(output: string): void {
   expect(output).not.toMatch(/panic|crash|stack trace|at [A-Za-z.]+ \(/i);
-  expect(output).not.toContain(api.adminToken);
+  expect(output).not.toContain(scenario.api.adminToken);
 }
 
 describe('one deadline on each provider operation', () => {
@@ -100,7 +74,7 @@ describe('one deadline on each provider operation', () => {
 
 describe('endpoint forms', () => {
   it.each(['/api/v1', '/api/v1/'])('accepts an endpoint ending in %s', async (suffix) => {
-    const tf = await session({ 'main.tf': TOKEN_TF() }, { TESSERA_ENDPOINT: `${api.url}${suffix}` });
+    const tf = await session({ 'main.tf': TOKEN_TF() }, { TESSERA_ENDPOINT: `${scenario.api.url}${suffix}` });
     const plan = await tf.run(['plan', '-no-color', '-input=false']);
     expect(unwrap(plan.stderr)).toBe('');
     expect(plan.code).toBe(0);

@@ -7,7 +7,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTerraformWorkdir, type RunResult, type TerraformWorkdir } from '../support/terraform';
 import { providerMirror } from './provider-mirror';
-import type { TestApi } from '../support/api-server';
+import { startTestApi, type TestApi } from '../support/api-server';
+import { startFaultProxy, type FaultProxy } from '../support/fault-proxy';
 
 export interface TerraformSession extends TerraformWorkdir {
   /** `plan -detailed-exitcode`: 0 = no changes, 2 = changes; anything else throws. */
@@ -96,4 +97,49 @@ export function exampleFiles(dir: string): Record<string, string> {
 /** Output fit for matching: Terraform wraps long diagnostic lines. */
 export function unwrap(text: string): string {
   return text.replace(/\s+/g, ' ');
+}
+
+export interface ProviderScenario {
+  /** The file's test API (started in beforeAll). */
+  readonly api: TestApi;
+  /** An initialised terraform session against the API, removed after the file. */
+  session(files: Record<string, string>, env?: Record<string, string>): Promise<TerraformSession>;
+  /** A fault proxy in front of the API, stopped after the file. */
+  proxy(): Promise<FaultProxy>;
+}
+
+/**
+ * The frame of a provider scenario file: one test API, and terraform sessions and fault proxies
+ * in front of it, all cleaned up after the file. Call it at the top level (it registers hooks).
+ */
+export function providerScenario(): ProviderScenario {
+  let api: TestApi | undefined;
+  const sessions: TerraformSession[] = [];
+  const proxies: FaultProxy[] = [];
+  beforeAll(async () => {
+    api = await startTestApi();
+  });
+  afterAll(async () => {
+    for (const s of sessions) s.cleanup();
+    for (const p of proxies) await p.stop();
+    await api?.stop();
+  });
+  const scenario: ProviderScenario = {
+    get api(): TestApi {
+      if (api === undefined) throw new Error('the scenario API starts in beforeAll');
+      return api;
+    },
+    async session(files, env = {}) {
+      const tf = await terraformSession(scenario.api, files, env);
+      sessions.push(tf);
+      await tf.runOk(['init', '-no-color', '-input=false']);
+      return tf;
+    },
+    async proxy() {
+      const p = await startFaultProxy(scenario.api.url);
+      proxies.push(p);
+      return p;
+    },
+  };
+  return scenario;
 }

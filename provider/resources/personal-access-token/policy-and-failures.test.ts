@@ -1,9 +1,7 @@
 // End to end, with the real terraform CLI: a managed token when the world around it changes —
 // the operator lowers the server's maximum lifetime, expiration_days is only known at apply,
 // and a destroy whose revocation reached the API but whose answer was lost.
-import { startFaultProxy, type FaultProxy } from '../../../test/support/fault-proxy';
-import { startTestApi, type TestApi } from '../../../test/support/api-server';
-import { terraformSession, unwrap, type TerraformSession } from '../../../test/provider/terraform-session';
+import { providerScenario, unwrap } from '../../../test/provider/terraform-session';
 
 jest.setTimeout(240_000);
 
@@ -15,29 +13,11 @@ terraform {
 }
 `;
 
-let api: TestApi;
-const sessions: TerraformSession[] = [];
-const proxies: FaultProxy[] = [];
-
-beforeAll(async () => {
-  api = await startTestApi();
-});
-
-afterAll(async () => {
-  for (const s of sessions) s.cleanup();
-  for (const p of proxies) await p.stop();
-  await api?.stop();
-});
-
-async function session(files: Record<string, string>, env: Record<string, string> = {}): Promise<TerraformSession> {
-  const tf = await terraformSession(api, files, env);
-  sessions.push(tf);
-  await tf.runOk(['init', '-no-color', '-input=false']);
-  return tf;
-}
+const scenario = providerScenario();
+const { session } = scenario;
 
 async function meStatus(token: string): Promise<number> {
-  return (await api.request('GET', '/api/v1/me', { token })).status;
+  return (await scenario.api.request('GET', '/api/v1/me', { token })).status;
 }
 
 describe('a lowered server maximum lifetime', () => {
@@ -52,12 +32,14 @@ resource "tessera_personal_access_token" "long" {
 `,
     });
     await tf.apply();
-    const ids = (await api.sql<{ id: string }>("SELECT id FROM tokens WHERE name LIKE 'long-%' AND revoked_at IS NULL")).map((r) => r.id);
+    const ids = (await scenario.api.sql<{ id: string }>("SELECT id FROM tokens WHERE name LIKE 'long-%' AND revoked_at IS NULL")).map(
+      (r) => r.id,
+    );
     expect(ids).toHaveLength(2);
 
-    await api.restart({ patMaxDays: 7 });
+    await scenario.api.restart({ patMaxDays: 7 });
     try {
-      const policy = await api.request('GET', '/api/v1/token-policy', { token: api.adminToken });
+      const policy = await scenario.api.request('GET', '/api/v1/token-policy', { token: scenario.api.adminToken });
       expect(policy.json).toMatchObject({ personal_access_token: { max_expiration_days: 7 } });
 
       const plan = await tf.plan();
@@ -77,10 +59,10 @@ resource "tessera_personal_access_token" "long" {
       const destroy = await tf.run(['destroy', '-auto-approve', '-no-color', '-input=false']);
       expect(unwrap(destroy.stderr)).not.toContain('Error:');
       expect(destroy.code).toBe(0);
-      const left = await api.sql<{ id: string }>('SELECT id FROM tokens WHERE id = ANY($1) AND revoked_at IS NULL', [ids]);
+      const left = await scenario.api.sql<{ id: string }>('SELECT id FROM tokens WHERE id = ANY($1) AND revoked_at IS NULL', [ids]);
       expect(left).toEqual([]);
     } finally {
-      await api.restart({ patMaxDays: 30 });
+      await scenario.api.restart({ patMaxDays: 30 });
     }
   });
 });
@@ -143,8 +125,7 @@ resource "tessera_personal_access_token" "fed" {
 
 describe('after a destroy whose revocation reached the API but whose answer was lost', () => {
   it('reports the vanished token in words that stay true', async () => {
-    const proxy = await startFaultProxy(api.url);
-    proxies.push(proxy);
+    const proxy = await scenario.proxy();
     const tf = await session(
       {
         'main.tf': `${HEADER}

@@ -22,6 +22,7 @@ import { createKnex, DEFAULT_DATABASE_TIMEOUTS, type DatabaseTimeouts } from './
 import { pendingMigrations } from './db/migrate';
 import { authenticate } from './http/authenticate';
 import { jsonBody } from './http/body';
+import { answerClientErrors } from './http/client-error';
 import { errorHandler, requestId, unknownRoute } from './http/errors';
 import { expressPath, mountOperations, type Handlers } from './http/operations';
 import { HttpProblem, sendProblem, unavailable } from './http/problem';
@@ -266,6 +267,7 @@ export async function createTessera(options: TesseraOptions): Promise<Tessera> {
     const created = options.tls ? https.createServer({ cert: options.tls.cert, key: options.tls.key }, app) : http.createServer(app);
     // Keep-alive longer than typical load balancer idle timeouts, so they close first.
     created.keepAliveTimeout = 65_000;
+    answerClientErrors(created);
     await new Promise<void>((resolve, reject) => {
       created.once('error', reject);
       created.listen(port, host, () => {

@@ -143,7 +143,13 @@ export function errors(...statuses: ErrorStatus[]): Record<number, ResponseSpec>
   return Object.fromEntries(statuses.map((status) => [status, ERROR_RESPONSES[status]]));
 }
 
+/**
+ * What any request can be refused with before its operation runs: an unreadable path (bad
+ * percent-encoding) or a body that is malformed, too large or not JSON. Every request may carry
+ * a body, a GET or DELETE too, and it is read before routing.
+ */
+export const ANY_REQUEST: ErrorStatus[] = [400, 413, 415];
 /** The errors every authenticated operation can give, before its own. */
-export const AUTHENTICATED: ErrorStatus[] = [401, 429, 503];
+export const AUTHENTICATED: ErrorStatus[] = [...ANY_REQUEST, 401, 429, 503];
 /** The errors of reading a JSON body. */
 export const WITH_BODY: ErrorStatus[] = [400, 413, 415, 422];

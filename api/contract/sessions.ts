@@ -9,7 +9,7 @@ import {
   SECURE_SESSION_COOKIE,
   SESSION_COOKIE,
 } from './limits';
-import { NO_STORE, errors, jsonResponse, defineOperation } from './operation';
+import { ANY_REQUEST, NO_STORE, errors, jsonResponse, defineOperation } from './operation';
 import { problem } from './problem';
 import { timestamp, uuid } from './primitives';
 
@@ -81,7 +81,7 @@ export function sessionOperations() {
       summary: 'The current session, with its CSRF token',
       description: 'Authenticated by the session cookie only.',
       access: 'session-cookie',
-      responses: { 200: jsonResponse('OK', session, { 'Cache-Control': NO_STORE }), 401: noSession, ...errors(503) },
+      responses: { 200: jsonResponse('OK', session, { 'Cache-Control': NO_STORE }), 401: noSession, ...errors(...ANY_REQUEST, 503) },
     }),
     defineOperation({
       operationId: 'signOut',
@@ -92,7 +92,7 @@ export function sessionOperations() {
       description: 'Authenticated by the session cookie only; needs the CSRF header.',
       access: 'session-cookie',
       headers: { [CSRF_HEADER]: { required: true, description: 'The csrf_token of the session.', schema: z.string() } },
-      responses: { 204: { description: 'Signed out' }, 401: noSession, ...errors(403, 503) },
+      responses: { 204: { description: 'Signed out' }, 401: noSession, ...errors(...ANY_REQUEST, 403, 503) },
     }),
   ] as const;
 }

@@ -747,11 +747,38 @@ export interface operations {
                     "application/json": components["schemas"]["Me"];
                 };
             };
+            /** @description Malformed JSON or an unreadable request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, malformed, unknown, expired or revoked credential, or a deactivated user. Always the same body. */
             401: {
                 headers: {
                     /** @description Bearer realm="tessera" */
                     "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than 16384 bytes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body is not application/json (UTF-8). */
+            415: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -905,6 +932,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description Malformed JSON or an unreadable request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, malformed, unknown, expired or revoked credential, or a deactivated user. Always the same body. */
             401: {
                 headers: {
@@ -918,6 +954,24 @@ export interface operations {
             };
             /** @description Authenticated, but not allowed to do this (role, credential kind, or a failed CSRF check). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than 16384 bytes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body is not application/json (UTF-8). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1098,6 +1152,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description Malformed JSON or an unreadable request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, malformed, unknown, expired or revoked credential, or a deactivated user. Always the same body. */
             401: {
                 headers: {
@@ -1111,6 +1174,24 @@ export interface operations {
             };
             /** @description Authenticated, but not allowed to do this (role, credential kind, or a failed CSRF check). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than 16384 bytes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body is not application/json (UTF-8). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1163,6 +1244,15 @@ export interface operations {
                     "application/json": components["schemas"]["PersonalAccessToken"];
                 };
             };
+            /** @description Malformed JSON or an unreadable request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, malformed, unknown, expired or revoked credential, or a deactivated user. Always the same body. */
             401: {
                 headers: {
@@ -1185,6 +1275,24 @@ export interface operations {
             };
             /** @description No such object, or one the caller may not see. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than 16384 bytes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body is not application/json (UTF-8). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1235,6 +1343,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Malformed JSON or an unreadable request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, malformed, unknown, expired or revoked credential, or a deactivated user. Always the same body. */
             401: {
                 headers: {
@@ -1257,6 +1374,24 @@ export interface operations {
             };
             /** @description No such object, or one the caller may not see. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than 16384 bytes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body is not application/json (UTF-8). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1321,6 +1456,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description Malformed JSON or an unreadable request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, malformed, unknown, expired or revoked credential, or a deactivated user. Always the same body. */
             401: {
                 headers: {
@@ -1343,6 +1487,24 @@ export interface operations {
             };
             /** @description No such object, or one the caller may not see. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than 16384 bytes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body is not application/json (UTF-8). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1406,6 +1568,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description Malformed JSON or an unreadable request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, malformed, unknown, expired or revoked credential, or a deactivated user. Always the same body. */
             401: {
                 headers: {
@@ -1428,6 +1599,24 @@ export interface operations {
             };
             /** @description No such object, or one the caller may not see. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than 16384 bytes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body is not application/json (UTF-8). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1485,6 +1674,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description Malformed JSON or an unreadable request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, malformed, unknown, expired or revoked credential, or a deactivated user. Always the same body. */
             401: {
                 headers: {
@@ -1498,6 +1696,24 @@ export interface operations {
             };
             /** @description Authenticated, but not allowed to do this (role, credential kind, or a failed CSRF check). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than 16384 bytes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body is not application/json (UTF-8). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1679,6 +1895,15 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceAccount"];
                 };
             };
+            /** @description Malformed JSON or an unreadable request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, malformed, unknown, expired or revoked credential, or a deactivated user. Always the same body. */
             401: {
                 headers: {
@@ -1701,6 +1926,24 @@ export interface operations {
             };
             /** @description No such object, or one the caller may not see. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than 16384 bytes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body is not application/json (UTF-8). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1751,6 +1994,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Malformed JSON or an unreadable request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, malformed, unknown, expired or revoked credential, or a deactivated user. Always the same body. */
             401: {
                 headers: {
@@ -1773,6 +2025,24 @@ export interface operations {
             };
             /** @description No such object, or one the caller may not see. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than 16384 bytes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body is not application/json (UTF-8). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1830,6 +2100,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description Malformed JSON or an unreadable request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, malformed, unknown, expired or revoked credential, or a deactivated user. Always the same body. */
             401: {
                 headers: {
@@ -1843,6 +2122,24 @@ export interface operations {
             };
             /** @description Authenticated, but not allowed to do this (role, credential kind, or a failed CSRF check). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than 16384 bytes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body is not application/json (UTF-8). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2017,6 +2314,15 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
+            /** @description Malformed JSON or an unreadable request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, malformed, unknown, expired or revoked credential, or a deactivated user. Always the same body. */
             401: {
                 headers: {
@@ -2039,6 +2345,24 @@ export interface operations {
             };
             /** @description No such object, or one the caller may not see. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than 16384 bytes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body is not application/json (UTF-8). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2219,6 +2543,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description Malformed JSON or an unreadable request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, malformed, unknown, expired or revoked credential, or a deactivated user. Always the same body. */
             401: {
                 headers: {
@@ -2232,6 +2565,24 @@ export interface operations {
             };
             /** @description Authenticated, but not allowed to do this (role, credential kind, or a failed CSRF check). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than 16384 bytes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body is not application/json (UTF-8). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2406,6 +2757,15 @@ export interface operations {
                     "application/json": components["schemas"]["TeamDetail"];
                 };
             };
+            /** @description Malformed JSON or an unreadable request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, malformed, unknown, expired or revoked credential, or a deactivated user. Always the same body. */
             401: {
                 headers: {
@@ -2428,6 +2788,24 @@ export interface operations {
             };
             /** @description No such object, or one the caller may not see. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than 16384 bytes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body is not application/json (UTF-8). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2478,6 +2856,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Malformed JSON or an unreadable request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, malformed, unknown, expired or revoked credential, or a deactivated user. Always the same body. */
             401: {
                 headers: {
@@ -2509,6 +2896,24 @@ export interface operations {
             };
             /** @description Conflicts with existing state (a duplicate, a reused Idempotency-Key, deactivating yourself). */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than 16384 bytes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body is not application/json (UTF-8). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2684,6 +3089,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Malformed JSON or an unreadable request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, malformed, unknown, expired or revoked credential, or a deactivated user. Always the same body. */
             401: {
                 headers: {
@@ -2706,6 +3120,24 @@ export interface operations {
             };
             /** @description No such object, or one the caller may not see. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than 16384 bytes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body is not application/json (UTF-8). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2758,6 +3190,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Malformed JSON or an unreadable request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, malformed, unknown, expired or revoked credential, or a deactivated user. Always the same body. */
             401: {
                 headers: {
@@ -2789,6 +3230,24 @@ export interface operations {
             };
             /** @description Conflicts with existing state (a duplicate, a reused Idempotency-Key, deactivating yourself). */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than 16384 bytes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body is not application/json (UTF-8). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2852,6 +3311,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description Malformed JSON or an unreadable request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, malformed, unknown, expired or revoked credential, or a deactivated user. Always the same body. */
             401: {
                 headers: {
@@ -2865,6 +3333,24 @@ export interface operations {
             };
             /** @description Authenticated, but not allowed to do this (role, credential kind, or a failed CSRF check). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than 16384 bytes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body is not application/json (UTF-8). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3031,11 +3517,38 @@ export interface operations {
                     "application/json": components["schemas"]["Session"];
                 };
             };
+            /** @description Malformed JSON or an unreadable request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No live session; a stale cookie is cleared. */
             401: {
                 headers: {
                     /** @description Bearer realm="tessera" */
                     "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than 16384 bytes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body is not application/json (UTF-8). */
+            415: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -3074,6 +3587,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Malformed JSON or an unreadable request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No live session; a stale cookie is cleared. */
             401: {
                 headers: {
@@ -3087,6 +3609,24 @@ export interface operations {
             };
             /** @description Authenticated, but not allowed to do this (role, credential kind, or a failed CSRF check). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than 16384 bytes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body is not application/json (UTF-8). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -161,6 +161,27 @@ describe('malformed msgpack', () => {
     expect(err.message).toMatch(/malformed msgpack/);
     expect(err.path).toEqual([]);
   });
+
+  it('arrays nested a million deep (one byte per level) are refused before a tree is built', () => {
+    const levels = 1_000_000;
+    const bytes = Buffer.alloc(levels + 1, 0x91);
+    bytes[levels] = 0xc0;
+    const started = performance.now();
+    const err = ctyErrorOf(() => decodeMsgpack(bytes, ['list', 'dynamic']));
+    expect(err.message).toMatch(/malformed msgpack: nested more than 500 deep/);
+    // Building the tree took seconds; the header scan stops at level 501.
+    expect(performance.now() - started).toBeLessThan(500);
+  });
+
+  it('maps nested past the limit inside a valid prefix are refused too; 200 levels decode', () => {
+    const nested = (levels: number) => Buffer.concat([Buffer.alloc(levels, 0x91), Buffer.from([0x81, 0xa1, 0x61, 0xc0])]);
+    let type: CtyType = ['map', 'string'];
+    for (let i = 0; i < 200; i++) type = ['list', type];
+    expect(decodeMsgpack(nested(200), type)).toBeDefined();
+    expect(ctyErrorOf(() => decodeMsgpack(Buffer.concat([Buffer.from([0x92, 0xc0]), nested(600)]), type)).message).toMatch(
+      /nested more than 500 deep/,
+    );
+  });
 });
 
 describe('unknown values', () => {
@@ -253,8 +274,10 @@ describe('dynamic values', () => {
     const dyn = Buffer.from('"dynamic"').toString('hex');
     expect(decodeMsgpack(fromHex(`92 c409${dyn} c0`), 'dynamic')).toBeNull();
     expect(decodeMsgpack(fromHex(`92 c409${dyn} d40000`), 'dynamic')).toEqual(new Unknown());
-    const nested = `92c409${dyn}`.repeat(50000) + 'c0';
-    expect(ctyErrorOf(() => decodeMsgpack(fromHex(nested), 'dynamic')).message).toMatch(/concrete type/);
+    const nested = (levels: number) => `92c409${dyn}`.repeat(levels) + 'c0';
+    expect(ctyErrorOf(() => decodeMsgpack(fromHex(nested(10)), 'dynamic')).message).toMatch(/concrete type/);
+    // Deeper than any value may nest: refused by the wire reader before the type walk.
+    expect(ctyErrorOf(() => decodeMsgpack(fromHex(nested(50000)), 'dynamic')).message).toMatch(/nested more than 500 deep/);
   });
 
   it('reports a bad type JSON and a wrong array length with the path', () => {

@@ -22,7 +22,7 @@ function problemFor(code: string | undefined): HttpProblem {
 }
 
 export function answerClientErrors(server: http.Server): void {
-  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+  server.on('clientError', (error: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: Duplex) => {
     // A peer that is gone cannot be answered.
     if (error.code === 'ECONNRESET' || !socket.writable) {
       socket.destroy();
@@ -30,13 +30,16 @@ export function answerClientErrors(server: http.Server): void {
     }
     const problem = problemFor(error.code);
     const body = JSON.stringify(problem.body());
+    // An answer to HEAD has no body, whatever else was wrong with the request (a client reads
+    // the bytes after the headers as the next response otherwise).
+    const head = error.rawPacket?.subarray(0, 5).toString('latin1') === 'HEAD ';
     socket.end(
       `HTTP/1.1 ${problem.status} ${problem.title}\r\n` +
         'Content-Type: application/problem+json\r\n' +
         `Content-Length: ${Buffer.byteLength(body)}\r\n` +
         'X-Content-Type-Options: nosniff\r\n' +
         'Connection: close\r\n\r\n' +
-        body,
+        (head ? '' : body),
     );
   });
 }

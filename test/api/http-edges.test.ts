@@ -2,6 +2,7 @@
 // Every answer is a problem+json 4xx, never a 5xx or a stack trace.
 import fc from 'fast-check';
 import { randomBytes } from 'node:crypto';
+import net from 'node:net';
 import { generateSecret } from '../../api/tokens/secret';
 import { ManualClock } from '../../api/clock';
 import { request, startTestApi, type TestApi } from '../support/api-server';
@@ -104,6 +105,62 @@ describe('request edges', () => {
       }),
       { numRuns: 120 },
     );
+  });
+});
+
+/** Sends bytes as they are (no client library would send these) and reads until the server closes. */
+function rawExchange(url: string, bytes: Buffer): Promise<string> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(port), hostname, () => socket.end(bytes));
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('close', () => resolve(Buffer.concat(chunks).toString('latin1')));
+    socket.on('error', reject);
+  });
+}
+
+describe('requests the HTTP parser refuses before routing', () => {
+  it.each([
+    ['bytes a request line may not hold', 'GET /api/v1/personal-access-tokens/\xff\xfe HTTP/1.1\r\nHost: x\r\n\r\n', 400],
+    ['a method no one defined', 'FOO /api/v1/%2e%2e/v1/me HTTP/1.1\r\nHost: x\r\n\r\n', 400],
+    ['headers over the size limit', `GET /api/v1/me HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`, 431],
+  ])('%s: a problem+json %s, not a bare status line', async (_name, raw, status) => {
+    const answer = await rawExchange(fixture.url, Buffer.from(raw, 'latin1'));
+    const [head = '', body = ''] = answer.split('\r\n\r\n');
+    expect(head).toMatch(new RegExp(`^HTTP/1.1 ${status} `));
+    expect(head).toMatch(/\r\nContent-Type: application\/problem\+json\r\n/i);
+    expect(JSON.parse(body)).toMatchObject({ type: expect.stringMatching(/^urn:tessera:problem:/), status, detail: expect.any(String) });
+  });
+
+  it('answers HEAD with the headers only, so the client does not read a body as the next response', async () => {
+    const answer = await rawExchange(
+      fixture.url,
+      Buffer.from('HEAD /api/v1/personal-access-tokens/\xff\xfe HTTP/1.1\r\nHost: x\r\n\r\n', 'latin1'),
+    );
+    expect(answer).toMatch(/^HTTP\/1.1 400 /);
+    expect(answer.endsWith('\r\n\r\n')).toBe(true);
+  });
+
+  it('documents 400, 413 and 415 for operations without a body: any request may carry one, and a bad path too', async () => {
+    const response = await api().request('GET', '/api/v1/personal-access-tokens/%zz', { token: fixture.adminToken });
+    expectProblem(response, 400);
+    const withBody = await api().request('DELETE', '/api/v1/personal-access-tokens/00000000-0000-4000-a000-000000000000', {
+      token: fixture.adminToken,
+      rawBody: 'x',
+      headers: { 'content-type': 'text/plain' },
+    });
+    expectProblem(withBody, 415);
+    const document = (await api().request('GET', '/api/v1/openapi.json')).json as {
+      paths: Record<string, Record<string, { responses: object }>>;
+    };
+    for (const [, methods] of Object.entries(document.paths)) {
+      for (const [, operation] of Object.entries(methods)) {
+        if (typeof operation !== 'object' || !('operationId' in operation) || (operation as Record<string, unknown>)['x-outside-api-v1'])
+          continue;
+        expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['400', '413', '415']));
+      }
+    }
   });
 });
 

@@ -74,7 +74,7 @@ async function startApi(home: string): Promise<{ child: ChildProcess; url: strin
   const child = spawn(npm, ['start'], {
     cwd: repoRoot,
     // What a shell passes, and a home of its own: the developer's .tessera/ is never touched.
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', TESSERA_HOME: home, LOG_LEVEL: 'warn' },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', TESSERA_HOME: home },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -27,6 +27,7 @@ const E2E = [
   '/test/ops/start\\.test\\.ts$',
 ];
 
+// Integration includes test/reliability/ (the CI slices of fuzz:api, fuzz:provider and soak).
 const ALL = '/(api|provider|test)/.*\\.test\\.ts$';
 const IGNORED = ['/node_modules/', '/dist/', '/provider/cdktf/'];
 

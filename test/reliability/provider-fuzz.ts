@@ -44,8 +44,9 @@ import { tesseraProvider } from '../../provider/tessera/provider';
 import { startTestApi } from '../support/api-server';
 import { Choices, counts, ensureTestPostgres, machineLine, numberOptions, table } from './harness';
 
-const HANG_MS = 1000;
 const repoRoot = path.resolve(__dirname, '..', '..');
+/** An answer slower than this is a violation (--hang-ms; the goal is 1 s). */
+let HANG_MS = 1000;
 
 type Kind = 'provider' | 'resource' | 'data' | 'ephemeral';
 interface Types {
@@ -665,7 +666,9 @@ async function main(): Promise<void> {
     seed: { default: String(Date.now() % 1_000_000), help: 'makes the run repeatable' },
     'socket-share': { default: '0.01', help: 'share of cases sent over the gRPC socket' },
     concurrency: { default: '4', help: 'in-process cases in flight at once' },
+    'hang-ms': { default: '1000', help: 'an answer slower than this is a hang' },
   });
+  HANG_MS = options['hang-ms'];
   const { seed, cases } = options;
   const socketShare = options['socket-share'];
   const began = Date.now();

@@ -714,9 +714,12 @@ async function main(): Promise<void> {
     let socketCases = 0;
     let rawCases = 0;
     let rawStatus = 0;
+    // Where in the run violations fall (per 100 000 cases): a burst points at the machine, not at an input.
+    const byBlock = new Map<string, number>();
     const record = (index: number, testCase: Case, violations: Violation[], where: string) => {
       for (const violation of violations) {
         counts(violationsByKind, violation.kind);
+        counts(byBlock, `${Math.floor(index / 100_000) * 100}k–${Math.floor(index / 100_000) * 100 + 100}k`);
         exitCode = 1;
         if (reports.length < 20) {
           reports.push(
@@ -852,6 +855,8 @@ async function main(): Promise<void> {
       table('Violations by kind', ['kind', 'count'], violationsByKind.size === 0 ? [['(none)', 0]] : [...violationsByKind]),
     );
     process.stdout.write(`violations: ${total} in ${cases} cases\n`);
+    if (byBlock.size > 0)
+      process.stdout.write(`violations per 100 000 cases: ${[...byBlock].map(([block, n]) => `${block} ${n}`).join(', ')}\n`);
     for (const report of reports) process.stdout.write(`\n${report}\n`);
     process.stdout.write(`\nRESULT ${exitCode === 0 ? 'PASS' : 'FAIL'} fuzz:provider cases=${cases} violations=${total}\n`);
     await configured.stopProvider();

@@ -15,13 +15,14 @@ import { FailureLimiter } from './auth/failure-limiter';
 import { InvalidationListener } from './auth/invalidation';
 import { systemClock, type Clock } from './clock';
 import { collectorHandlers } from './routes/collector';
-import { DEFAULT_PROVIDER_RELEASES, SERVER_KEY_MIN_BYTES } from './config';
+import { DEFAULT_PROVIDER_RELEASES, DEFAULT_SHUTDOWN_TIMEOUT_MS, SERVER_KEY_MIN_BYTES } from './config';
 import type { ServiceContext } from './context';
 import { apiOperations } from './contract';
 import { createKnex, DEFAULT_DATABASE_TIMEOUTS, type DatabaseTimeouts } from './db/connection';
 import { pendingMigrations } from './db/migrate';
 import { authenticate } from './http/authenticate';
 import { jsonBody } from './http/body';
+import { drainable, type ServerDrain } from './http/drain';
 import { errorHandler, requestId, unknownRoute } from './http/errors';
 import { expressPath, mountOperations, type Handlers } from './http/operations';
 import { HttpProblem, sendProblem, unavailable } from './http/problem';
@@ -79,6 +80,10 @@ export interface TesseraOptions {
   tls?: { cert: Buffer; key: Buffer };
   /** When set, GET /metrics requires `Authorization: Bearer <metricsToken>` (TESSERA_METRICS_TOKEN). */
   metricsToken?: string;
+  /** How long close() lets in-flight requests finish before cutting them; default 10 s (TESSERA_SHUTDOWN_TIMEOUT_MS). */
+  shutdownTimeoutMs?: number;
+  /** Sent as X-Tessera-Worker on every response: which worker process answered (TESSERA_WORKERS > 1). */
+  workerId?: string;
 }
 
 /** What extraRoutes and operational tooling may use. */
@@ -108,7 +113,10 @@ export interface Tessera extends TesseraServices {
   listen(port?: number, host?: string): Promise<ListeningAddress>;
   /** Writes what is batched in memory now (last_used_at, failed-authentication audit events). */
   flush(): Promise<void>;
-  /** Stops the server (if listening), flushes pending writes, closes every connection. */
+  /**
+   * Stops the server (if listening): the listener closes, in-flight requests finish (up to
+   * shutdownTimeoutMs), then pending writes are flushed and the pool closes. Logged step by step.
+   */
   close(): Promise<void>;
 }
 
@@ -172,6 +180,7 @@ export async function createTessera(options: TesseraOptions): Promise<Tessera> {
   app.use((req: Request, res: Response, next) => {
     // No response is to be read as anything but its declared type (a JSON string as HTML).
     res.setHeader('X-Content-Type-Options', 'nosniff');
+    if (options.workerId !== undefined) res.setHeader('X-Tessera-Worker', options.workerId);
     const started = performance.now();
     res.once('finish', () => {
       const label = routeLabel(req);
@@ -259,11 +268,13 @@ export async function createTessera(options: TesseraOptions): Promise<Tessera> {
   sweep();
 
   let server: http.Server | null = null;
+  let serverDrain: ServerDrain | null = null;
   let closed: Promise<void> | null = null;
 
   async function listen(port = 0, host = '127.0.0.1'): Promise<ListeningAddress> {
     if (server) throw new Error('already listening');
     const created = options.tls ? https.createServer({ cert: options.tls.cert, key: options.tls.key }, app) : http.createServer(app);
+    const createdDrain = drainable(created);
     // Keep-alive longer than typical load balancer idle timeouts, so they close first.
     created.keepAliveTimeout = 65_000;
     await new Promise<void>((resolve, reject) => {
@@ -274,6 +285,7 @@ export async function createTessera(options: TesseraOptions): Promise<Tessera> {
       });
     });
     server = created;
+    serverDrain = createdDrain;
     const address = created.address() as AddressInfo;
     const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     return { server: created, port: address.port, url: `${options.tls ? 'https' : 'http'}://${shownHost}:${address.port}` };
@@ -283,19 +295,18 @@ export async function createTessera(options: TesseraOptions): Promise<Tessera> {
     if (closed) return closed;
     closed = (async () => {
       clearInterval(sweeper);
-      if (server) {
-        const current = server;
-        await new Promise<void>((resolve) => {
-          current.close(() => resolve());
-          current.closeIdleConnections();
-          // In-flight requests get a moment; then the rest are cut.
-          setTimeout(() => current.closeAllConnections(), 2_000).unref();
-        });
+      if (serverDrain) {
+        const drained = serverDrain.drain({ timeoutMs: options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS });
+        logger.info('HTTP listener closed; new connections are refused, in-flight requests finish');
+        const { inFlightAtStart, cut, ms } = await drained;
+        if (cut > 0) logger.warn({ in_flight: inFlightAtStart, cut, ms }, 'in-flight requests cut at the shutdown timeout');
+        else logger.info({ in_flight: inFlightAtStart, ms }, 'in-flight requests finished');
       }
       await listener.stop();
       await lastUsed.stop();
       await audit.flush();
       await db.destroy();
+      logger.info('database pool closed');
     })();
     return closed;
   }

@@ -266,6 +266,8 @@ async function launchInProcess(shared: Shared, options: InstanceOptions, clock: 
   const web = options.webPage === true || options.webRoot !== undefined || options.sessionSettings !== undefined;
   const tessera = await createTessera({
     authFailureLimit: 1000,
+    // Teardown should not wait for a request a test left hanging.
+    shutdownTimeoutMs: 2_000,
     ...passThrough,
     databaseUrl: options.databaseUrl ?? shared.databaseUrl,
     serverKey: shared.serverKey,

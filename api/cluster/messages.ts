@@ -2,6 +2,11 @@
 // database address and the server key travel this way rather than in the workers' environment,
 // which other tools (ps e, /proc/PID/environ) show more readily.
 
+/** From a worker once it listens for messages (earlier ones would be lost while its modules load). */
+export interface ReadyMessage {
+  type: 'tessera:ready';
+}
+
 export interface StartMessage {
   type: 'tessera:start';
   databaseUrl: string;

@@ -4,7 +4,7 @@
 // lets every worker drain before resolving, so the database is stopped only after them.
 import cluster, { type Worker } from 'node:cluster';
 import type pino from 'pino';
-import { isMessage, type ListeningMessage, type StartMessage, type StopMessage } from './messages';
+import { isMessage, type ListeningMessage, type ReadyMessage, type StartMessage, type StopMessage } from './messages';
 
 export const RESTART_LIMIT = 5;
 export const RESTART_WINDOW_MS = 60_000;
@@ -44,15 +44,16 @@ export class WorkerPool {
     worker.on('error', () => undefined);
     return new Promise<string>((resolve, reject) => {
       let listening = false;
-      worker.on('online', () => {
-        const start: StartMessage = {
-          type: 'tessera:start',
-          databaseUrl: this.options.databaseUrl,
-          serverKey: this.options.serverKey.toString('hex'),
-        };
-        worker.send(start);
-      });
       worker.on('message', (message: unknown) => {
+        if (isMessage<ReadyMessage>(message, 'tessera:ready')) {
+          const start: StartMessage = {
+            type: 'tessera:start',
+            databaseUrl: this.options.databaseUrl,
+            serverKey: this.options.serverKey.toString('hex'),
+          };
+          worker.send(start);
+          return;
+        }
         if (!isMessage<ListeningMessage>(message, 'tessera:listening')) return;
         listening = true;
         resolve(message.url);

@@ -2,9 +2,8 @@
 // (already migrated) and the server key, serves on the shared port with its own pool, auth cache
 // and LISTEN connection, and stops gracefully on SIGTERM/SIGINT, on the primary's request, or
 // when the primary is gone (the IPC channel closed), so no worker outlives it.
-import cluster from 'node:cluster';
 import type pino from 'pino';
-import { isMessage, type ListeningMessage, type StartMessage, type StopMessage } from './messages';
+import { isMessage, type ListeningMessage, type ReadyMessage, type StartMessage, type StopMessage } from './messages';
 
 export interface RunningWorker {
   url: string;
@@ -45,11 +44,13 @@ export function runWorker(logger: pino.Logger, start: (databaseUrl: string, serv
         if (stopping) return void worker.close();
         const listening: ListeningMessage = { type: 'tessera:listening', url: worker.url };
         process.send?.(listening);
-        logger.info({ pid: process.pid, worker: cluster.worker?.id }, 'worker listening');
+        logger.info({ pid: process.pid }, 'worker listening');
       })
       .catch((error: unknown) => {
         logger.fatal({ err: error instanceof Error ? error.message : String(error) }, 'worker could not start');
         process.exit(1);
       });
   });
+  const ready: ReadyMessage = { type: 'tessera:ready' };
+  process.send?.(ready);
 }

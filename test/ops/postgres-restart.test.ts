@@ -10,7 +10,7 @@ import { cleanUpTesseraProcesses, requestOnce, startTesseraProcess, type Reply }
 
 const STACK_FRAME = /\n\s+at /;
 
-afterEach(cleanUpTesseraProcesses);
+afterEach(() => cleanUpTesseraProcesses());
 
 describe('npm start with the embedded PostgreSQL killed', () => {
   it('restarts PostgreSQL; meanwhile 503 + Retry-After within a bounded time; then 200 again with the LISTEN connection back', async () => {

@@ -6,7 +6,7 @@ import { isProcessAlive, sleep } from '../../api/db/embedded-postgres-os';
 import { startMixedLoad, summariseDrain } from '../support/mixed-load';
 import { cleanUpTesseraProcesses, startTesseraProcess } from '../support/tessera-process';
 
-afterEach(cleanUpTesseraProcesses);
+afterEach(() => cleanUpTesseraProcesses());
 
 function connectRefused(port: number): Promise<boolean> {
   return new Promise((resolve) => {

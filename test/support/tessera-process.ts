@@ -42,6 +42,8 @@ export interface StartOptions {
   /** `npm start --silent` (default) or node running api/main.ts directly, as a process manager would. */
   via?: 'npm' | 'node';
   env?: Record<string, string>;
+  /** Reuse this TESSERA_HOME (a cluster made by an earlier start) instead of a new one. */
+  home?: string;
 }
 
 const running: TesseraProcess[] = [];
@@ -56,7 +58,7 @@ function parseJson(line: string): LogEntry | null {
 }
 
 export async function startTesseraProcess(options: StartOptions = {}): Promise<TesseraProcess> {
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-ops-'));
+  const home = options.home ?? fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-ops-'));
   fs.chmodSync(home, 0o755); // as root, PostgreSQL's account must traverse it
   // Only what a shell would pass; in particular no DATABASE_URL from the developer's session.
   const env = { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', TESSERA_HOME: home, ...options.env };
@@ -148,7 +150,7 @@ function groupAlive(pgid: number): boolean {
 }
 
 /** Kills whatever a test left running (its process group, then its cluster) and removes its home. */
-export async function cleanUpTesseraProcesses(): Promise<void> {
+export async function cleanUpTesseraProcesses(options: { keepHomes?: boolean } = {}): Promise<void> {
   for (const started of running.splice(0)) {
     const pgid = started.child.pid ?? 0;
     if (pgid > 0 && groupAlive(pgid)) process.kill(-pgid, 'SIGKILL');
@@ -159,7 +161,7 @@ export async function cleanUpTesseraProcesses(): Promise<void> {
       const deadline = Date.now() + 10_000;
       while (isProcessAlive(postmaster.pid) && Date.now() < deadline) await sleep(25);
     }
-    fs.rmSync(started.home, { recursive: true, force: true });
+    if (options.keepHomes !== true) fs.rmSync(started.home, { recursive: true, force: true });
   }
 }
 

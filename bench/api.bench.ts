@@ -7,7 +7,8 @@
 //
 // Environment: BENCH_SECONDS (per measured run, default 10), BENCH_ROUNDS (alternating rounds
 // of a/b, default 2), BENCH_CONNECTIONS (default 50), BENCH_FILLER (tokens in the big table,
-// default 1 000 000; 0 skips that part), BENCH_LOOKUPS (verifications timed per table and round, default 3000).
+// default 1 000 000; 0 skips that part), BENCH_LOOKUPS (verifications timed per table and round, default 3000),
+// BENCH_WORKERS (TESSERA_WORKERS for the API under test, default 1; `npm run bench:workers` compares 1 and 2).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -77,11 +78,21 @@ function stopServer(child: ChildProcess): Promise<void> {
   });
 }
 
-/** utime + stime of a process in microseconds, from /proc (clock ticks of 1/100 s on Linux). */
+/**
+ * utime + stime of a process and its live children (the workers of TESSERA_WORKERS) in
+ * microseconds, from /proc (clock ticks of 1/100 s on Linux).
+ */
 function cpuMicros(pid: number): number {
   const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  let children: number[] = [];
+  try {
+    children = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    // no children list in this kernel: the process alone
+  }
+  const own = (Number(fields[11]) + Number(fields[12])) * 10_000;
+  return own + children.reduce((sum, child) => sum + (fs.existsSync(`/proc/${child}/stat`) ? cpuMicros(child) : 0), 0);
 }
 
 async function load(url: string, headers: Record<string, string>, seconds: number, serverPid: number): Promise<LoadResult> {
@@ -227,7 +238,13 @@ async function main(): Promise<void> {
     servers.push(hello.child);
     const api = await spawnServer(
       ['api/main.ts'],
-      { DATABASE_URL: httpDb, TESSERA_SERVER_KEY: serverKey.toString('hex'), PORT: '0', LOG_LEVEL: 'info' },
+      {
+        DATABASE_URL: httpDb,
+        TESSERA_SERVER_KEY: serverKey.toString('hex'),
+        PORT: '0',
+        LOG_LEVEL: 'info',
+        TESSERA_WORKERS: process.env.BENCH_WORKERS ?? '1',
+      },
       (entry) => (entry.msg === 'Tessera API listening' && typeof entry.url === 'string' ? entry.url : null),
     );
     servers.push(api.child);

@@ -1,7 +1,8 @@
-// Counts failed authentications per client address in a sliding window. Once an address is over
-// the limit, every authenticated request from it is refused with 429 until the window frees up,
-// valid tokens included: otherwise the difference between 401 and 200 would keep answering a
-// guesser's questions.
+// Counts failures per key (a client address, or a sign-in email) in a sliding window. Callers ask
+// it only about requests that have already failed, and answer those 429 instead of 401 while the
+// key is over the limit: a misconfigured client is told to back off, and a valid token from the
+// same address (a NAT or proxy shared by many people) is still answered. The 200/429 difference
+// this leaves answers nothing useful: a secret has about 178 random bits (docs/security.md).
 export interface FailureLimiterOptions {
   maxFailures: number;
   windowMs: number;

@@ -19,7 +19,14 @@ export function rawRequest(baseUrl: string, method: string, path: string, option
   };
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { hostname: url.hostname, port: url.port, path: `${url.pathname}${url.search}`, method, headers, setHost: headers['host'] === undefined },
+      {
+        hostname: url.hostname,
+        port: url.port,
+        path: `${url.pathname}${url.search}`,
+        method,
+        headers,
+        setHost: headers['host'] === undefined,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));

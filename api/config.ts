@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { emailSchema } from './contract/primitives';
 import { DEFAULT_DATABASE_TIMEOUTS, type DatabaseTimeouts } from './db/connection';
-import { parsePublicUrl, parseTrustProxy, type TrustProxy } from './http/proxy';
+import { parsePublicUrl, parseTrustProxy, type TrustProxy } from './proxy/settings';
 import { DEFAULT_PAT_MAX_DAYS, PAT_MIN_DAYS } from './tokens/policy';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;

@@ -1,8 +1,9 @@
-// Running behind a TLS-terminating reverse proxy, and the DNS-rebinding defence.
+// Running behind a TLS-terminating reverse proxy, and the DNS-rebinding defence: the settings and
+// the rule; api/http/host-guard.ts applies them to requests.
 //
 // Which proxies to believe: X-Forwarded-For and X-Forwarded-Proto are only read from peers the
 // operator names (TESSERA_TRUST_PROXY), because any client can send them. Express applies the
-// setting to req.ip, req.secure, req.protocol and req.host; everything here reads those.
+// setting to req.ip, req.secure, req.protocol and req.host, which the rest of the API reads.
 //
 // Which names to answer for: a page on an attacker's domain whose DNS answer is switched to this
 // server's address (DNS rebinding) makes the victim's browser send requests here that are
@@ -12,8 +13,6 @@
 // asking DNS, so no page can rebind them, and probes, metrics scrapers and people on the machine
 // address instances that way.
 import { isIP } from 'node:net';
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { HttpProblem, sendProblem } from './problem';
 
 /** Express "trust proxy": off, a hop count, or the proxies' addresses (IP, CIDR, or a proxy-addr name). */
 export type TrustProxy = false | number | readonly string[];
@@ -122,41 +121,4 @@ export function hostAllowed(host: string, policy: HostPolicy): boolean {
   }
   const listening = policy.listenHost();
   return listening !== undefined && parts.name === splitHost(listening)?.name;
-}
-
-/**
- * Refuses a request addressed to a host this server does not answer for with 421 Misdirected
- * Request: the status HTTP defines for "this server is not authoritative for the requested
- * host", which tells a client the request reached the wrong server rather than that its content
- * was bad. A request without Host (HTTP/1.0) is not a browser's and passes.
- */
-export function hostGuard(policy: HostPolicy): RequestHandler {
-  const expected =
-    policy.publicUrl !== undefined
-      ? `${policy.publicUrl.host} (TESSERA_PUBLIC_URL)`
-      : 'its IP addresses, localhost and the HOST it listens on; set TESSERA_PUBLIC_URL to the URL clients use';
-  return (req: Request, res: Response, next: NextFunction): void => {
-    // req.host is the Host header, or X-Forwarded-Host when the peer is a trusted proxy.
-    const host = req.host;
-    if (host === undefined || hostAllowed(host, policy)) {
-      next();
-      return;
-    }
-    const shown = host.length > 100 ? `${host.slice(0, 100)}…` : host;
-    sendProblem(
-      res,
-      new HttpProblem(
-        421,
-        'misdirected-request',
-        'Misdirected Request',
-        `This server does not answer for the host "${shown}"; it answers for ${expected}.`,
-      ),
-    );
-  };
-}
-
-/** HSTS on every response that reached the client over HTTPS (directly, or via a trusted proxy). */
-export function strictTransportSecurity(req: Request, res: Response, next: NextFunction): void {
-  if (req.secure) res.setHeader('Strict-Transport-Security', 'max-age=31536000');
-  next();
 }

@@ -18,13 +18,18 @@ export class FailureLimiter {
     this.now = options.now ?? (() => Date.now());
   }
 
-  /** Seconds to wait if the address is blocked, else 0. */
-  retryAfterSeconds(address: string): number {
-    const times = this.failures.get(address);
-    if (!times || times.length < this.options.maxFailures) return 0;
+  /**
+   * Seconds to wait if the key is over the limit, else 0. `pending` counts attempts still being
+   * checked as failures, so concurrent attempts cannot all pass a check made before any of them
+   * is recorded; while only those fill the window, the wait is 1 s.
+   */
+  retryAfterSeconds(address: string, pending = 0): number {
+    const times = this.failures.get(address) ?? [];
+    if (times.length + pending < this.options.maxFailures) return 0;
     const now = this.now();
     this.prune(times, now);
-    if (times.length < this.options.maxFailures) return 0;
+    if (times.length + pending < this.options.maxFailures) return 0;
+    if (times.length < this.options.maxFailures) return 1;
     const freeAt = (times[times.length - this.options.maxFailures] as number) + this.options.windowMs;
     return Math.max(1, Math.ceil((freeAt - now) / 1000));
   }

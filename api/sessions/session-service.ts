@@ -73,6 +73,8 @@ export class SessionService {
   readonly originPolicy: OriginPolicy;
   private readonly limiter: FailureLimiter;
   private readonly accountLimiter: FailureLimiter;
+  /** Sign-ins being checked per account key, which the per-account limit counts as failures. */
+  private readonly checking = new Map<string, number>();
 
   constructor(private readonly deps: SessionDependencies) {
     this.settings = { ...DEFAULT_SESSION_SETTINGS, ...deps.settings };
@@ -110,11 +112,34 @@ export class SessionService {
   async signIn(email: string, password: string, address: string): Promise<{ secret: string; session: ActiveSession }> {
     // Checked before the password, so a locked account costs no argon2 and says nothing about it.
     const key = accountKey(email);
-    const accountWait = this.accountLimiter.retryAfterSeconds(key);
+    const accountWait = this.accountLimiter.retryAfterSeconds(key, this.checking.get(key) ?? 0);
     if (accountWait > 0) {
       throw new RateLimitedError(accountWait, `Too many failed sign-ins for this email; try again in ${accountWait} seconds.`);
     }
+    this.checking.set(key, (this.checking.get(key) ?? 0) + 1);
+    let checked = false;
+    // Called once the outcome is known (and recorded, if a failure), or when anything throws.
+    const done = (): void => {
+      if (checked) return;
+      checked = true;
+      const left = (this.checking.get(key) ?? 1) - 1;
+      if (left > 0) this.checking.set(key, left);
+      else this.checking.delete(key);
+    };
+    try {
+      return await this.checkPassword(key, email, password, address, done);
+    } finally {
+      done();
+    }
+  }
 
+  private async checkPassword(
+    key: string,
+    email: string,
+    password: string,
+    address: string,
+    done: () => void,
+  ): Promise<{ secret: string; session: ActiveSession }> {
     const account = await findAccountByEmail(this.deps.db, email);
     // Always run one argon2 verification, so an unknown email takes as long as a wrong password.
     const matches = await verifyPassword(account?.passwordHash ?? (await dummyPasswordHash()), password);
@@ -130,6 +155,7 @@ export class SessionService {
     const now = this.deps.clock.now();
     if (failure !== null || !account) {
       this.accountLimiter.recordFailure(key);
+      done();
       const addressWait = this.limiter.retryAfterSeconds(address);
       if (addressWait === 0) this.limiter.recordFailure(address);
       await this.audit({
@@ -149,6 +175,7 @@ export class SessionService {
       throw signInRefused();
     }
 
+    done();
     if (account.passwordHash !== null && needsRehash(account.passwordHash)) {
       await upsertPasswordHash(this.deps.db, account.userId, await hashPassword(password), now);
     }

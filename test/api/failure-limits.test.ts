@@ -130,6 +130,17 @@ describe('sign-in failures', () => {
     expect((await signIn(alice.email, alice.password, '203.0.113.1')).status).toBe(201);
   });
 
+  test('30 wrong passwords for one email at once get exactly 10 checks: the per-account limit holds under concurrency', async () => {
+    const carol = await api.createUser({ role: 'Member' });
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => signIn(carol.email, `parallel-guess-${i}`, `192.0.2.${100 + i}`)),
+    );
+    const statuses = answers.map((answer) => answer.status).sort();
+    expect(statuses.filter((status) => status === 401)).toHaveLength(10);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(20);
+    expect((await signIn(carol.email, carol.password, '192.0.2.200')).status).toBe(429);
+  });
+
   test('an address with many failures gets 429 for wrong passwords, but a right one from it still signs in', async () => {
     const users = await Promise.all(Array.from({ length: 11 }, () => api.createUser({ role: 'Member' })));
     const shared = '198.51.100.200'; // a NAT in front of many people

@@ -14,10 +14,22 @@ export function hostGuard(policy: HostPolicy): RequestHandler {
     policy.publicUrl !== undefined
       ? `${policy.publicUrl.host} (TESSERA_PUBLIC_URL)`
       : 'its IP addresses, localhost and the HOST it listens on; set TESSERA_PUBLIC_URL to the URL clients use';
+  // Clients send a handful of distinct Host values; remembering the answers keeps the parse off
+  // the hot path. Cleared when full, so a client varying Host cannot grow it.
+  const decided = new Map<string, boolean>();
+  const allowed = (host: string): boolean => {
+    let answer = decided.get(host);
+    if (answer === undefined) {
+      answer = hostAllowed(host, policy);
+      if (decided.size >= 256) decided.clear();
+      decided.set(host, answer);
+    }
+    return answer;
+  };
   return (req: Request, res: Response, next: NextFunction): void => {
     // req.host is the Host header, or X-Forwarded-Host when the peer is a trusted proxy.
     const host = req.host;
-    if (host === undefined || hostAllowed(host, policy)) {
+    if (host === undefined || allowed(host)) {
       next();
       return;
     }

@@ -2,7 +2,9 @@
 // database floor. (a) 100 single-row INSERT transactions of the same rows into the same tokens
 // table, 10 connections at a time, sent straight to PostgreSQL with pg; (b) 100
 // POST /api/v1/personal-access-tokens with an Idempotency-Key (as the provider sends them), 10 at
-// a time, to an API process on the same database. Goal: (b) ≤ 2 × (a).
+// a time, to an API process on the same database. Goal: (b) ≤ 2 × (a). For scale, (c): the same
+// 100 POSTs with the same bodies to a bare Express 5 app that parses and echoes them (no database):
+// the HTTP floor of any Express API on this machine.
 //
 // Measured on two clusters: "durable", PostgreSQL's crash-safe settings, as `npm start` runs it
 // (each commit waits for its WAL flush), and "ephemeral", the test suite's (fsync off), where a
@@ -36,6 +38,7 @@ interface Result {
   durability: string;
   api: number[];
   sql: number[];
+  echo: number[];
   apiCpuPerCreate: number;
 }
 
@@ -66,6 +69,7 @@ function post(agent: http.Agent, url: string, headers: Record<string, string>, b
 async function measure(durability: 'durable' | 'ephemeral', root: string): Promise<Result> {
   let cluster: EmbeddedPostgres | null = null;
   let server: Awaited<ReturnType<typeof spawnServer>> | null = null;
+  let bare: Awaited<ReturnType<typeof spawnServer>> | null = null;
   // Kept-alive connections, as any real client (the provider included) holds them.
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   let pool: Pool | null = null;
@@ -87,6 +91,8 @@ async function measure(durability: 'durable' | 'ephemeral', root: string): Promi
       { DATABASE_URL: databaseUrl, TESSERA_SERVER_KEY: serverKey.toString('hex'), PORT: '0', LOG_LEVEL: 'info' },
       apiListening,
     );
+    bare = await spawnServer(repoRoot, ['bench/api-hello-server.ts'], {}, (entry) => (typeof entry.url === 'string' ? entry.url : null));
+    const bareUrl = bare.url;
     const apiPid = server.child.pid ?? 0;
     const apiUrl = server.url;
     pool = new Pool({ connectionString: databaseUrl, max: CONCURRENCY });
@@ -101,6 +107,16 @@ async function measure(durability: 'durable' | 'ephemeral', root: string): Promi
           JSON.stringify({ name: `bench-api-${round}-${i}`, expiration_days: 1 }),
         );
         if (status !== 201) throw new Error(`create answered ${status}`);
+      });
+    const viaExpress = (round: number): Promise<number> =>
+      timedBatch(async (i) => {
+        const status = await post(
+          agent,
+          `${bareUrl}/echo`,
+          { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+          JSON.stringify({ name: `bench-api-${round}-${i}`, expiration_days: 1 }),
+        );
+        if (status !== 201) throw new Error(`echo answered ${status}`);
       });
     // The same row the API writes: one token of the user, with a fresh keyed hash.
     const viaInsert = (round: number): Promise<number> =>
@@ -123,13 +139,18 @@ async function measure(durability: 'durable' | 'ephemeral', root: string): Promi
     process.stderr.write(`${durability} PostgreSQL: warming up …\n`);
     await viaApi(-1);
     await viaInsert(-1);
-    const result: Result = { durability, api: [], sql: [], apiCpuPerCreate: 0 };
+    await viaExpress(-1);
+    const result: Result = { durability, api: [], sql: [], echo: [], apiCpuPerCreate: 0 };
     let apiCpu = 0;
     for (let round = 0; round < ROUNDS; round += 1) {
-      const order = round % 2 ? (['sql', 'api'] as const) : (['api', 'sql'] as const);
+      const order = round % 2 ? (['sql', 'echo', 'api'] as const) : (['api', 'echo', 'sql'] as const);
       for (const side of order) {
         if (side === 'sql') {
           result.sql.push(await viaInsert(round));
+          continue;
+        }
+        if (side === 'echo') {
+          result.echo.push(await viaExpress(round));
           continue;
         }
         const before = cpuMicros(apiPid);
@@ -146,6 +167,7 @@ async function measure(durability: 'durable' | 'ephemeral', root: string): Promi
     agent.destroy();
     await pool?.end();
     if (server) await stopServer(server.child);
+    if (bare) await stopServer(bare.child);
     await cluster?.stop();
   }
 }
@@ -169,6 +191,7 @@ async function main(): Promise<void> {
       lines.push(
         row(`${r.durability} PostgreSQL: (a) single-row INSERT transactions (the floor)`, r.sql),
         row(`${r.durability} PostgreSQL: (b) POST /api/v1/personal-access-tokens with Idempotency-Key`, r.api),
+        row(`(c) the same POSTs to bare Express 5 parsing and echoing the JSON body (no database)`, r.echo),
         `| ${r.durability}: **ratio (b)/(a)** (medians) | | **${ratio.toFixed(2)}×** (goal ≤ ${GOAL}×) ${ratio <= GOAL ? 'MET' : 'NOT MET'} | API CPU ${r.apiCpuPerCreate.toFixed(0)} µs per create |`,
       );
     }

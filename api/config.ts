@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import { z } from 'zod';
 import { emailSchema } from './contract/primitives';
 import { DEFAULT_DATABASE_TIMEOUTS, type DatabaseTimeouts } from './db/connection';
+import { parsePublicUrl, parseTrustProxy, type TrustProxy } from './proxy/settings';
 import { DEFAULT_PAT_MAX_DAYS, PAT_MIN_DAYS } from './tokens/policy';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -30,6 +31,10 @@ export interface TesseraConfig {
   workers: number;
   /** How long a stop lets in-flight requests finish before cutting them (TESSERA_SHUTDOWN_TIMEOUT_MS). */
   shutdownTimeoutMs: number;
+  /** Which peers' X-Forwarded-* headers to believe (TESSERA_TRUST_PROXY); default false (none). */
+  trustProxy: TrustProxy;
+  /** The origin clients use (TESSERA_PUBLIC_URL): the CSRF checks' own origin and the Host accepted. */
+  publicUrl: URL | undefined;
 }
 
 /** What a stop gives in-flight requests unless configured (TESSERA_SHUTDOWN_TIMEOUT_MS). */
@@ -88,6 +93,19 @@ function timeoutMs(fallback: number) {
   );
 }
 
+// A value parsed by a function that throws an Error saying what is wrong with it.
+function parsedText<T>(parse: (text: string) => T) {
+  return optionalText.transform((value, ctx): T | undefined => {
+    if (value === undefined) return undefined;
+    try {
+      return parse(value);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+      return z.NEVER;
+    }
+  });
+}
+
 const environmentSchema = z.object({
   DATABASE_URL: optionalText,
   PORT: z.preprocess(
@@ -133,6 +151,8 @@ const environmentSchema = z.object({
       .max(600_000, { error: 'must be a whole number of milliseconds from 0 to 600000' })
       .default(DEFAULT_SHUTDOWN_TIMEOUT_MS),
   ),
+  TESSERA_TRUST_PROXY: parsedText(parseTrustProxy),
+  TESSERA_PUBLIC_URL: parsedText(parsePublicUrl),
 });
 
 /** Reads and validates the environment; throws ConfigError naming every bad variable. */
@@ -167,5 +187,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TesseraConfig 
     },
     workers: values.TESSERA_WORKERS,
     shutdownTimeoutMs: values.TESSERA_SHUTDOWN_TIMEOUT_MS,
+    trustProxy: values.TESSERA_TRUST_PROXY ?? false,
+    publicUrl: values.TESSERA_PUBLIC_URL,
   };
 }

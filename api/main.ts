@@ -98,6 +98,8 @@ async function startInstance(
     providerReleases: config.providerReleases,
     tls,
     metricsToken: metricsTokenFromEnv(),
+    trustProxy: config.trustProxy,
+    publicUrl: config.publicUrl,
     ...webPageOptions({ sessionSettings: sessionSettingsFromEnv() }),
     shutdownTimeoutMs: config.shutdownTimeoutMs,
     workerId,
@@ -212,6 +214,12 @@ async function main(): Promise<void> {
     if (config.databaseUrl === undefined) await bootstrapEmbedded(database, serverKey, dir, logger, config.adminEmail);
     if (shuttingDown) return;
 
+    if (config.publicUrl?.protocol === 'https:' && !tls && config.trustProxy === false) {
+      logger.warn(
+        { public_url: config.publicUrl.origin },
+        'TESSERA_PUBLIC_URL is https but no TLS is configured and TESSERA_TRUST_PROXY is off: X-Forwarded-Proto is ignored, so session cookies are not Secure and no HSTS is sent',
+      );
+    }
     if (config.workers > 1) {
       workers = new WorkerPool({
         count: config.workers,

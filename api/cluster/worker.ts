@@ -42,9 +42,10 @@ export function runWorker(logger: pino.Logger, start: (databaseUrl: string, serv
       .then((worker) => {
         running = worker;
         if (stopping) return void worker.close();
+        // Logged before telling the primary, so this line precedes the primary's "listening" one.
+        logger.info({ pid: process.pid }, 'worker listening');
         const listening: ListeningMessage = { type: 'tessera:listening', url: worker.url };
         process.send?.(listening);
-        logger.info({ pid: process.pid }, 'worker listening');
       })
       .catch((error: unknown) => {
         logger.fatal({ err: error instanceof Error ? error.message : String(error) }, 'worker could not start');

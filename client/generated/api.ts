@@ -3160,6 +3160,8 @@ export interface operations {
                 action?: string;
                 /** @description Only events by this user. */
                 actor_user_id?: string;
+                /** @description Only events by this service account. */
+                actor_service_account_id?: string;
                 /** @description Only events made with (or about) this token. */
                 token_id?: string;
             };

@@ -312,6 +312,32 @@ describe('PATCH /service-accounts/{id}', () => {
   });
 });
 
+describe('concurrency', () => {
+  it('creates 20 accounts into one team at once, and serialises concurrent PATCHes of one account', async () => {
+    const teamId = await createTeam('Member');
+    const created = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        api.request('POST', '/api/v1/service-accounts', { token: admin, body: { name: `parallel-${i}`, team_ids: [teamId] } }),
+      ),
+    );
+    expect(created.map((r) => r.status)).toEqual(Array.from({ length: 20 }, () => 201));
+    const detail = await api.request('GET', `/api/v1/teams/${teamId}`, { token: admin });
+    expect(detail.json['service_account_count']).toBe(20);
+
+    const others = [await createTeam('ReadOnly'), await createTeam('ReadOnly'), await createTeam('SysAdmin')];
+    const id = created[0]?.json['id'] as string;
+    const patches = await Promise.all(
+      others.map((other) => api.request('PATCH', `/api/v1/service-accounts/${id}`, { token: admin, body: { team_ids: [teamId, other] } })),
+    );
+    expect(patches.map((r) => r.status)).toEqual([200, 200, 200]);
+    // Whichever came last won, whole: the team it kept plus exactly one of the others.
+    const after = await api.request('GET', `/api/v1/service-accounts/${id}`, { token: admin });
+    const teamIds = after.json['team_ids'] as string[];
+    expect(teamIds).toHaveLength(2);
+    expect(teamIds).toContain(teamId);
+  });
+});
+
 describe('filters', () => {
   it('finds service accounts by name, teams by name and users by email, without regard to case', async () => {
     const name = unique('Deploy-Bot');

@@ -2,6 +2,7 @@
 // example applied, changed in place, imported, deleted behind Terraform's back, refused a
 // taken name, applied by an identity without the SysAdmin role, and destroyed.
 import { join } from 'node:path';
+import type { components } from '../../../client/generated/api';
 import { exampleFiles, providerScenario, unwrap, type TerraformSession } from '../../../test/provider/terraform-session';
 
 jest.setTimeout(240_000);
@@ -11,12 +12,7 @@ const scenario = providerScenario();
 let tf: TerraformSession;
 let example: string;
 
-interface TeamJson {
-  id: string;
-  name: string;
-  role: string;
-  created_at: string;
-}
+type TeamJson = components['schemas']['TeamDetail'];
 
 async function apiTeam(id: string): Promise<{ status: number; team: TeamJson }> {
   const res = await scenario.api.request('GET', `/api/v1/teams/${id}`, { token: scenario.api.adminToken });
@@ -93,7 +89,9 @@ describe('tessera_team with the real terraform CLI', () => {
   it('drops a team deleted outside Terraform from state with a warning; the next plan creates it', async () => {
     // Put the team back under management first (the previous test removed it from state).
     const [existing] = (
-      (await scenario.api.request('GET', '/api/v1/teams', { token: scenario.api.adminToken })).json as { teams: TeamJson[] }
+      (await scenario.api.request('GET', '/api/v1/teams', { token: scenario.api.adminToken })).json as {
+        teams: Array<components['schemas']['Team']>;
+      }
     ).teams.filter((t) => t.name === 'platform-eng');
     await tf.runOk(['import', '-no-color', '-input=false', TEAM, existing!.id]);
     const deleted = await scenario.api.request('DELETE', `/api/v1/teams/${existing!.id}`, { token: scenario.api.adminToken });
@@ -145,7 +143,9 @@ resource "tessera_team" "clash" {
 }
 `,
     });
-    const teams = (await scenario.api.request('GET', '/api/v1/teams', { token: scenario.api.adminToken })).json as { teams: TeamJson[] };
+    const teams = (await scenario.api.request('GET', '/api/v1/teams', { token: scenario.api.adminToken })).json as {
+      teams: Array<components['schemas']['Team']>;
+    };
     const sysadmin = teams.teams.find((t) => t.name === 'SysAdmin');
     const result = await check.run(['apply', '-auto-approve', '-no-color', '-input=false']);
     expect(result.code).toBe(1);

@@ -2,6 +2,7 @@
 // example applied, changed in place (deactivated and reactivated), imported, and destroyed —
 // which deactivates the user rather than deleting them — then applied again.
 import { join } from 'node:path';
+import type { components } from '../../../client/generated/api';
 import { exampleFiles, providerScenario, unwrap, type TerraformSession } from '../../../test/provider/terraform-session';
 
 jest.setTimeout(240_000);
@@ -11,13 +12,7 @@ const scenario = providerScenario();
 let tf: TerraformSession;
 let example: string;
 
-interface UserJson {
-  id: string;
-  email: string;
-  name: string;
-  active: boolean;
-  created_at: string;
-}
+type UserJson = components['schemas']['User'];
 
 async function apiUser(id: string): Promise<{ status: number; user: UserJson }> {
   const res = await scenario.api.request('GET', `/api/v1/users/${id}`, { token: scenario.api.adminToken });

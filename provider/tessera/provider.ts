@@ -8,6 +8,11 @@ import { currentUserDataSource } from '../resources/current-user/data-source';
 import { personalAccessTokenEphemeral } from '../resources/personal-access-token-ephemeral/ephemeral-resource';
 import { personalAccessTokenResource } from '../resources/personal-access-token/resource';
 import { personalAccessTokensDataSource } from '../resources/personal-access-tokens/data-source';
+import { teamDataSource } from '../resources/team-data-source/data-source';
+import { teamMembershipResource } from '../resources/team-membership/resource';
+import { teamResource } from '../resources/team/resource';
+import { userDataSource } from '../resources/user-data-source/data-source';
+import { userResource } from '../resources/user/resource';
 import { TesseraClient } from './client';
 import { OpenEphemeralTokens } from './ephemeral-tokens';
 import { TesseraApiError, TesseraConnectionError, TesseraTimeoutError } from './errors';
@@ -97,8 +102,8 @@ export const tesseraProvider = defineProvider({
     await provider.ephemeralTokens.revokeAll(provider.client.detached(signal, log), log);
   },
 
-  resources: [personalAccessTokenResource],
-  dataSources: [currentUserDataSource, personalAccessTokensDataSource],
+  resources: [personalAccessTokenResource, teamResource, userResource, teamMembershipResource],
+  dataSources: [currentUserDataSource, personalAccessTokensDataSource, teamDataSource, userDataSource],
   ephemeralResources: [personalAccessTokenEphemeral],
 });
 

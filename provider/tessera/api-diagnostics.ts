@@ -22,6 +22,7 @@ export function apiDiagnostics(failure: unknown, options: ApiDiagnosticOptions):
         ),
       ];
     }
+    if (failure.status === 403 && failure.requiredRoles.length > 0) return [missingRoleDiagnostic(failure, summary)];
     if (failure.fieldErrors.length > 0) {
       return failure.fieldErrors.map((field) =>
         error(
@@ -46,4 +47,24 @@ export function apiDiagnostics(failure: unknown, options: ApiDiagnosticOptions):
     return [error(summary, failure.message)];
   }
   throw failure;
+}
+
+/** "SysAdmin", "SysAdmin or Member", "SysAdmin, Member or ReadOnly". */
+export function describeRoles(roles: readonly string[]): string {
+  if (roles.length <= 1) return roles[0] ?? '';
+  return `${roles.slice(0, -1).join(', ')} or ${roles[roles.length - 1] ?? ''}`;
+}
+
+/**
+ * A 403 for a missing role: the API names the roles of which the caller needs one, and the
+ * diagnostic says so in words a user can act on (a team role for the provider's identity).
+ */
+export function missingRoleDiagnostic(failure: TesseraApiError, summary: string): Diagnostic {
+  const roles = describeRoles(failure.requiredRoles);
+  const one = failure.requiredRoles.length > 1 ? 'one of the roles' : 'the role';
+  return error(
+    `${summary}: the provider's identity lacks the ${roles} role`,
+    `The Tessera API answered 403${failure.detail ? `: ${failure.detail}` : ''}. This needs ${one} ${roles}, which the identity behind the provider's api_token (a user, or a service account) gets from a team it is a member of. ` +
+      `Ask an administrator to add it to a team with ${one} ${roles} (for a service account, a tessera_team_membership or the team_ids of its tessera_service_account), or use a token of an identity that has it.`,
+  );
 }

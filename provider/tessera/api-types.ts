@@ -59,10 +59,11 @@ export const tokenListPageSchema = z.object({
   next_page_token: z.nullable(z.string()),
 });
 
-export const problemSchema: z.ZodMiniType<Partial<Schemas['Problem']>> = z.object({
+export const problemSchema: z.ZodMiniType<Partial<Schemas['Problem']> & { required_roles?: string[] }> = z.object({
   type: z.optional(z.string()),
   title: z.optional(z.string()),
   status: z.optional(z.number()),
   detail: z.optional(z.string()),
   errors: z.optional(z.array(z.object({ field: z.string(), message: z.string() }))),
+  required_roles: z.optional(z.array(z.string())),
 });

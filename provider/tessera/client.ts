@@ -190,7 +190,16 @@ export class TesseraClient {
     if (response.status >= 200 && response.status < 300) return;
     const problem = problemSchema.safeParse(response.body);
     const p = problem.success ? problem.data : {};
-    throw new TesseraApiError(method, path, response.status, p.title ?? '', p.detail ?? '', p.errors ?? [], p.type ?? '');
+    throw new TesseraApiError(
+      method,
+      path,
+      response.status,
+      p.title ?? '',
+      p.detail ?? '',
+      p.errors ?? [],
+      p.type ?? '',
+      p.required_roles ?? [],
+    );
   }
 
   private parse<T extends z.ZodMiniType>(method: Method, path: string, schema: T, response: RawResponse): z.infer<T> {

@@ -8,6 +8,7 @@ import { currentUserDataSource } from '../resources/current-user/data-source';
 import { personalAccessTokenEphemeral } from '../resources/personal-access-token-ephemeral/ephemeral-resource';
 import { personalAccessTokenResource } from '../resources/personal-access-token/resource';
 import { personalAccessTokensDataSource } from '../resources/personal-access-tokens/data-source';
+import { callerKindOf, UNKNOWN_CALLER, type Caller } from './caller';
 import { TesseraClient } from './client';
 import { OpenEphemeralTokens } from './ephemeral-tokens';
 import { TesseraApiError, TesseraConnectionError, TesseraTimeoutError } from './errors';
@@ -29,7 +30,7 @@ export const providerSchema = defineSchema({
       optional: true,
       sensitive: true,
       description:
-        "A Tessera personal access token (`tspat_…`) the provider authenticates with. Defaults to the `TESSERA_API_TOKEN` environment variable. Tokens the provider creates belong to this token's user.",
+        "The Tessera token the provider authenticates with: a personal access token (`tspat_…`) or a service account's token (`tssvc_…`, for CI). Defaults to the `TESSERA_API_TOKEN` environment variable. Personal access tokens the provider creates belong to this token's user; with a service-account token, the personal-token resources fail at plan (service accounts cannot own personal tokens), and what the provider may do is what the service account's teams' roles allow.",
     },
     request_timeout: {
       type: 'string',
@@ -60,7 +61,7 @@ export const tesseraProvider = defineProvider({
     );
     if ('unknown' in resolved) {
       req.log.info('provider configuration not known yet; API calls wait for apply');
-      return { client: undefined, policy: FALLBACK_EXPIRATION_POLICY, ephemeralTokens: new OpenEphemeralTokens() };
+      return { client: undefined, policy: FALLBACK_EXPIRATION_POLICY, ephemeralTokens: new OpenEphemeralTokens(), caller: UNKNOWN_CALLER };
     }
     if ('problems' in resolved) {
       throw new DiagnosticError(resolved.problems.map((p) => error(p.summary, p.detail, path(p.attribute))));
@@ -87,7 +88,11 @@ export const tesseraProvider = defineProvider({
       fetchPolicy(client, req),
     ]);
     if (identity !== undefined) throw new DiagnosticError(configureDiagnostics(identity, settings, req));
-    return { client, policy, ephemeralTokens: new OpenEphemeralTokens() };
+    const caller: Caller = {
+      kind: callerKindOf(settings.apiToken),
+      tokenSource: source(knownString(req.config.api_token), TOKEN_VARIABLE),
+    };
+    return { client, policy, ephemeralTokens: new OpenEphemeralTokens(), caller };
   },
 
   // Terraform does not close an ephemeral token when something downstream of it failed; revoke

@@ -9,6 +9,13 @@
 import { randomUUID } from 'node:crypto';
 import type * as z from 'zod/mini';
 import {
+  createdServiceAccountSchema,
+  serviceAccountListPageSchema,
+  serviceAccountSchema,
+  type CreatedServiceAccount,
+  type CreateServiceAccountRequest,
+  type ServiceAccount,
+  type UpdateServiceAccountRequest,
   createdTokenSchema,
   meSchema,
   problemSchema,
@@ -51,7 +58,7 @@ export interface TesseraClientOptions {
   logger?: ClientLogger;
 }
 
-type Method = 'GET' | 'POST' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
 interface RequestSpec {
   method: Method;
@@ -178,6 +185,54 @@ export class TesseraClient {
       pageToken = body.next_page_token;
     }
     throw new TesseraResponseError('GET', '/api/v1/personal-access-tokens', 'pagination did not end');
+  }
+
+  /** Creates a service account and its token; one Idempotency-Key covers every retry. */
+  async createServiceAccount(request: CreateServiceAccountRequest, idempotencyKey: string = randomUUID()): Promise<CreatedServiceAccount> {
+    const path = '/api/v1/service-accounts';
+    const response = await this.expectOk({ method: 'POST', path, body: request, idempotencyKey });
+    return this.parse('POST', path, createdServiceAccountSchema, response);
+  }
+
+  /** The service account, or null when the API says 404 (deleted). */
+  async getServiceAccount(id: string): Promise<ServiceAccount | null> {
+    const path = `/api/v1/service-accounts/${encodeURIComponent(id)}`;
+    const response = await this.send({ method: 'GET', path });
+    if (response.status === 404) return null;
+    this.throwUnlessOk('GET', path, response);
+    return this.parse('GET', path, serviceAccountSchema, response);
+  }
+
+  /** Renames the account and/or replaces its team set. */
+  async updateServiceAccount(id: string, request: UpdateServiceAccountRequest): Promise<ServiceAccount> {
+    const path = `/api/v1/service-accounts/${encodeURIComponent(id)}`;
+    return this.parse('PATCH', path, serviceAccountSchema, await this.expectOk({ method: 'PATCH', path, body: request }));
+  }
+
+  /** Deletes the account (revoking its token); false when it was already gone (404). */
+  async deleteServiceAccount(id: string): Promise<boolean> {
+    const path = `/api/v1/service-accounts/${encodeURIComponent(id)}`;
+    const response = await this.send({ method: 'DELETE', path });
+    if (response.status === 404) return false;
+    this.throwUnlessOk('DELETE', path, response);
+    return true;
+  }
+
+  /** Every live service account (optionally those with one name), following `next_page_token`. */
+  async listServiceAccounts(filter: { name?: string } = {}): Promise<ServiceAccount[]> {
+    const accounts: ServiceAccount[] = [];
+    let pageToken: string | null | undefined;
+    for (let page = 0; page < 10_000; page += 1) {
+      const query = new URLSearchParams({ page_size: '200' });
+      if (filter.name !== undefined) query.set('name', filter.name);
+      if (pageToken) query.set('page_token', pageToken);
+      const path = `/api/v1/service-accounts?${query.toString()}`;
+      const body = this.parse('GET', path, serviceAccountListPageSchema, await this.expectOk({ method: 'GET', path }));
+      accounts.push(...body.service_accounts);
+      if (!body.next_page_token || body.next_page_token === pageToken) return accounts;
+      pageToken = body.next_page_token;
+    }
+    throw new TesseraResponseError('GET', '/api/v1/service-accounts', 'pagination did not end');
   }
 
   private async expectOk(spec: RequestSpec): Promise<RawResponse> {

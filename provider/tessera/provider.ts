@@ -8,6 +8,8 @@ import { currentUserDataSource } from '../resources/current-user/data-source';
 import { personalAccessTokenEphemeral } from '../resources/personal-access-token-ephemeral/ephemeral-resource';
 import { personalAccessTokenResource } from '../resources/personal-access-token/resource';
 import { personalAccessTokensDataSource } from '../resources/personal-access-tokens/data-source';
+import { serviceAccountDataSource } from '../resources/service-account-data/data-source';
+import { serviceAccountResource } from '../resources/service-account/resource';
 import { callerKindOf, UNKNOWN_CALLER, type Caller } from './caller';
 import { TesseraClient } from './client';
 import { OpenEphemeralTokens } from './ephemeral-tokens';
@@ -102,8 +104,8 @@ export const tesseraProvider = defineProvider({
     await provider.ephemeralTokens.revokeAll(provider.client.detached(signal, log), log);
   },
 
-  resources: [personalAccessTokenResource],
-  dataSources: [currentUserDataSource, personalAccessTokensDataSource],
+  resources: [personalAccessTokenResource, serviceAccountResource],
+  dataSources: [currentUserDataSource, personalAccessTokensDataSource, serviceAccountDataSource],
   ephemeralResources: [personalAccessTokenEphemeral],
 });
 

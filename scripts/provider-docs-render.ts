@@ -23,7 +23,35 @@ export const EXAMPLE_DIRS: Record<string, string> = {
   'ephemeral-resource:tessera_personal_access_token': 'provider/resources/personal-access-token-ephemeral/example',
   'data-source:tessera_current_user': 'provider/resources/current-user/example',
   'data-source:tessera_personal_access_tokens': 'provider/resources/personal-access-tokens/example',
+  'resource:tessera_team': 'provider/resources/team/example',
+  'resource:tessera_user': 'provider/resources/user/example',
+  'resource:tessera_team_membership': 'provider/resources/team-membership/example',
+  'data-source:tessera_team': 'provider/resources/team-data-source/example',
+  'data-source:tessera_user': 'provider/resources/user-data-source/example',
 };
+
+/** The usual import section: an import block, or the `terraform import` command. */
+function importById(address: string, id: string, intro: string): string {
+  return [
+    '## Import',
+    '',
+    intro,
+    '',
+    '```terraform',
+    'import {',
+    `  to = ${address}`,
+    `  id = "${id}"`,
+    '}',
+    '```',
+    '',
+    'or',
+    '',
+    '```shell',
+    `terraform import ${address} ${id}`,
+    '```',
+    '',
+  ].join('\n');
+}
 
 const IMPORT_SECTIONS: Record<string, string> = {
   'resource:tessera_personal_access_token': [
@@ -58,6 +86,25 @@ const IMPORT_SECTIONS: Record<string, string> = {
       '`terraform destroy -refresh=false` revokes the token found by its `client_reference`.',
     '',
   ].join('\n'),
+  'resource:tessera_team': importById('tessera_team.platform', 'TEAM_ID', 'Import an existing team by its id.'),
+  'resource:tessera_user': [
+    importById(
+      'tessera_user.alice',
+      'USER_ID',
+      'Import an existing user by their id (find it with the `tessera_user` data source by email, or `GET /api/v1/users?email=…`). ' +
+        'This is also how a user deactivated by an earlier destroy comes back under Terraform: Tessera keeps their email, so creating them again is refused; import them and leave `active` unset (or `true`) to reactivate them.',
+    ),
+    '## Destroy deactivates',
+    '',
+    '`terraform destroy` (or removing the resource from the configuration) does **not** delete the user: it sets `active = false`. ' +
+      'Tessera never deletes users, so that the audit log keeps saying who did what. The deactivated user cannot sign in and all their tokens stop working at once. To stop managing a user without deactivating them, use a `removed` block (or `terraform state rm`) instead.',
+    '',
+  ].join('\n'),
+  'resource:tessera_team_membership': importById(
+    'tessera_team_membership.bob_deployers',
+    'TEAM_ID/USER_ID',
+    'Import an existing membership by `<team_id>/<user_id>` for a user, or `<team_id>/sa:<service_account_id>` for a service account.',
+  ),
 };
 
 const KIND_TITLE: Record<Kind, string> = { resource: 'Resource', 'data-source': 'Data Source', 'ephemeral-resource': 'Ephemeral Resource' };

@@ -42,19 +42,20 @@ describe('API failures as diagnostics', () => {
   });
 });
 
-describe('403 for a missing role', () => {
-  it('names the one role that is needed', () => {
+describe('a 403 for a missing role', () => {
+  it('names the one role the API says is needed', () => {
     const failure = new TesseraApiError('POST', '/api/v1/teams', 403, 'Forbidden', 'This needs the SysAdmin role.', [], '', ['SysAdmin']);
-    const [diagnostic] = apiDiagnostics(failure, { summary: 'Could not create the team' });
-    expect(diagnostic?.summary).toBe("Could not create the team: the provider's identity lacks the SysAdmin role");
-    expect(diagnostic?.detail).toContain('This needs the role SysAdmin');
-    expect(diagnostic?.detail).toContain('tessera_team_membership');
+    const [diagnostic, ...rest] = apiDiagnostics(failure, { summary: 'Could not create the team' });
+    expect(rest).toEqual([]);
+    expect(diagnostic?.summary).toBe('Could not create the team: the SysAdmin role is needed');
+    expect(diagnostic?.detail).toContain('The Tessera API answered 403: This needs the SysAdmin role.');
+    expect(diagnostic?.detail).toContain('needs the SysAdmin role through a team it belongs to');
   });
 
-  it('names every role that would do', () => {
-    const failure = new TesseraApiError('GET', '/api/v1/users', 403, 'Forbidden', '', [], '', ['SysAdmin', 'Member', 'ReadOnly']);
-    const [diagnostic] = apiDiagnostics(failure, { summary: 'Could not read' });
-    expect(diagnostic?.summary).toContain('lacks the SysAdmin, Member or ReadOnly role');
-    expect(diagnostic?.detail).toContain('one of the roles SysAdmin, Member or ReadOnly');
+  it('names every role when any of several would do', () => {
+    const failure = new TesseraApiError('GET', '/api/v1/teams', 403, 'Forbidden', '', [], '', ['SysAdmin', 'Member', 'ReadOnly']);
+    const [diagnostic] = apiDiagnostics(failure, { summary: 'Could not read the team' });
+    expect(diagnostic?.summary).toBe('Could not read the team: the SysAdmin, Member or ReadOnly role is needed');
+    expect(diagnostic?.detail).toContain('needs one of the roles SysAdmin, Member or ReadOnly');
   });
 });

@@ -51,20 +51,21 @@ export function apiDiagnostics(failure: unknown, options: ApiDiagnosticOptions):
 
 /** "SysAdmin", "SysAdmin or Member", "SysAdmin, Member or ReadOnly". */
 export function describeRoles(roles: readonly string[]): string {
-  if (roles.length <= 1) return roles[0] ?? '';
-  return `${roles.slice(0, -1).join(', ')} or ${roles[roles.length - 1] ?? ''}`;
+  if (roles.length <= 1) return roles.join('');
+  return `${roles.slice(0, -1).join(', ')} or ${roles[roles.length - 1]}`;
 }
 
 /**
- * A 403 for a missing role: the API names the roles of which the caller needs one, and the
- * diagnostic says so in words a user can act on (a team role for the provider's identity).
+ * A 403 whose problem names the team roles that would allow the request: the diagnostic names
+ * them too, and says how the provider's identity (a user or a service account) gets one.
  */
 export function missingRoleDiagnostic(failure: TesseraApiError, summary: string): Diagnostic {
   const roles = describeRoles(failure.requiredRoles);
-  const one = failure.requiredRoles.length > 1 ? 'one of the roles' : 'the role';
+  const one = failure.requiredRoles.length === 1 ? `the ${roles} role` : `one of the roles ${roles}`;
   return error(
-    `${summary}: the provider's identity lacks the ${roles} role`,
-    `The Tessera API answered 403${failure.detail ? `: ${failure.detail}` : ''}. This needs ${one} ${roles}, which the identity behind the provider's api_token (a user, or a service account) gets from a team it is a member of. ` +
-      `Ask an administrator to add it to a team with ${one} ${roles} (for a service account, a tessera_team_membership or the team_ids of its tessera_service_account), or use a token of an identity that has it.`,
+    `${summary}: the ${roles} role is needed`,
+    `The Tessera API answered 403${failure.detail ? `: ${failure.detail}` : ''}. ` +
+      `The provider's API token (a user's personal access token or a service account's token) needs ${one} through a team it belongs to. ` +
+      'A SysAdmin can add it to such a team (for a service account, with tessera_team_membership), or give the provider a token that has the role.',
   );
 }

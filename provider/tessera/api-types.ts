@@ -63,6 +63,56 @@ export const tokenListPageSchema = z.object({
   next_page_token: z.nullable(z.string()),
 });
 
+export const problemSchema: z.ZodMiniType<Partial<Schemas['Problem']>> = z.object({
+  type: z.optional(z.string()),
+  title: z.optional(z.string()),
+  status: z.optional(z.number()),
+  detail: z.optional(z.string()),
+  errors: z.optional(z.array(z.object({ field: z.string(), message: z.string() }))),
+  required_roles: z.optional(z.array(role)),
+});
+
+// Teams, users and memberships (the directory resources and data sources).
+export type Team = Schemas['Team'];
+export type TeamDetail = Schemas['TeamDetail'];
+export type User = Schemas['User'];
+export type Role = Schemas['Role'];
+export type CreateTeamRequest = Schemas['CreateTeam'];
+export type UpdateTeamRequest = Schemas['UpdateTeam'];
+export type CreateUserRequest = Schemas['CreateUser'];
+export type UpdateUserRequest = Schemas['UpdateUser'];
+
+const teamFields = {
+  id: z.string(),
+  name: z.string(),
+  role,
+  member_count: z.int(),
+  created_at: timestamp,
+  updated_at: timestamp,
+};
+
+export const teamSchema: z.ZodMiniType<Team> = z.object(teamFields);
+
+export const teamDetailSchema: z.ZodMiniType<TeamDetail> = z.object({
+  ...teamFields,
+  members: z.array(z.object({ id: z.string(), email: z.string(), name: z.string(), active: z.boolean() })),
+});
+
+export const teamListPageSchema = z.object({ teams: z.array(teamSchema), next_page_token: z.nullable(z.string()) });
+
+export const userSchema: z.ZodMiniType<User> = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  active: z.boolean(),
+  teams: z.array(z.object({ id: z.string(), name: z.string(), role })),
+  created_at: timestamp,
+  updated_at: timestamp,
+});
+
+export const userListPageSchema = z.object({ users: z.array(userSchema), next_page_token: z.nullable(z.string()) });
+
+// Service accounts.
 export const createdServiceAccountSchema: z.ZodMiniType<CreatedServiceAccount> = z.object({
   id: z.string(),
   name: z.string(),
@@ -89,13 +139,4 @@ export const serviceAccountSchema: z.ZodMiniType<ServiceAccount> = z.object({
 export const serviceAccountListPageSchema = z.object({
   service_accounts: z.array(serviceAccountSchema),
   next_page_token: z.nullable(z.string()),
-});
-
-export const problemSchema: z.ZodMiniType<Partial<Schemas['Problem']> & { required_roles?: string[] }> = z.object({
-  type: z.optional(z.string()),
-  title: z.optional(z.string()),
-  status: z.optional(z.number()),
-  detail: z.optional(z.string()),
-  errors: z.optional(z.array(z.object({ field: z.string(), message: z.string() }))),
-  required_roles: z.optional(z.array(z.string())),
 });

@@ -19,7 +19,7 @@ export class TesseraApiError extends Error {
     readonly fieldErrors: readonly FieldProblem[],
     /** The problem's `type` URN (e.g. urn:tessera:problem:client-reference-in-use), '' when absent. */
     readonly problemType: string = '',
-    /** On 403: the roles of which the caller needs one (the problem's `required_roles`). */
+    /** On a 403 for a missing role: the team roles any one of which would allow the request. */
     readonly requiredRoles: readonly string[] = [],
   ) {
     super(`${method} ${path} returned ${status}${title ? ` ${title}` : ''}${detail ? `: ${detail}` : ''}`);

@@ -10,6 +10,11 @@ import { personalAccessTokenResource } from '../resources/personal-access-token/
 import { personalAccessTokensDataSource } from '../resources/personal-access-tokens/data-source';
 import { serviceAccountDataSource } from '../resources/service-account-data/data-source';
 import { serviceAccountResource } from '../resources/service-account/resource';
+import { teamDataSource } from '../resources/team-data-source/data-source';
+import { teamMembershipResource } from '../resources/team-membership/resource';
+import { teamResource } from '../resources/team/resource';
+import { userDataSource } from '../resources/user-data-source/data-source';
+import { userResource } from '../resources/user/resource';
 import { callerKindOf, UNKNOWN_CALLER, type Caller } from './caller';
 import { TesseraClient } from './client';
 import { OpenEphemeralTokens } from './ephemeral-tokens';
@@ -104,8 +109,8 @@ export const tesseraProvider = defineProvider({
     await provider.ephemeralTokens.revokeAll(provider.client.detached(signal, log), log);
   },
 
-  resources: [personalAccessTokenResource, serviceAccountResource],
-  dataSources: [currentUserDataSource, personalAccessTokensDataSource, serviceAccountDataSource],
+  resources: [personalAccessTokenResource, serviceAccountResource, teamResource, userResource, teamMembershipResource],
+  dataSources: [currentUserDataSource, personalAccessTokensDataSource, serviceAccountDataSource, teamDataSource, userDataSource],
   ephemeralResources: [personalAccessTokenEphemeral],
 });
 

@@ -75,7 +75,7 @@ export const serviceAccountDataSource = tessera.dataSource({
         account = found;
       } else {
         const name = config.name ?? '';
-        const matches = await client.listServiceAccounts({ name: name.trim() });
+        const matches = await client.findServiceAccountsByName(name);
         if (matches.length !== 1) {
           throw new DiagnosticError(
             error(

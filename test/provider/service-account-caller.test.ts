@@ -90,8 +90,8 @@ describe('a configuration applied by a service account', () => {
     const plan = await ci.run(['plan', '-no-color', '-input=false']);
     expect(plan.code).toBe(1);
     const out = unwrap(plan.stdout + plan.stderr);
-    expect(out).toContain("the provider's identity lacks the SysAdmin role");
-    expect(out).toMatch(/Could not read service account [0-9a-f-]{36}: the provider's identity lacks the SysAdmin role/);
+    expect(out).toMatch(/Error: Could not read service account [0-9a-f-]{36}: the SysAdmin role is needed/);
+    expect(out).toContain('needs the SysAdmin role through a team it belongs to');
     expect(out).toContain('tessera_team_membership');
     expect(plan.stdout + plan.stderr).not.toMatch(CRASH);
     expect(plan.stdout + plan.stderr).not.toContain(ciToken);
@@ -114,7 +114,9 @@ describe('personal-token resources under a service-account token', () => {
   }
 
   it('tessera_personal_access_token fails at plan, on its configuration, saying what to use instead', async () => {
-    const out = await failingPlan('resource "tessera_personal_access_token" "mine" {\n  name            = "mine"\n  expiration_days = 7\n}\n');
+    const out = await failingPlan(
+      'resource "tessera_personal_access_token" "mine" {\n  name            = "mine"\n  expiration_days = 7\n}\n',
+    );
     expect(out).toContain('Error: Service accounts cannot own personal access tokens');
     expect(out).toContain('with tessera_personal_access_token.mine');
     expect(out).toContain('name = "mine"');

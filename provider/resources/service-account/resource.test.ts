@@ -94,7 +94,9 @@ describe('tessera_service_account with the real terraform CLI', () => {
     expect(me.status).toBe(200);
     const values = await tf.attributes(CI);
     expect(me.json).toMatchObject({ service_account: { id: values.id, name: 'ci-pipeline' } });
-    expect((me.json as { teams: Array<{ id: string; role: string }> }).teams).toEqual([expect.objectContaining({ id: teamA, role: 'ReadOnly' })]);
+    expect((me.json as { teams: Array<{ id: string; role: string }> }).teams).toEqual([
+      expect.objectContaining({ id: teamA, role: 'ReadOnly' }),
+    ]);
     expect(values).toMatchObject({ name: 'ci-pipeline', expiration_days: 90, rotate_before_days: 14, team_ids: [teamA], token });
     expect(values.token_hint).toBe(`tssvc_…${token.slice(-4)}`);
     expect(Date.parse(values.expires_at as string) - Date.parse(values.created_at as string)).toBe(90 * 86_400_000);

@@ -87,6 +87,7 @@ const teamFields = {
   name: z.string(),
   role,
   member_count: z.int(),
+  service_account_count: z.int(),
   created_at: timestamp,
   updated_at: timestamp,
 };
@@ -96,6 +97,7 @@ export const teamSchema: z.ZodMiniType<Team> = z.object(teamFields);
 export const teamDetailSchema: z.ZodMiniType<TeamDetail> = z.object({
   ...teamFields,
   members: z.array(z.object({ id: z.string(), email: z.string(), name: z.string(), active: z.boolean() })),
+  service_accounts: z.array(z.object({ id: z.string(), name: z.string() })),
 });
 
 export const teamListPageSchema = z.object({ teams: z.array(teamSchema), next_page_token: z.nullable(z.string()) });

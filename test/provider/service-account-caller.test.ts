@@ -3,7 +3,7 @@
 // that service account's token as api_token and manages Tessera objects; once the membership
 // is removed, CI's next plan fails with a diagnostic naming the role it lacks. Personal-token
 // resources refuse a service-account provider at plan, pointing at their configuration.
-import { providerScenario, unwrap, type TerraformSession } from './terraform-session';
+import { providerScenario, unwrap, VERSIONS_TF, type TerraformSession } from './terraform-session';
 
 jest.setTimeout(300_000);
 
@@ -36,10 +36,10 @@ resource "tessera_team" "from_ci" {
   role = "ReadOnly"
 }
 
+# Independent of the team, so that both are refreshed (and both refusals reported) in one plan.
 resource "tessera_service_account" "worker" {
   name            = "worker-made-by-ci"
   expiration_days = 30
-  team_ids        = [tessera_team.from_ci.id]
 }
 `;
 
@@ -50,7 +50,7 @@ let admin: TerraformSession;
 let ciToken: string;
 
 beforeAll(async () => {
-  admin = await scenario.session({ 'main.tf': BOOTSTRAP });
+  admin = await scenario.session({ 'versions.tf': VERSIONS_TF, 'main.tf': BOOTSTRAP });
 });
 
 describe('a configuration applied by a service account', () => {
@@ -67,7 +67,7 @@ describe('a configuration applied by a service account', () => {
   let ci: TerraformSession;
 
   it('applies a configuration with the service-account token as api_token; the audit log names the service account', async () => {
-    ci = await scenario.session({ 'main.tf': CI_CONFIG }, { TESSERA_API_TOKEN: ciToken });
+    ci = await scenario.session({ 'versions.tf': VERSIONS_TF, 'main.tf': CI_CONFIG }, { TESSERA_API_TOKEN: ciToken });
     await ci.apply();
     const teams = await scenario.api.request('GET', '/api/v1/teams?name=made-by-ci', { token: scenario.api.adminToken });
     expect((teams.json as { teams: Array<{ role: string }> }).teams).toEqual([expect.objectContaining({ role: 'ReadOnly' })]);
@@ -90,8 +90,13 @@ describe('a configuration applied by a service account', () => {
     const plan = await ci.run(['plan', '-no-color', '-input=false']);
     expect(plan.code).toBe(1);
     const out = unwrap(plan.stdout + plan.stderr);
-    expect(out).toMatch(/Error: Could not read service account [0-9a-f-]{36}: the SysAdmin role is needed/);
+    expect(out).toMatch(
+      /Error: Could not read service account [0-9a-f-]{36}: the SysAdmin role is needed with tessera_service_account.worker/,
+    );
     expect(out).toContain('needs the SysAdmin role through a team it belongs to');
+    expect(out).toMatch(
+      /Error: Could not read team [0-9a-f-]{36}: the SysAdmin, Member or ReadOnly role is needed with tessera_team.from_ci/,
+    );
     expect(out).toContain('tessera_team_membership');
     expect(plan.stdout + plan.stderr).not.toMatch(CRASH);
     expect(plan.stdout + plan.stderr).not.toContain(ciToken);
@@ -102,7 +107,7 @@ describe('personal-token resources under a service-account token', () => {
   let sa: TerraformSession;
 
   beforeAll(async () => {
-    sa = await scenario.session({}, { TESSERA_API_TOKEN: ciToken });
+    sa = await scenario.session({ 'versions.tf': VERSIONS_TF }, { TESSERA_API_TOKEN: ciToken });
   });
 
   async function failingPlan(config: string): Promise<string> {

@@ -1,7 +1,7 @@
 // End to end: twenty service accounts from one for_each, created and destroyed by terraform at
 // -parallelism=20 against one API: every account is made exactly once, every token works, the
 // re-plan is empty and destroy leaves none behind.
-import { providerScenario } from '../../../test/provider/terraform-session';
+import { providerScenario, VERSIONS_TF } from '../../../test/provider/terraform-session';
 
 jest.setTimeout(300_000);
 
@@ -30,7 +30,7 @@ async function liveFleet(): Promise<Array<{ id: string; name: string }>> {
 
 describe('for_each over 20 service accounts at -parallelism=20', () => {
   it('creates each exactly once, every token authenticates, re-plan is empty, destroy removes all', async () => {
-    const tf = await scenario.session({ 'main.tf': CONFIG });
+    const tf = await scenario.session({ 'versions.tf': VERSIONS_TF, 'main.tf': CONFIG });
     const started = Date.now();
     const apply = await tf.apply(['-parallelism=20']);
     const applyMs = Date.now() - started;

@@ -2,7 +2,7 @@
 // PostgreSQL. One working directory walks two service accounts through their whole life (the
 // scenarios build on each other, in order); then the documented example is applied as it is.
 import { join } from 'node:path';
-import { exampleFiles, providerScenario, unwrap, type TerraformSession } from '../../../test/provider/terraform-session';
+import { exampleFiles, providerScenario, unwrap, VERSIONS_TF, type TerraformSession } from '../../../test/provider/terraform-session';
 
 jest.setTimeout(240_000);
 
@@ -17,6 +17,7 @@ let teamB: string;
 /** The configuration under test: `ci` rotates and manages its teams; `collector` never expires and leaves its teams alone. */
 function config(ci: { name: string; teams: string[] }): Record<string, string> {
   return {
+    'versions.tf': VERSIONS_TF,
     'main.tf': `
 resource "tessera_service_account" "ci" {
   name               = "${ci.name}"
@@ -145,6 +146,8 @@ describe('tessera_service_account with the real terraform CLI', () => {
     expect(added.status).toBe(204);
     const plan = await tf.plan();
     expect(plan.changes).toBe(false);
+    // The refreshed state shows the membership made elsewhere; nothing tries to undo it.
+    await tf.apply();
     expect((await tf.attributes(COLLECTOR)).team_ids).toEqual([teamA]);
   });
 
@@ -216,13 +219,16 @@ describe('tessera_service_account with the real terraform CLI', () => {
     expect(plan.changes).toBe(false);
   });
 
-  it('imports the rotating account with an import {} block; the plan after apply is empty', async () => {
+  it('imports the rotating account with an import {} block (recording rotate_before_days, which lives in state only); the plan after apply is empty', async () => {
     const { id } = await tf.attributes(CI);
     await tf.runOk(['state', 'rm', '-no-color', CI]);
     await tf.writeFile('import.tf', `import {\n  to = ${CI}\n  id = "${id as string}"\n}\n`);
     const plan = await tf.plan();
     expect(plan.stdout).toContain(`${CI}: Preparing import... [id=${id as string}]`);
-    expect(plan.stdout).toContain('Plan: 1 to import, 0 to add, 0 to change, 0 to destroy.');
+    // rotate_before_days is not an API value: the import plans it into the state (no API call).
+    expect(plan.stdout).toContain('Plan: 1 to import, 0 to add, 1 to change, 0 to destroy.');
+    expect(plan.stdout).toMatch(/\+ rotate_before_days = 14/);
+    expect(plan.stdout).not.toContain('must be replaced');
     await tf.apply();
     expect(await tf.attributes(CI)).toMatchObject({ id, expiration_days: 90, rotate_before_days: 14, token: null, team_ids: [teamB] });
     expect((await tf.plan()).changes).toBe(false);

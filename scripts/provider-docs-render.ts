@@ -23,6 +23,8 @@ export const EXAMPLE_DIRS: Record<string, string> = {
   'ephemeral-resource:tessera_personal_access_token': 'provider/resources/personal-access-token-ephemeral/example',
   'data-source:tessera_current_user': 'provider/resources/current-user/example',
   'data-source:tessera_personal_access_tokens': 'provider/resources/personal-access-tokens/example',
+  'resource:tessera_service_account': 'provider/resources/service-account/example',
+  'data-source:tessera_service_account': 'provider/resources/service-account-data/example',
   'resource:tessera_team': 'provider/resources/team/example',
   'resource:tessera_user': 'provider/resources/user/example',
   'resource:tessera_team_membership': 'provider/resources/team-membership/example',
@@ -86,6 +88,11 @@ const IMPORT_SECTIONS: Record<string, string> = {
       '`terraform destroy -refresh=false` revokes the token found by its `client_reference`.',
     '',
   ].join('\n'),
+  'resource:tessera_service_account': importById(
+    'tessera_service_account.deploy',
+    'SERVICE_ACCOUNT_ID',
+    'Import an existing service account by its id. Its token cannot be read back, so `token` stays null after import; `rotate_before_days` is not stored by the API, so the first apply after an import records it in the state (a plan without API calls). To get a known token, replace the resource (`terraform apply -replace=tessera_service_account.deploy`).',
+  ),
   'resource:tessera_team': importById('tessera_team.platform', 'TEAM_ID', 'Import an existing team by its id.'),
   'resource:tessera_user': [
     importById(

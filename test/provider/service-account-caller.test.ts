@@ -3,7 +3,8 @@
 // that service account's token as api_token and manages Tessera objects; once the membership
 // is removed, CI's next plan fails with a diagnostic naming the role it lacks. Personal-token
 // resources refuse a service-account provider at plan, pointing at their configuration.
-import { providerScenario, unwrap, VERSIONS_TF, type TerraformSession } from './terraform-session';
+import { join } from 'node:path';
+import { exampleFiles, providerScenario, unwrap, VERSIONS_TF, type TerraformSession } from './terraform-session';
 
 jest.setTimeout(300_000);
 
@@ -11,7 +12,7 @@ const scenario = providerScenario();
 
 const BOOTSTRAP = `
 resource "tessera_team" "automation" {
-  name = "automation"
+  name = "ci-admins"
   role = "SysAdmin"
 }
 
@@ -60,7 +61,7 @@ describe('a configuration applied by a service account', () => {
     expect(ciToken).toMatch(/^tssvc_/);
     const me = await scenario.api.request('GET', '/api/v1/me', { token: ciToken });
     expect((me.json as { teams: Array<{ name: string; role: string }> }).teams).toEqual([
-      expect.objectContaining({ name: 'automation', role: 'SysAdmin' }),
+      expect.objectContaining({ name: 'ci-admins', role: 'SysAdmin' }),
     ]);
   });
 
@@ -138,5 +139,36 @@ describe('personal-token resources under a service-account token', () => {
     const list = await failingPlan('data "tessera_personal_access_tokens" "mine" {}\n');
     expect(list).toContain('Error: Service accounts cannot own personal access tokens');
     expect(list).toContain('with data.tessera_personal_access_tokens.mine');
+  });
+});
+
+describe("the README's CI bootstrap (provider/resources/service-account/ci-identity)", () => {
+  it('applies as admin, then the same configuration from "CI" with the service account token plans nothing and applies', async () => {
+    const files = exampleFiles(join(__dirname, '../../provider/resources/service-account/ci-identity'));
+    const asAdmin = await scenario.session(files);
+    await asAdmin.apply();
+    const token = await asAdmin.output('ci_token');
+    expect(token).toMatch(/^tssvc_/);
+    const fromCi = await scenario.session(files, { TESSERA_API_TOKEN: token });
+    // CI starts from the state the administrator left (in practice: a shared remote backend).
+    await fromCi.writeFile('terraform.tfstate', await asAdmin.readFile('terraform.tfstate'));
+    const plan = await fromCi.plan();
+    expect(plan.changes).toBe(false);
+    const apply = await fromCi.apply();
+    expect(apply.stdout).toContain('Apply complete! Resources: 0 added, 0 changed, 0 destroyed.');
+    expect(apply.stdout + apply.stderr).not.toContain(token);
+
+    // CI rotates its own identity: the new account (in the team from its creation) exists before
+    // the old one, whose token this very run uses, is deleted.
+    const old = await fromCi.attributes('tessera_service_account.ci');
+    await scenario.api.sql("UPDATE tokens SET expires_at = now() + interval '10 days' WHERE service_account_id = $1", [old.id]);
+    const rotation = await fromCi.apply();
+    expect(rotation.stdout).toContain('Apply complete! Resources: 1 added, 0 changed, 1 destroyed.');
+    const rotated = await fromCi.output('ci_token');
+    expect(rotated).not.toBe(token);
+    const me = await scenario.api.request('GET', '/api/v1/me', { token: rotated });
+    expect((me.json as { teams: Array<{ role: string }> }).teams).toEqual([expect.objectContaining({ role: 'SysAdmin' })]);
+    const gone = await scenario.api.request('GET', `/api/v1/service-accounts/${old.id as string}`, { token: scenario.api.adminToken });
+    expect(gone.status).toBe(404);
   });
 });

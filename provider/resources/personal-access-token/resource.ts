@@ -2,7 +2,6 @@
 // destroy, replaced when its settings change or its rotation window opens, and dropped from
 // state (with a warning saying why) when it expired or was revoked elsewhere.
 import { randomUUID } from 'node:crypto';
-import { UNKNOWN } from '../../protocol/cty/values';
 import { DiagnosticError, error, path, type Diagnostics } from '../../protocol/diagnostics';
 import { defineSchema } from '../../protocol/schema/definition';
 import type { ModelOf } from '../../protocol/schema/model';

@@ -103,3 +103,14 @@ export async function deleteServiceAccountTeams(db: Queryable, id: string, teamI
   }
   await query.delete();
 }
+
+/**
+ * Of `ids`, those that name no team. The teams found are share-locked until the transaction
+ * ends, so none can be deleted before the memberships that name them are written.
+ */
+export async function missingTeamIds(db: Queryable, ids: readonly string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const rows = (await db('teams').select('id').whereIn('id', ids).forShare()) as Array<{ id: string }>;
+  const found = new Set(rows.map((r) => r.id));
+  return ids.filter((id) => !found.has(id));
+}

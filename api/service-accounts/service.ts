@@ -4,7 +4,6 @@ import { recordAudit } from '../audit/record';
 import { changeAuthState, type Actor, type ServiceContext } from '../context';
 import type { CreatedServiceAccount, ServiceAccountView } from '../contract/service-accounts';
 import { InvalidError, NotFoundError } from '../errors';
-import { missingTeamIds } from '../teams/repository';
 import { toPage, type Page, type PageRequest } from '../pagination';
 import { expiryFor } from '../tokens/policy';
 import { insertToken, revokeServiceAccountTokens } from '../tokens/repository';
@@ -17,6 +16,7 @@ import {
   listServiceAccounts as listRows,
   lockServiceAccount,
   markServiceAccountDeleted,
+  missingTeamIds,
   renameServiceAccount,
   teamIdsOfServiceAccount,
   type ServiceAccountRow,

@@ -94,17 +94,6 @@ export async function removeMember(db: Queryable, teamId: string, userId: string
   return (await db('team_members').where({ team_id: teamId, user_id: userId }).delete()) > 0;
 }
 
-/**
- * Of `ids`, those that name no team. The teams found are share-locked until the transaction
- * ends, so none can be deleted before the memberships that name them are written.
- */
-export async function missingTeamIds(db: Queryable, ids: readonly string[]): Promise<string[]> {
-  if (ids.length === 0) return [];
-  const rows = (await db('teams').select('id').whereIn('id', ids).forShare()) as Array<{ id: string }>;
-  const found = new Set(rows.map((r) => r.id));
-  return ids.filter((id) => !found.has(id));
-}
-
 export interface ServiceAccountMemberRow {
   id: string;
   name: string;

@@ -141,10 +141,10 @@ export function printSecret(context: CommandContext, quiet: boolean, created: { 
   printer.warning(SHOWN_ONCE);
 }
 
-/** A user id, or the id of the user with that email (looked up in the user list). */
+/** A user id, or the id of the user with that email (emails are unique without regard to case). */
 export async function userId(context: CommandContext, idOrEmail: string): Promise<string> {
   if (!idOrEmail.includes('@')) return idOrEmail;
-  const users = await context.client().all('/users', 'users');
+  const users = await context.client().all('/users', 'users', { query: { email: idOrEmail.trim() } });
   const match = users.find((user) => user.email.toLowerCase() === idOrEmail.toLowerCase());
   if (match === undefined) throw failure(`no user with the email ${idOrEmail}`);
   return match.id;

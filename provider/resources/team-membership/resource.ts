@@ -2,7 +2,7 @@
 // attribute forces replacement (a membership has nothing to update); a membership removed
 // outside Terraform, or whose team was deleted, is dropped from state with a warning, so the
 // plan adds it again.
-import type { CtyValue } from '../../protocol/cty/values';
+import { isUnknown, type CtyValue } from '../../protocol/cty/values';
 import { DiagnosticError, error, path, type Diagnostic, type Diagnostics } from '../../protocol/diagnostics';
 import { defineSchema } from '../../protocol/schema/definition';
 import type { ModelOf } from '../../protocol/schema/model';
@@ -83,7 +83,9 @@ export const teamMembershipResource = tessera.resource({
     }
   },
 
-  async create({ config, provider, signal, log }) {
+  async create({ config, provider, signal, log, diagnostics }) {
+    checkOneMember(config.user_id, config.service_account_id, diagnostics);
+    diagnostics.throwIfErrors();
     const member = memberOf(config);
     const client = requireClient(provider, { signal, log });
     try {
@@ -165,23 +167,33 @@ export const teamMembershipResource = tessera.resource({
   },
 });
 
-/** Exactly one of user_id and service_account_id; unknown values are checked again once known. */
+/**
+ * Exactly one of user_id and service_account_id. A value not known yet counts as set only when
+ * Terraform promises it is not null; otherwise it is checked again once known (at the latest
+ * in create, where everything is known).
+ */
 function checkOneMember(userId: CtyValue, accountId: CtyValue, diagnostics: Diagnostics): void {
-  const user = knownString(userId);
-  const account = knownString(accountId);
-  if (typeof user === 'string' && typeof account === 'string') {
+  const user = presence(userId);
+  const account = presence(accountId);
+  if (user === 'set' && account === 'set') {
     diagnostics.error(
       'Conflicting team members',
       'service_account_id is set together with user_id; a membership adds exactly one member. Set only user_id (a user) or only service_account_id (a service account), and use one tessera_team_membership per member.',
       path('service_account_id'),
     );
-  } else if (user === null && account === null) {
+  } else if (user === 'null' && account === 'null') {
     diagnostics.error(
       'Missing team member',
       'Neither user_id nor service_account_id is set; set exactly one of them: user_id to add a user, service_account_id to add a service account.',
       path('user_id'),
     );
   }
+}
+
+function presence(value: CtyValue): 'set' | 'null' | 'unknown' {
+  if (value === null) return 'null';
+  if (isUnknown(value)) return value.refinements.notNull === true ? 'set' : 'unknown';
+  return 'set';
 }
 
 function memberOf(values: Pick<MembershipState, 'team_id' | 'user_id' | 'service_account_id'>): Member {

@@ -25,7 +25,7 @@ import { PROVIDER_VERSION } from './version';
 
 export const providerSchema = defineSchema({
   description:
-    'The Tessera provider manages personal access tokens of the Tessera token service: long-lived tokens as resources (with rotation), short-lived tokens as ephemeral resources, and read-only views of the caller and their tokens.',
+    "The Tessera provider manages the Tessera token service's access model: personal access tokens (long-lived ones as resources, with rotation; short-lived ones as ephemeral resources), service accounts (machine identities with their own rotating token, e.g. for CI), teams, users and team memberships, and read-only views of the caller and their tokens. It runs with a person's personal access token or with a service account's token.",
   attributes: {
     endpoint: {
       type: 'string',

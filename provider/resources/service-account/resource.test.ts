@@ -1,6 +1,7 @@
 // End to end: the real terraform CLI drives the bundled provider against a real API on a real
 // PostgreSQL. One working directory walks two service accounts through their whole life (the
 // scenarios build on each other, in order); then the documented example is applied as it is.
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { exampleFiles, providerScenario, unwrap, VERSIONS_TF, type TerraformSession } from '../../../test/provider/terraform-session';
 
@@ -269,16 +270,45 @@ describe('tessera_service_account with the real terraform CLI', () => {
 });
 
 describe('the documented example', () => {
-  it('applies: a team and a rotating service account in it; a re-plan is empty; destroy removes both', async () => {
-    const example = await scenario.session(exampleFiles(join(__dirname, 'example')));
-    await example.apply();
-    const token = await example.output('deploy_token');
+  let example: TerraformSession;
+  let token: string;
+
+  it('applies: a team and a rotating service account in it, with no secret in a TF_LOG=trace log; a re-plan is empty', async () => {
+    example = await scenario.session(exampleFiles(join(__dirname, 'example')));
+    const logPath = join(example.dir, 'trace.log');
+    const apply = await example.apply([], { TF_LOG: 'trace', TF_LOG_PATH: logPath });
+    token = await example.output('deploy_token');
     const me = await scenario.api.request('GET', '/api/v1/me', { token });
     expect(me.status).toBe(200);
     expect((me.json as { teams: Array<{ name: string; role: string }> }).teams).toEqual([
       expect.objectContaining({ name: 'deployers', role: 'Member' }),
     ]);
+    const log = await readFile(logPath, 'utf8');
+    expect(log.length).toBeGreaterThan(10_000);
+    for (const secret of [token, scenario.api.adminToken]) {
+      expect(log).not.toContain(secret);
+      expect(apply.stdout + apply.stderr).not.toContain(secret);
+    }
     expect((await example.plan()).changes).toBe(false);
+  });
+
+  it('when the team is deleted outside Terraform, recreates it and moves the account into the new team in place', async () => {
+    const before = await example.attributes('tessera_service_account.deploy');
+    const team = await example.attributes('tessera_team.deployers');
+    const deleted = await scenario.api.request('DELETE', `/api/v1/teams/${team.id as string}`, { token: scenario.api.adminToken });
+    expect(deleted.status).toBe(204);
+    const plan = await example.plan();
+    expect(plan.stdout).toContain('tessera_team.deployers will be created');
+    expect(plan.stdout).toContain('tessera_service_account.deploy will be updated in-place');
+    await example.apply();
+    const after = await example.attributes('tessera_service_account.deploy');
+    const newTeam = await example.attributes('tessera_team.deployers');
+    expect(after).toMatchObject({ id: before.id, token: before.token, team_ids: [newTeam.id] });
+    expect((await account(after.id as string)).json.team_ids).toEqual([newTeam.id]);
+    expect((await example.plan()).changes).toBe(false);
+  });
+
+  it('destroy removes both; the token stops working', async () => {
     await example.runOk(['destroy', '-auto-approve', '-no-color', '-input=false']);
     expect(await eventualMeStatus(token, 401)).toBe(401);
   });

@@ -13,11 +13,11 @@ import type { Logger } from '../../protocol/logging/logger';
 import { parseTimestamp, vanishedBecause } from '../../tessera/token-lifecycle';
 import { refuseServiceAccount } from '../../tessera/caller';
 import { PROVIDER_VERSION } from '../../tessera/version';
+import { createOutcomeUnknown } from '../shared/create-outcome';
 import { planRotation } from '../shared/rotation';
 import { checkExpirationDays, checkName, checkRotateBeforeDays } from '../shared/token-rules';
 import {
   clearPendingCreate,
-  createOutcomeUnknown,
   findByReference,
   readPendingCreate,
   settledDiagnostic,

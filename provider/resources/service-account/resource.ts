@@ -2,6 +2,7 @@
 // API (the secret is returned once, on create), renamed and moved between teams in place,
 // replaced when its lifetime changes or its rotation window opens, deleted on destroy (which
 // revokes its token), and dropped from state with a warning when it was deleted elsewhere.
+import { randomUUID } from 'node:crypto';
 import { DiagnosticError, error, path, type Diagnostics } from '../../protocol/diagnostics';
 import { defineSchema } from '../../protocol/schema/definition';
 import type { ModelOf } from '../../protocol/schema/model';
@@ -10,8 +11,18 @@ import { UNKNOWN, type CtyValue } from '../../protocol/cty/values';
 import { apiDiagnostics } from '../../tessera/api-diagnostics';
 import { requireClient, tessera } from '../../tessera/provider-context';
 import { describeFromNow, parseTimestamp } from '../../tessera/token-lifecycle';
+import { createOutcomeUnknown } from '../shared/create-outcome';
 import { planRotation } from '../shared/rotation';
 import { checkName, checkRotateBeforeDays } from '../shared/token-rules';
+import {
+  clearPendingCreate,
+  readPendingCreate,
+  settledDiagnostic,
+  settlePendingCreate,
+  unknownOutcomeDiagnostic,
+  writePendingCreate,
+  type PendingAccountCreate,
+} from './pending-create';
 
 export const TYPE_NAME = 'tessera_service_account';
 
@@ -120,15 +131,20 @@ export const serviceAccountResource = tessera.resource({
     }
   },
 
-  async create({ config, provider, signal, log }) {
+  async create({ config, provider, signal, log, diagnostics, private: priv }) {
     const client = requireClient(provider, { signal, log });
     const teamIds = config.team_ids === null ? undefined : [...config.team_ids].sort();
-    try {
-      const created = await client.createServiceAccount({
+    const pending: PendingAccountCreate = {
+      idempotency_key: randomUUID(),
+      request: {
         name: config.name,
         expiration_days: config.expiration_days === null ? null : toJsNumber(config.expiration_days),
         ...(teamIds === undefined ? {} : { team_ids: teamIds }),
-      });
+      },
+      started_at: new Date().toISOString(),
+    };
+    try {
+      const created = await client.createServiceAccount(pending.request, pending.idempotency_key);
       log.redact(created.token);
       log.info('created service account', { id: created.id, token_hint: created.token_hint });
       return {
@@ -141,13 +157,51 @@ export const serviceAccountResource = tessera.resource({
         team_ids: config.team_ids ?? created.team_ids,
       };
     } catch (failure) {
-      throw new DiagnosticError(
-        apiDiagnostics(failure, { summary: 'Could not create the service account', attributes: ['name', 'expiration_days', 'team_ids'] }),
-      );
+      if (!createOutcomeUnknown(failure)) {
+        throw new DiagnosticError(
+          apiDiagnostics(failure, { summary: 'Could not create the service account', attributes: ['name', 'expiration_days', 'team_ids'] }),
+        );
+      }
+      // Returning an object together with the error makes Terraform keep it, tainted, with this
+      // private state: the next refresh settles the create (see pending-create.ts).
+      log.warn('create outcome unknown; recorded for the next refresh', { name: config.name });
+      diagnostics.add(unknownOutcomeDiagnostic(failure, pending, client.endpoint));
+      writePendingCreate(priv, pending);
+      return { id: null, token: null, token_hint: null, created_at: null, expires_at: null, team_ids: config.team_ids };
     }
   },
 
-  async read({ state, provider, signal, diagnostics, log }) {
+  async read({ state, provider, signal, diagnostics, log, private: priv }) {
+    const pending = readPendingCreate(priv);
+    if (pending) {
+      const client = requireClient(provider, { signal, log });
+      let settled;
+      try {
+        settled = await settlePendingCreate(client, pending);
+      } catch (failure) {
+        throw new DiagnosticError(
+          apiDiagnostics(failure, {
+            summary: `Could not settle the earlier create of service account "${pending.request.name}"; its outcome is still unknown`,
+          }),
+        );
+      }
+      diagnostics.add(settledDiagnostic(settled, pending));
+      clearPendingCreate(priv);
+      if (settled === null) return null;
+      log.redact(settled.token);
+      log.info('settled an interrupted create', { id: settled.id });
+      return {
+        name: state.name ?? settled.name,
+        expiration_days: state.expiration_days,
+        rotate_before_days: state.rotate_before_days,
+        team_ids: settled.team_ids,
+        id: settled.id,
+        token: settled.token,
+        token_hint: settled.token_hint,
+        created_at: settled.created_at,
+        expires_at: settled.expires_at,
+      };
+    }
     const id = state.id;
     if (id === null) return null;
     const client = requireClient(provider, { signal, log });
@@ -206,9 +260,21 @@ export const serviceAccountResource = tessera.resource({
     return { name: config.name, ...(config.team_ids === null ? {} : { team_ids: config.team_ids }) };
   },
 
-  async delete({ prior, provider, signal, log }) {
+  async delete({ prior, provider, signal, log, diagnostics, private: priv }) {
     const id = prior.id;
-    if (id === null) return;
+    if (id === null) {
+      // An unsettled create (destroy -refresh=false): settling it could create the account, and
+      // a destroy must never create; say where to look instead.
+      const pending = readPendingCreate(priv);
+      if (pending) {
+        diagnostics.warning(
+          'Interrupted service account create left unsettled',
+          `The create of the service account "${pending.request.name}" at ${pending.started_at} had an unknown outcome and was never settled (this destroy did not refresh). ` +
+            `If it made an account, it still exists: find it with GET /api/v1/service-accounts?name=${encodeURIComponent(pending.request.name)} and delete it.`,
+        );
+      }
+      return;
+    }
     const client = requireClient(provider, { signal, log });
     try {
       const deleted = await client.deleteServiceAccount(id);

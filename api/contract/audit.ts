@@ -56,6 +56,7 @@ export const auditQuery = z.object({
     .optional()
     .meta({ description: 'Only events with this action.' }),
   actor_user_id: uuidFilter.optional().meta({ description: 'Only events by this user.' }),
+  actor_service_account_id: uuidFilter.optional().meta({ description: 'Only events by this service account.' }),
   token_id: uuidFilter.optional().meta({ description: 'Only events made with (or about) this token.' }),
 });
 

@@ -26,6 +26,14 @@ export async function findTeamById(db: Queryable, id: string): Promise<TeamRow |
   return row ?? null;
 }
 
+/**
+ * Locks the team's row until the transaction ends: memberships being written elsewhere (which
+ * key-share-lock it) commit first, so a role change or deletion sees, and invalidates, every member.
+ */
+export async function lockTeam(db: Queryable, id: string): Promise<void> {
+  await db('teams').select('id').where({ id }).forUpdate();
+}
+
 export async function findTeamByName(db: Queryable, name: string): Promise<TeamRow | null> {
   const row = (await selectTeams(db).whereRaw('lower(name) = lower(?)', [name]).first()) as TeamRow | undefined;
   return row ?? null;

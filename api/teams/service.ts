@@ -22,6 +22,7 @@ import {
   insertTeam,
   listMembers,
   listTeams as listTeamRows,
+  lockTeam,
   memberIds,
   removeMember as removeMemberRow,
   updateTeam as updateTeamRow,
@@ -82,6 +83,7 @@ export async function updateTeam(
   changes: { name?: string; role?: Role },
 ): Promise<TeamDetailView> {
   await changeAuthState(ctx, async (trx, invalidate) => {
+    await lockTeam(trx, id);
     const before = await findTeamById(trx, id);
     if (!before) throw new NotFoundError('team');
     const now = ctx.clock.now();
@@ -103,6 +105,7 @@ export async function updateTeam(
 
 export async function deleteTeam(ctx: ServiceContext, actor: Actor, id: string): Promise<void> {
   await changeAuthState(ctx, async (trx, invalidate) => {
+    await lockTeam(trx, id);
     const before = await findTeamById(trx, id);
     if (!before) throw new NotFoundError('team');
     await invalidateMembers(trx, id, invalidate);

@@ -349,7 +349,7 @@ export interface paths {
         put?: never;
         /**
          * Sign in with email and password (the web page)
-         * @description Sets the session cookie and returns the session with its CSRF token. Every failure (unknown email, no password set, wrong password, deactivated user) is the same 401. Failed sign-ins count toward a per-address limit (429 with Retry-After). Refused with 403 when Origin or Sec-Fetch-Site name another origin. Passwords are set with `npm run admin -- set-password`.
+         * @description Sets the session cookie and returns the session with its CSRF token. Every failure (unknown email, no password set, wrong password, deactivated user) is the same 401. After too many failures for one email, every attempt for it is 429 with Retry-After until the window passes; a wrong password from an address with too many failures is 429 too, a right one is not. Refused with 403 when Origin or Sec-Fetch-Site name another origin. Passwords are set with `npm run admin -- set-password`.
          */
         post: operations["signIn"];
         delete?: never;
@@ -820,7 +820,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -913,7 +913,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -996,7 +996,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -1116,7 +1116,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -1180,7 +1180,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -1254,7 +1254,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -1326,7 +1326,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -1421,7 +1421,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -1497,7 +1497,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -1578,7 +1578,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -1698,7 +1698,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -1772,7 +1772,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -1844,7 +1844,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -2039,7 +2039,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -2152,7 +2152,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -2226,7 +2226,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -2349,7 +2349,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -2430,7 +2430,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -2543,7 +2543,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -2617,7 +2617,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -2698,7 +2698,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -2821,7 +2821,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -2895,7 +2895,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -2978,7 +2978,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -3160,6 +3160,8 @@ export interface operations {
                 action?: string;
                 /** @description Only events by this user. */
                 actor_user_id?: string;
+                /** @description Only events by this service account. */
+                actor_service_account_id?: string;
                 /** @description Only events made with (or about) this token. */
                 token_id?: string;
             };
@@ -3211,7 +3213,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -3317,7 +3319,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */

@@ -200,6 +200,9 @@ test('service accounts in teams: create --team, get, update --team/--no-teams, t
   expect(removed.code).toBe(0);
   expect(removed.stderr).toContain(`Removed service account ${created.id} from team CI Readers.`);
 
+  const byAccount = await json<Array<{ action: string }>>(['audit', 'list', '--service-account', created.id]);
+  expect(byAccount.map((event) => event.action)).toEqual(['user.created']);
+
   // A name two accounts share is refused with the ids to choose from.
   await json(['service-accounts', 'create', '--name', 'pipeline']);
   const ambiguous = await cli.run(['service-accounts', 'get', 'pipeline'], { env });

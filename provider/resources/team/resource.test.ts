@@ -156,6 +156,33 @@ resource "tessera_team" "clash" {
     expect(out).toContain('name = "sysadmin"');
   });
 
+  it('refuses a role change that would leave no active SysAdmin, on the role attribute', async () => {
+    const teams = (await scenario.api.request('GET', '/api/v1/teams?name=SysAdmin', { token: scenario.api.adminToken })).json as {
+      teams: Array<components['schemas']['Team']>;
+    };
+    const sysadmin = teams.teams[0]!;
+    const check = await scenario.session({
+      'main.tf': `${example.replace(/resource "tessera_team"[\s\S]*/, '')}
+import {
+  to = tessera_team.admins
+  id = "${sysadmin.id}"
+}
+
+resource "tessera_team" "admins" {
+  name = "SysAdmin"
+  role = "Member"
+}
+`,
+    });
+    const result = await check.run(['apply', '-auto-approve', '-no-color', '-input=false']);
+    expect(result.code).toBe(1);
+    const out = unwrap(result.stderr);
+    expect(out).toContain(`Error: Could not update team ${sysadmin.id}`);
+    expect(out).toContain('The Tessera API answered 409:');
+    expect(out).toMatch(/with tessera_team\.admins,.*role = "Member"/);
+    expect((await apiTeam(sysadmin.id)).team.role).toBe('SysAdmin');
+  });
+
   it('names the SysAdmin role when a Member applies a team', async () => {
     const member = await scenario.api.createUserWithToken({ role: 'Member' });
     const check = await scenario.session(

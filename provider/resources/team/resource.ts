@@ -98,6 +98,11 @@ export const teamResource = tessera.resource({
           ),
         );
       }
+      if (failure instanceof TesseraApiError && failure.status === 409) {
+        // A name taken by another team, or a role change that would leave no active SysAdmin.
+        const at = failure.problemType.endsWith(':last-sysadmin') ? 'role' : changes.name !== undefined ? 'name' : 'role';
+        throw new DiagnosticError(error(`Could not update team ${id}`, `The Tessera API answered 409: ${failure.detail}`, path(at)));
+      }
       throw new DiagnosticError(apiDiagnostics(failure, { summary: `Could not update team ${id}`, attributes: ['name', 'role'] }));
     }
   },

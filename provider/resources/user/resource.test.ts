@@ -141,6 +141,35 @@ describe('tessera_user with the real terraform CLI', () => {
     expect((await apiUser(admin!.id)).user.active).toBe(true);
   });
 
+  it('does not take a user hidden from a provider identity without a team role for one that is gone', async () => {
+    const { id } = await tf.attributes(USER);
+    const loner = await scenario.api.createUserWithToken({});
+    const check = await scenario.session(
+      {
+        'main.tf': `${example.replace(/resource "tessera_user"[\s\S]*/, '')}
+import {
+  to = tessera_user.someone
+  id = "${id as string}"
+}
+
+resource "tessera_user" "someone" {
+  email = "alice.l@example.com"
+  name  = "Alice Liddell"
+}
+`,
+      },
+      { TESSERA_API_TOKEN: loner.token },
+    );
+    const result = await check.run(['plan', '-no-color', '-input=false']);
+    expect(result.code).toBe(1);
+    const out = unwrap(result.stderr);
+    expect(out).toContain(`Error: Could not read user ${id as string}`);
+    expect(out).toContain(
+      "Tessera shows other users only to identities with a team role (SysAdmin, Member or ReadOnly), and the provider's API token has none",
+    );
+    expect(out).not.toContain('Cannot import non-existent remote object');
+  });
+
   it('fails validation on an email that is not one, naming the attribute', async () => {
     await tf.writeFile('main.tf', example.replace('alice@example.com', 'alice at example'));
     const result = await tf.run(['validate', '-no-color']);

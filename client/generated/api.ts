@@ -1958,7 +1958,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -3052,7 +3052,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -3126,7 +3126,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */

@@ -116,10 +116,12 @@ export const teamMembershipResource = tessera.resource({
       );
       return null;
     }
+    // Ids compare without regard to case: a UUID may be configured in capitals.
+    const wanted = member.memberId.toLowerCase();
     const present =
       member.kind === 'user'
-        ? team.members.some((m) => m.id === member.memberId)
-        : team.service_accounts.some((a) => a.id === member.memberId);
+        ? team.members.some((m) => m.id.toLowerCase() === wanted)
+        : team.service_accounts.some((a) => a.id.toLowerCase() === wanted);
     if (!present) {
       diagnostics.warning(
         'Team membership removed outside Terraform',

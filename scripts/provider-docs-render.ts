@@ -23,6 +23,8 @@ export const EXAMPLE_DIRS: Record<string, string> = {
   'ephemeral-resource:tessera_personal_access_token': 'provider/resources/personal-access-token-ephemeral/example',
   'data-source:tessera_current_user': 'provider/resources/current-user/example',
   'data-source:tessera_personal_access_tokens': 'provider/resources/personal-access-tokens/example',
+  'resource:tessera_service_account': 'provider/resources/service-account/example',
+  'data-source:tessera_service_account': 'provider/resources/service-account-data/example',
   'resource:tessera_team': 'provider/resources/team/example',
   'resource:tessera_user': 'provider/resources/user/example',
   'resource:tessera_team_membership': 'provider/resources/team-membership/example',
@@ -84,6 +86,21 @@ const IMPORT_SECTIONS: Record<string, string> = {
       'its `client_reference` instead (then `token` is null). The tainted token is then replaced, which revokes it: no token is left behind ' +
       'and none is made twice. To keep the recovered token instead, run `terraform untaint` on the resource before applying. ' +
       '`terraform destroy -refresh=false` revokes the token found by its `client_reference`.',
+    '',
+  ].join('\n'),
+  'resource:tessera_service_account': [
+    importById(
+      'tessera_service_account.deploy',
+      'SERVICE_ACCOUNT_ID',
+      'Import an existing service account by its id. Its token cannot be read back, so `token` stays null after import; `rotate_before_days` is not stored by the API, so the first apply after an import records it in the state (a plan without API calls). To get a known token, replace the resource (`terraform apply -replace=tessera_service_account.deploy`).',
+    ),
+    '## When the answer to a create is lost',
+    '',
+    'If the API may have created the service account but no answer arrives through any retry, the apply fails with ' +
+      '"Outcome of creating the service account is unknown" and Terraform keeps the resource as tainted. The next plan or apply settles it first: ' +
+      'it re-sends the same create with the same Idempotency-Key, and the API returns the account the first request made (token included) or makes it now; ' +
+      "the tainted account is then replaced, which deletes it, so no live credential is left behind. Run it within the API's idempotency window. " +
+      '`terraform destroy -refresh=false` does not settle it (a destroy never creates) and warns where to look instead.',
     '',
   ].join('\n'),
   'resource:tessera_team': importById('tessera_team.platform', 'TEAM_ID', 'Import an existing team by its id.'),

@@ -13,6 +13,10 @@ export type TokenPolicy = Schemas['TokenPolicy'];
 export type CreatedToken = Schemas['CreatedPersonalAccessToken'];
 export type TokenMetadata = Schemas['PersonalAccessToken'];
 export type CreateTokenRequest = Schemas['CreatePersonalAccessToken'];
+export type ServiceAccount = Schemas['ServiceAccount'];
+export type CreatedServiceAccount = Schemas['CreatedServiceAccount'];
+export type CreateServiceAccountRequest = Schemas['CreateServiceAccount'];
+export type UpdateServiceAccountRequest = NonNullable<operations['updateServiceAccount']['requestBody']>['content']['application/json'];
 /** Filters of the token listing (the markers set at create). */
 export type TokenListFilter = Pick<
   NonNullable<operations['listPersonalAccessTokens']['parameters']['query']>,
@@ -109,3 +113,32 @@ export const userSchema: z.ZodMiniType<User> = z.object({
 });
 
 export const userListPageSchema = z.object({ users: z.array(userSchema), next_page_token: z.nullable(z.string()) });
+
+// Service accounts.
+export const createdServiceAccountSchema: z.ZodMiniType<CreatedServiceAccount> = z.object({
+  id: z.string(),
+  name: z.string(),
+  token: z.string(),
+  token_hint: z.string(),
+  created_at: timestamp,
+  expires_at: z.nullable(timestamp),
+  team_ids: z.array(z.string()),
+});
+
+export const serviceAccountSchema: z.ZodMiniType<ServiceAccount> = z.object({
+  id: z.string(),
+  name: z.string(),
+  token_id: z.nullable(z.string()),
+  token_hint: z.nullable(z.string()),
+  created_at: timestamp,
+  expires_at: z.nullable(timestamp),
+  last_used_at: z.nullable(timestamp),
+  created_by_user_id: z.nullable(z.string()),
+  team_ids: z.array(z.string()),
+  teams: z.array(z.object({ id: z.string(), name: z.string(), role })),
+});
+
+export const serviceAccountListPageSchema = z.object({
+  service_accounts: z.array(serviceAccountSchema),
+  next_page_token: z.nullable(z.string()),
+});

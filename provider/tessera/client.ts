@@ -9,6 +9,13 @@
 import { randomUUID } from 'node:crypto';
 import type * as z from 'zod/mini';
 import {
+  createdServiceAccountSchema,
+  serviceAccountListPageSchema,
+  serviceAccountSchema,
+  type CreatedServiceAccount,
+  type CreateServiceAccountRequest,
+  type ServiceAccount,
+  type UpdateServiceAccountRequest,
   createdTokenSchema,
   meSchema,
   problemSchema,
@@ -274,6 +281,51 @@ export class TesseraClient {
     const wanted = email.trim().toLowerCase();
     const users = await this.listAll('/api/v1/users', { email: wanted }, userListPageSchema, (page) => page.users);
     return users.filter((user) => user.email.toLowerCase() === wanted);
+  }
+
+  // Service accounts.
+
+  /** Creates a service account and its token; one Idempotency-Key covers every retry. */
+  async createServiceAccount(request: CreateServiceAccountRequest, idempotencyKey: string = randomUUID()): Promise<CreatedServiceAccount> {
+    const path = '/api/v1/service-accounts';
+    const response = await this.expectOk({ method: 'POST', path, body: request, idempotencyKey });
+    return this.parse('POST', path, createdServiceAccountSchema, response);
+  }
+
+  /** The service account, or null when the API says 404 (deleted). */
+  async getServiceAccount(id: string): Promise<ServiceAccount | null> {
+    const path = `/api/v1/service-accounts/${encodeURIComponent(id)}`;
+    const response = await this.send({ method: 'GET', path });
+    if (response.status === 404) return null;
+    this.throwUnlessOk('GET', path, response);
+    return this.parse('GET', path, serviceAccountSchema, response);
+  }
+
+  /** Renames the account and/or replaces its team set. */
+  async updateServiceAccount(id: string, request: UpdateServiceAccountRequest): Promise<ServiceAccount> {
+    const path = `/api/v1/service-accounts/${encodeURIComponent(id)}`;
+    return this.parse('PATCH', path, serviceAccountSchema, await this.expectOk({ method: 'PATCH', path, body: request }));
+  }
+
+  /** Deletes the account (revoking its token); false when it was already gone (404). */
+  async deleteServiceAccount(id: string): Promise<boolean> {
+    return this.deleteUnlessGone(`/api/v1/service-accounts/${encodeURIComponent(id)}`);
+  }
+
+  /**
+   * Live service accounts named `name`, compared as the API compares them (ignoring case and
+   * surrounding white space); the same comparison here keeps the answer right against a server
+   * that ignores the filter.
+   */
+  async findServiceAccountsByName(name: string): Promise<ServiceAccount[]> {
+    const wanted = name.trim().toLowerCase();
+    const accounts = await this.listAll(
+      '/api/v1/service-accounts',
+      { name: name.trim() },
+      serviceAccountListPageSchema,
+      (page) => page.service_accounts,
+    );
+    return accounts.filter((account) => account.name.trim().toLowerCase() === wanted);
   }
 
   private async deleteUnlessGone(path: string): Promise<boolean> {

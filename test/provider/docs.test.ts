@@ -12,11 +12,13 @@ describe('provider docs', () => {
     expect(pages.map((p) => p.file).sort()).toEqual([
       'data-sources/current_user.md',
       'data-sources/personal_access_tokens.md',
+      'data-sources/service_account.md',
       'data-sources/team.md',
       'data-sources/user.md',
       'ephemeral-resources/personal_access_token.md',
       'index.md',
       'resources/personal_access_token.md',
+      'resources/service_account.md',
       'resources/team.md',
       'resources/team_membership.md',
       'resources/user.md',

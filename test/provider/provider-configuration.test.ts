@@ -84,6 +84,7 @@ describe('provider configuration and diagnostics', () => {
     expect(tessera?.provider.block.attributes.api_token?.sensitive).toBe(true);
     expect(Object.keys(tessera?.resource_schemas ?? {}).sort()).toEqual([
       'tessera_personal_access_token',
+      'tessera_service_account',
       'tessera_team',
       'tessera_team_membership',
       'tessera_user',
@@ -91,6 +92,7 @@ describe('provider configuration and diagnostics', () => {
     expect(Object.keys(tessera?.data_source_schemas ?? {}).sort()).toEqual([
       'tessera_current_user',
       'tessera_personal_access_tokens',
+      'tessera_service_account',
       'tessera_team',
       'tessera_user',
     ]);

@@ -32,6 +32,8 @@ import { createMetrics, type ApiMetrics } from './metrics';
 import { metricsEndpoint } from './http/metrics-endpoint';
 import { routeLabeller } from './metrics/route-label';
 import { openApiDocument } from './openapi/document';
+import { hostGuard, strictTransportSecurity } from './http/host-guard';
+import { parsePublicUrl, type TrustProxy } from './proxy/settings';
 import { serviceAccountHandlers } from './routes/service-accounts';
 import { createSessions, type Sessions } from './sessions';
 import type { SessionSettings } from './sessions/settings';
@@ -63,8 +65,16 @@ export interface TesseraOptions {
   /** Failed authentications per address within the window before 429; default 20 per 60 s. */
   authFailureLimit?: number;
   authFailureWindowMs?: number;
-  /** Express "trust proxy" setting, for deployments behind a reverse proxy; default false. */
-  trustProxy?: boolean | number | string;
+  /**
+   * Whose X-Forwarded-For/-Proto/-Host to believe (TESSERA_TRUST_PROXY, see parseTrustProxy): a hop
+   * count or the proxies' addresses; default false (none, so a client cannot choose its address).
+   */
+  trustProxy?: TrustProxy;
+  /**
+   * The origin clients use, e.g. https://tessera.example.com (TESSERA_PUBLIC_URL): the origin CSRF
+   * checks compare against, and the only host name (besides IP literals and localhost) answered.
+   */
+  publicUrl?: string | URL;
   /** Database pool size; default 10. */
   poolSize?: number;
   /** Statement, lock and idle-in-transaction limits per connection; defaults DEFAULT_DATABASE_TIMEOUTS. */
@@ -142,6 +152,7 @@ export async function createTessera(options: TesseraOptions): Promise<Tessera> {
   if (!Number.isInteger(patMaxDays) || patMaxDays < PAT_MIN_DAYS || patMaxDays > DEFAULT_PAT_MAX_DAYS) {
     throw new Error(`patMaxDays must be an integer between ${PAT_MIN_DAYS} and ${DEFAULT_PAT_MAX_DAYS}`);
   }
+  const publicUrl = options.publicUrl === undefined ? undefined : parsePublicUrl(String(options.publicUrl));
   const logger = options.logger ?? createLogger();
   const clock = options.clock ?? systemClock;
   const db = createKnex(options.databaseUrl, {
@@ -157,14 +168,15 @@ export async function createTessera(options: TesseraOptions): Promise<Tessera> {
   const limiter = new FailureLimiter({ maxFailures: options.authFailureLimit ?? 20, windowMs: options.authFailureWindowMs ?? 60_000 });
   const context: ServiceContext = { db, clock, serverKey: options.serverKey, patMaxDays, cache, lastUsed };
   const authenticator = new Authenticator({ db, serverKey: options.serverKey, clock, cache, limiter, audit, lastUsed, metrics, logger });
-  const sessions = createSessions({ db, clock, logger, settings: options.sessionSettings });
+  const sessions = createSessions({ db, clock, logger, settings: options.sessionSettings, publicOrigin: publicUrl?.origin });
   // The session cookie is consulted only for requests that carry no token header.
   const auth = authenticate(authenticator, (req) => sessions.authenticate(req));
 
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.set('trust proxy', options.trustProxy ?? false);
+  const trustProxy = options.trustProxy ?? false;
+  app.set('trust proxy', Array.isArray(trustProxy) ? [...trustProxy] : trustProxy);
   app.set('query parser', 'simple');
 
   const operations = apiOperations({ patMaxDays });
@@ -194,6 +206,10 @@ export async function createTessera(options: TesseraOptions): Promise<Tessera> {
     });
     next();
   });
+  // Set by listen(): without a public URL, the name the server listens on is one it answers for.
+  let listenHost: string | undefined;
+  app.use(hostGuard({ publicUrl, listenHost: () => listenHost }));
+  app.use(strictTransportSecurity);
   app.use(requestId);
   app.use(jsonBody);
 
@@ -274,6 +290,7 @@ export async function createTessera(options: TesseraOptions): Promise<Tessera> {
       });
     });
     server = created;
+    listenHost = host;
     const address = created.address() as AddressInfo;
     const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     return { server: created, port: address.port, url: `${options.tls ? 'https' : 'http'}://${shownHost}:${address.port}` };

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { emailSchema } from './contract/primitives';
 import { DEFAULT_DATABASE_TIMEOUTS, type DatabaseTimeouts } from './db/connection';
+import { parsePublicUrl, parseTrustProxy, type TrustProxy } from './proxy/settings';
 import { DEFAULT_PAT_MAX_DAYS, PAT_MIN_DAYS } from './tokens/policy';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -25,6 +26,10 @@ export interface TesseraConfig {
   adminEmail: string;
   /** TESSERA_DB_STATEMENT_TIMEOUT_MS, TESSERA_DB_LOCK_TIMEOUT_MS, TESSERA_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS. */
   databaseTimeouts: DatabaseTimeouts;
+  /** Which peers' X-Forwarded-* headers to believe (TESSERA_TRUST_PROXY); default false (none). */
+  trustProxy: TrustProxy;
+  /** The origin clients use (TESSERA_PUBLIC_URL): the CSRF checks' own origin and the Host accepted. */
+  publicUrl: URL | undefined;
 }
 
 /** Where `npm run provider:release` writes, relative to the working directory. */
@@ -77,6 +82,19 @@ function timeoutMs(fallback: number) {
   );
 }
 
+// A value parsed by a function that throws an Error saying what is wrong with it.
+function parsedText<T>(parse: (text: string) => T) {
+  return optionalText.transform((value, ctx): T | undefined => {
+    if (value === undefined) return undefined;
+    try {
+      return parse(value);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+      return z.NEVER;
+    }
+  });
+}
+
 const environmentSchema = z.object({
   DATABASE_URL: optionalText,
   PORT: z.preprocess(
@@ -104,6 +122,8 @@ const environmentSchema = z.object({
   TESSERA_DB_STATEMENT_TIMEOUT_MS: timeoutMs(DEFAULT_DATABASE_TIMEOUTS.statementMs),
   TESSERA_DB_LOCK_TIMEOUT_MS: timeoutMs(DEFAULT_DATABASE_TIMEOUTS.lockMs),
   TESSERA_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: timeoutMs(DEFAULT_DATABASE_TIMEOUTS.idleInTransactionMs),
+  TESSERA_TRUST_PROXY: parsedText(parseTrustProxy),
+  TESSERA_PUBLIC_URL: parsedText(parsePublicUrl),
 });
 
 /** Reads and validates the environment; throws ConfigError naming every bad variable. */
@@ -136,5 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TesseraConfig 
       lockMs: values.TESSERA_DB_LOCK_TIMEOUT_MS,
       idleInTransactionMs: values.TESSERA_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
     },
+    trustProxy: values.TESSERA_TRUST_PROXY ?? false,
+    publicUrl: values.TESSERA_PUBLIC_URL,
   };
 }

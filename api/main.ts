@@ -139,6 +139,8 @@ async function main(): Promise<void> {
       providerReleases: config.providerReleases,
       tls,
       metricsToken: metricsTokenFromEnv(),
+      trustProxy: config.trustProxy,
+      publicUrl: config.publicUrl,
       ...webPageOptions({ sessionSettings: sessionSettingsFromEnv() }),
     });
     const address = await tessera.listen(config.port, config.host).catch((error: NodeJS.ErrnoException) => {
@@ -147,6 +149,12 @@ async function main(): Promise<void> {
       throw error;
     });
     if (tls) logger.info({ subject: tls.subject, valid_to: tls.validTo }, 'serving HTTPS');
+    if (config.publicUrl?.protocol === 'https:' && !tls && config.trustProxy === false) {
+      logger.warn(
+        { public_url: config.publicUrl.origin },
+        'TESSERA_PUBLIC_URL is https but no TLS is configured and TESSERA_TRUST_PROXY is off: X-Forwarded-Proto is ignored, so session cookies are not Secure and no HSTS is sent',
+      );
+    }
     await logProviderReleases(config.providerReleases, logger);
     logger.info({ url: address.url, database: database.origin, startup_ms: Date.now() - startedAt }, LISTENING_MESSAGE);
   } catch (error) {

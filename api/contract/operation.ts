@@ -132,7 +132,12 @@ const ERROR_RESPONSES = {
   413: { description: `Request body larger than ${MAX_BODY_BYTES} bytes.`, body: problem },
   415: { description: 'Request body is not application/json (UTF-8).', body: problem },
   422: { description: 'Validation failed; `errors` names every bad field.', body: problem },
-  429: { description: 'Too many failed authentications from this address.', body: problem, headers: { 'Retry-After': RETRY_AFTER } },
+  429: {
+    description:
+      'The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429.',
+    body: problem,
+    headers: { 'Retry-After': RETRY_AFTER },
+  },
   503: { description: 'The database is unreachable or busy; retry shortly.', body: problem, headers: { 'Retry-After': RETRY_AFTER } },
 } satisfies Record<number, ResponseSpec>;
 

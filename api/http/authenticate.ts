@@ -22,8 +22,6 @@ export function authenticate(authenticator: Authenticator, sessions?: SessionAut
   // Synchronous when the token is in the auth cache: the hot path then costs no promise. Express
   // 5 forwards a rejection of the returned promise (and a synchronous throw) to the error handler.
   return (req: Request, res: Response, next: NextFunction): Promise<void> | void => {
-    const address = clientAddress(req);
-    authenticator.checkRateLimit(address);
     const secret = presentedSecret(req.headers as { authorization?: string; 'api-token'?: string | string[] });
     if (secret === undefined) {
       return (sessions ? sessions(req, res) : Promise.resolve(null)).then((principal) => {
@@ -32,7 +30,7 @@ export function authenticate(authenticator: Authenticator, sessions?: SessionAut
         next();
       });
     }
-    const principal = authenticator.authenticate(secret, address);
+    const principal = authenticator.authenticate(secret, clientAddress(req));
     if (principal instanceof Promise) {
       return principal.then((resolved) => {
         res.locals['principal'] = resolved;

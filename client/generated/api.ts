@@ -321,7 +321,7 @@ export interface paths {
         put?: never;
         /**
          * Sign in with email and password (the web page)
-         * @description Sets the session cookie and returns the session with its CSRF token. Every failure (unknown email, no password set, wrong password, deactivated user) is the same 401. Failed sign-ins count toward a per-address limit (429 with Retry-After). Refused with 403 when Origin or Sec-Fetch-Site name another origin. Passwords are set with `npm run admin -- set-password`.
+         * @description Sets the session cookie and returns the session with its CSRF token. Every failure (unknown email, no password set, wrong password, deactivated user) is the same 401. After too many failures for one email, every attempt for it is 429 with Retry-After until the window passes; a wrong password from an address with too many failures is 429 too, a right one is not. Refused with 403 when Origin or Sec-Fetch-Site name another origin. Passwords are set with `npm run admin -- set-password`.
          */
         post: operations["signIn"];
         delete?: never;
@@ -758,7 +758,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -851,7 +851,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -934,7 +934,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -1054,7 +1054,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -1118,7 +1118,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -1192,7 +1192,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -1264,7 +1264,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -1359,7 +1359,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -1435,7 +1435,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -1514,7 +1514,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -1634,7 +1634,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -1708,7 +1708,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -1780,7 +1780,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -1859,7 +1859,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -1972,7 +1972,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -2046,7 +2046,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -2169,7 +2169,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -2248,7 +2248,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -2361,7 +2361,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -2435,7 +2435,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -2516,7 +2516,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -2639,7 +2639,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -2713,7 +2713,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -2796,7 +2796,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -2881,7 +2881,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -2987,7 +2987,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */

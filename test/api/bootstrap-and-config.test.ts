@@ -77,6 +77,8 @@ describe('configuration', () => {
       providerReleases: 'dist/provider-release',
       tls: undefined,
       databaseTimeouts: { statementMs: 30_000, lockMs: 5_000, idleInTransactionMs: 60_000 },
+      trustProxy: false,
+      publicUrl: undefined,
     });
     expect(loadConfig({ TESSERA_DB_LOCK_TIMEOUT_MS: '250', TESSERA_DB_STATEMENT_TIMEOUT_MS: '0' }).databaseTimeouts).toEqual({
       statementMs: 0,

@@ -5,7 +5,7 @@
 //
 //   const api = await startTestApi();                                  // system clock, logs at debug
 //   const api = await startTestApi({ clock: new ManualClock(), patMaxDays: 7, authFailureLimit: 5 });
-//   const api = await startTestApi({ webPage: true, webRoot, sessionSettings, trustProxy: true });
+//   const api = await startTestApi({ webPage: true, webRoot, sessionSettings, trustProxy: ['loopback'] });
 //   const api = await startTestApi({ mode: 'process' });               // node --import tsx api/main.ts
 //   const res = await api.request('POST', '/api/v1/users', { token: api.adminToken, body: { … } });
 //   res.status, res.json['id'], res.headers, res.text; api.logs (every log line, raw)

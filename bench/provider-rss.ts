@@ -57,12 +57,12 @@ function isBelow(pid: number, root: number, parentOf: Map<number, number>): bool
   return false;
 }
 
-/** VmHWM and VmRSS in kB, or null once the process is gone. */
-function memoryOf(pid: number): { hwm: number; rss: number } | null {
+/** VmHWM and RssAnon (private memory, without the node binary's shared file pages) in kB, or null once gone. */
+function memoryOf(pid: number): { hwm: number; anon: number } | null {
   try {
     const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
     const kb = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
-    return { hwm: kb('VmHWM'), rss: kb('VmRSS') };
+    return { hwm: kb('VmHWM'), anon: kb('RssAnon') };
   } catch {
     return null;
   }
@@ -72,6 +72,8 @@ interface Measured {
   wallMs: number;
   /** Peak VmHWM (kB) per provider process terraform started, in start order. */
   providers: number[];
+  /** Largest RssAnon (kB) seen in any provider process: the part that is the process's own. */
+  anonKb: number;
   /** terraform's own peak, for scale. */
   terraformKb: number;
 }
@@ -86,6 +88,7 @@ async function measure(workdir: TerraformWorkdir, args: string[]): Promise<Measu
   const root = child.pid ?? 0;
   const peaks = new Map<number, number>();
   let terraformKb = 0;
+  let anonKb = 0;
   const sample = (): void => {
     terraformKb = Math.max(terraformKb, memoryOf(root)?.hwm ?? 0);
     const parentOf = parents();
@@ -99,14 +102,16 @@ async function measure(workdir: TerraformWorkdir, args: string[]): Promise<Measu
       }
       if (!peaks.has(pid) && !cmdline.includes('provider.js')) continue;
       const memory = memoryOf(pid);
-      if (memory !== null) peaks.set(pid, Math.max(peaks.get(pid) ?? 0, memory.hwm));
+      if (memory === null) continue;
+      peaks.set(pid, Math.max(peaks.get(pid) ?? 0, memory.hwm));
+      anonKb = Math.max(anonKb, memory.anon);
     }
   };
   const timer = setInterval(sample, SAMPLE_MS);
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   clearInterval(timer);
   if (code !== 0) throw new Error(`terraform ${args[0]} exited with ${String(code)}:\n${output.slice(-4000)}`);
-  return { wallMs: Date.now() - started, providers: [...peaks.values()], terraformKb };
+  return { wallMs: Date.now() - started, providers: [...peaks.values()], anonKb, terraformKb };
 }
 
 const mb = (kb: number): string => `${(kb / 1024).toFixed(1)} MB`;
@@ -151,12 +156,12 @@ async function main(): Promise<void> {
     const ratio = peak(applied) / peak(baseline);
     met = peak(applied) <= GOAL_MB * 1024;
     const row = (label: string, m: Measured): string =>
-      `  ${label.padEnd(24)} ${mb(peak(m)).padStart(9)}   ${String(m.providers.length).padStart(9)}   ${mb(m.terraformKb).padStart(9)}   ${(m.wallMs / 1000).toFixed(1).padStart(6)} s`;
+      `  ${label.padEnd(24)} ${mb(peak(m)).padStart(9)}   ${mb(m.anonKb).padStart(9)}   ${String(m.providers.length).padStart(9)}   ${mb(m.terraformKb).padStart(9)}   ${(m.wallMs / 1000).toFixed(1).padStart(6)} s`;
     process.stdout.write(
       [
         '',
-        `provider peak RSS (VmHWM of each provider process, largest shown), Node ${process.version}:`,
-        `  ${'run'.padEnd(24)} ${'provider'.padStart(9)}   ${'processes'.padStart(9)}   ${'terraform'.padStart(9)}   ${'wall'.padStart(8)}`,
+        `provider peak RSS (VmHWM of each provider process, largest shown; private = peak RssAnon, without the node binary's shared pages), Node ${process.version}:`,
+        `  ${'run'.padEnd(24)} ${'provider'.padStart(9)}   ${'private'.padStart(9)}   ${'processes'.padStart(9)}   ${'terraform'.padStart(9)}   ${'wall'.padStart(8)}`,
         row('apply, 1 token (base)', baseline),
         row(`apply, ${count} tokens`, applied),
         row(`destroy, ${count} tokens`, destroyed),

@@ -87,6 +87,26 @@ const IMPORT_SECTIONS: Record<string, string> = {
       'and none is made twice. To keep the recovered token instead, run `terraform untaint` on the resource before applying. ' +
       '`terraform destroy -refresh=false` revokes the token found by its `client_reference`.',
     '',
+    '## When an apply is interrupted',
+    '',
+    'Ctrl-C in a terminal reaches Terraform and the provider alike; the provider ignores it and lets Terraform stop it. Creates in flight ' +
+      'are then cancelled and recorded like a lost answer (above): the resources stay tainted with their `client_reference`, and the next ' +
+      'apply settles them. Nothing is left behind and nothing is made twice.',
+    '',
+    'A provider process killed outright (`kill -9`, out of memory, a lost machine) cannot record anything. A create the API finished whose ' +
+      'answer had not yet reached Terraform is then in no state: an orphan token. There is at most one per create in flight, so at most ' +
+      '`-parallelism` (default 10) per killed run. Its secret never reached Terraform, and it expires after its `expiration_days`; to revoke ' +
+      "it now, list the provider's tokens and take away those in the state:",
+    '',
+    '```shell',
+    'terraform show -json | jq -r \'.. | objects | select(.type? == "tessera_personal_access_token") | .values.id\' | sort > in-state.txt',
+    "tessera tokens list --created-via terraform-provider-tessera/VERSION -o json | jq -r '.[].id' | sort > made-by-provider.txt",
+    'comm -23 made-by-provider.txt in-state.txt | xargs -r -n1 tessera tokens revoke',
+    '```',
+    '',
+    '(`GET /api/v1/personal-access-tokens?created_via=terraform-provider-tessera%2FVERSION` is the same list.) If the same user runs the ' +
+      'provider in other configurations or workspaces, add the ids in their states to `in-state.txt` first.',
+    '',
   ].join('\n'),
   'resource:tessera_service_account': [
     importById(

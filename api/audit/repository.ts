@@ -68,6 +68,7 @@ export async function insertAuditEvents(db: Queryable, events: AuditEventInput[]
 export interface AuditFilter {
   action?: string;
   actorUserId?: string;
+  actorServiceAccountId?: string;
   tokenId?: string;
 }
 
@@ -80,6 +81,7 @@ export async function listAuditEvents(db: Queryable, page: PageRequest, filter: 
   if (page.after) query.where('id', '<', page.after[0] as string);
   if (filter.action) query.where('action', filter.action);
   if (filter.actorUserId) query.where('actor_user_id', filter.actorUserId);
+  if (filter.actorServiceAccountId) query.where('actor_service_account_id', filter.actorServiceAccountId);
   if (filter.tokenId) query.where('token_id', filter.tokenId);
   return query;
 }

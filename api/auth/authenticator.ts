@@ -169,7 +169,7 @@ function toPrincipal(credential: StoredCredential): Principal {
       tokenId: credential.tokenId,
       expiresAt: credential.expiresAt,
       user: null,
-      serviceAccount: { id: credential.serviceAccountId as string, name: credential.serviceAccountName ?? '' },
+      serviceAccount: { id: credential.serviceAccountId as string, name: credential.serviceAccountName ?? '', teams: credential.teams },
     };
   }
   return {

@@ -16,8 +16,9 @@ export type Access = 'token' | 'public' | 'session-cookie';
 
 /**
  * Who may call a `token` operation, checked before its input is read (so a caller without the
- * right gets 403 whatever they sent): any `user` (not a service account), a `sysadmin`, or a
- * `directory-reader` (a user with any team role). Absent: any authenticated principal.
+ * right gets 403 whatever they sent): any `user` (not a service account), a `sysadmin` (a user
+ * or service account with the SysAdmin role through a team), or a `directory-reader` (a user or
+ * service account with any team role). Absent: any authenticated principal.
  */
 export type Requirement = 'user' | 'sysadmin' | 'directory-reader';
 
@@ -121,7 +122,11 @@ const ERROR_RESPONSES = {
     body: problem,
     headers: { 'WWW-Authenticate': WWW_AUTHENTICATE },
   },
-  403: { description: 'Authenticated, but not allowed to do this (role, credential kind, or a failed CSRF check).', body: problem },
+  403: {
+    description:
+      'Authenticated, but not allowed to do this (role, credential kind, or a failed CSRF check). A missing role adds `required_roles`.',
+    body: problem,
+  },
   404: { description: 'No such object, or one the caller may not see.', body: problem },
   405: {
     description: 'The path exists but not with this method.',

@@ -14,6 +14,7 @@
 //   const bob = await api.createUser({ role: 'Member' });             // bob.password, for sign-in
 //   const b = await api.startAnotherInstance({ mode: 'process' });    // same database and key
 //   api.clock.advance(…) (with a ManualClock); api.tessera.flush(); await api.restart({ patMaxDays: 7 });
+//   await b.stop(); await b.start();                                  // down, then back on the same port
 //   await api.stop();                                                 // every instance, then the database
 //
 // In-process instances take any createTessera option; authFailureLimit defaults to 1000 so tests
@@ -142,6 +143,12 @@ export class ApiInstance<C extends Clock = Clock> {
     await this.stopServing();
     this.options = { ...this.options, ...changes };
     await this.launch(port);
+  }
+
+  /** Serves again after stop(), on the same port: an API that was down comes back. */
+  async start(): Promise<void> {
+    if (this.running !== undefined) throw new Error('start: the instance is running');
+    await this.launch(Number(new URL(this.url).port));
   }
 
   /** Stops this instance (the fixture's stop() also drops the database). Safe to call twice. */

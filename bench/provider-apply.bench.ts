@@ -11,6 +11,7 @@ import globalTeardown from '../test/support/global-teardown';
 import { createTerraformWorkdir, type TerraformWorkdir } from '../test/support/terraform';
 import { providerMirror } from '../test/provider/provider-mirror';
 import { startTestApi } from '../test/support/api-server';
+import { median } from './support';
 
 const COUNT = 100;
 const PARALLELISM = 10;
@@ -62,12 +63,6 @@ async function createDirectly(url: string, token: string, prefix: string): Promi
     }),
   );
   return Number(process.hrtime.bigint() - started) / 1e6;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
 const fmt = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;

@@ -28,6 +28,7 @@ import { bundleProvider, createServerCertificate, currentPlatform, writeMirrorPa
 import { CODE_CACHE_DIR_ENV } from '../provider/protocol/packaging/loader';
 import { goPluginEnv } from '../test/protocol/support/plugin-process';
 import { createTerraformWorkdir, type TerraformWorkdir } from '../test/support/terraform';
+import { median } from './support';
 
 const REPO = resolve(__dirname, '..');
 const NAMESPACE = 'peers';
@@ -150,12 +151,6 @@ async function timed(workdir: TerraformWorkdir, args: string[]): Promise<number>
 
 function sorted(values: number[]): number[] {
   return [...values].sort((a, b) => a - b);
-}
-
-function median(values: number[]): number {
-  const s = sorted(values);
-  const mid = Math.floor(s.length / 2);
-  return s.length === 0 ? NaN : s.length % 2 ? (s[mid] ?? NaN) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
 }
 
 function spread(values: number[], digits: number): string {

@@ -62,22 +62,26 @@ export interface TokenFilter {
   clientReference?: string;
 }
 
+/** A new token as its table row (column name → value). */
+function tokenRow(token: NewToken & { id?: string }): Record<string, Knex.Value> {
+  return {
+    ...(token.id === undefined ? {} : { id: token.id }),
+    kind: token.kind,
+    user_id: token.userId,
+    service_account_id: token.serviceAccountId,
+    name: token.name,
+    secret_hash: token.secretHash,
+    token_hint: token.tokenHint,
+    expiration_days: token.expirationDays,
+    created_at: token.createdAt,
+    expires_at: token.expiresAt,
+    created_via: token.createdVia ?? null,
+    client_reference: token.clientReference ?? null,
+  };
+}
+
 export async function insertToken(db: Queryable, token: NewToken): Promise<TokenRow> {
-  const [row] = (await db('tokens')
-    .insert({
-      kind: token.kind,
-      user_id: token.userId,
-      service_account_id: token.serviceAccountId,
-      name: token.name,
-      secret_hash: token.secretHash,
-      token_hint: token.tokenHint,
-      expiration_days: token.expirationDays,
-      created_at: token.createdAt,
-      expires_at: token.expiresAt,
-      created_via: token.createdVia ?? null,
-      client_reference: token.clientReference ?? null,
-    })
-    .returning(METADATA_COLUMNS)) as TokenRow[];
+  const [row] = (await db('tokens').insert(tokenRow(token)).returning(METADATA_COLUMNS)) as TokenRow[];
   return row as TokenRow;
 }
 
@@ -120,31 +124,15 @@ export async function createTokenWithAudit(
   audit: AuditEventInput,
   record: IdempotencyRecord | null,
 ): Promise<boolean> {
-  const tokenRow = typedSelect(
-    {
-      id: token.id,
-      kind: token.kind,
-      user_id: token.userId,
-      service_account_id: token.serviceAccountId,
-      name: token.name,
-      secret_hash: token.secretHash,
-      token_hint: token.tokenHint,
-      expiration_days: token.expirationDays,
-      created_at: token.createdAt,
-      expires_at: token.expiresAt,
-      created_via: token.createdVia ?? null,
-      client_reference: token.clientReference ?? null,
-    },
-    TOKEN_COLUMN_TYPES,
-  );
+  const tokenValues = typedSelect(tokenRow(token), TOKEN_COLUMN_TYPES);
   const auditRow = typedSelect(auditEventRow(audit), AUDIT_EVENT_COLUMN_TYPES);
   const claim = record === null ? null : claimRecordSql(record);
   const sql =
     `WITH ${claim === null ? '' : `claim AS (${claim.sql}), `}` +
-    `created AS (INSERT INTO tokens (${tokenRow.columns}) SELECT ${tokenRow.select}` +
+    `created AS (INSERT INTO tokens (${tokenValues.columns}) SELECT ${tokenValues.select}` +
     `${claim === null ? '' : ' WHERE EXISTS (SELECT 1 FROM claim)'} RETURNING id) ` +
     `INSERT INTO audit_events (${auditRow.columns}) SELECT ${auditRow.select} FROM created RETURNING id`;
-  const result = (await db.raw(sql, [...(claim?.bindings ?? []), ...tokenRow.values, ...auditRow.values])) as { rows: unknown[] };
+  const result = (await db.raw(sql, [...(claim?.bindings ?? []), ...tokenValues.values, ...auditRow.values])) as { rows: unknown[] };
   return result.rows.length > 0;
 }
 

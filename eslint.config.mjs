@@ -31,6 +31,7 @@ export default tseslint.config(
       'provider/cdktf/**',
       'cdktf-examples/**/cdktf.out/**',
       '.tessera/**',
+      'provider/protocol/proto/*.generated.ts',
       'coverage/**',
       '**/*.js',
       '**/*.mjs',

@@ -25,6 +25,7 @@ const E2E = [
   '/test/cdktf/.*\\.test\\.ts$',
   '/test/web/account-page\\.test\\.ts$',
   '/test/ops/start\\.test\\.ts$',
+  '/test/reliability/faults-terraform\\.test\\.ts$',
 ];
 
 // Integration includes test/reliability/ (the CI slices of fuzz:api, fuzz:provider and soak).

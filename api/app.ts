@@ -15,7 +15,7 @@ import { FailureLimiter } from './auth/failure-limiter';
 import { InvalidationListener } from './auth/invalidation';
 import { systemClock, type Clock } from './clock';
 import { collectorHandlers } from './routes/collector';
-import { DEFAULT_PROVIDER_RELEASES, SERVER_KEY_MIN_BYTES } from './config';
+import { DEFAULT_PROVIDER_RELEASES, DEFAULT_SHUTDOWN_TIMEOUT_MS, SERVER_KEY_MIN_BYTES } from './config';
 import type { ServiceContext } from './context';
 import { apiOperations } from './contract';
 import { createKnex, DEFAULT_DATABASE_TIMEOUTS, type DatabaseTimeouts } from './db/connection';
@@ -23,6 +23,7 @@ import { pendingMigrations } from './db/migrate';
 import { authenticate } from './http/authenticate';
 import { jsonBody } from './http/body';
 import { answerClientErrors } from './http/client-error';
+import { drainable, type ServerDrain } from './http/drain';
 import { errorHandler, requestId, unknownRoute } from './http/errors';
 import { expressPath, mountOperations, type Handlers } from './http/operations';
 import { HttpProblem, sendProblem, unavailable } from './http/problem';
@@ -33,6 +34,8 @@ import { createMetrics, type ApiMetrics } from './metrics';
 import { metricsEndpoint } from './http/metrics-endpoint';
 import { routeLabeller } from './metrics/route-label';
 import { openApiDocument } from './openapi/document';
+import { hostGuard, strictTransportSecurity } from './http/host-guard';
+import { parsePublicUrl, type TrustProxy } from './proxy/settings';
 import { serviceAccountHandlers } from './routes/service-accounts';
 import { createSessions, type Sessions } from './sessions';
 import type { SessionSettings } from './sessions/settings';
@@ -64,8 +67,16 @@ export interface TesseraOptions {
   /** Failed authentications per address within the window before 429; default 20 per 60 s. */
   authFailureLimit?: number;
   authFailureWindowMs?: number;
-  /** Express "trust proxy" setting, for deployments behind a reverse proxy; default false. */
-  trustProxy?: boolean | number | string;
+  /**
+   * Whose X-Forwarded-For/-Proto/-Host to believe (TESSERA_TRUST_PROXY, see parseTrustProxy): a hop
+   * count or the proxies' addresses; default false (none, so a client cannot choose its address).
+   */
+  trustProxy?: TrustProxy;
+  /**
+   * The origin clients use, e.g. https://tessera.example.com (TESSERA_PUBLIC_URL): the origin CSRF
+   * checks compare against, and the only host name (besides IP literals and localhost) answered.
+   */
+  publicUrl?: string | URL;
   /** Database pool size; default 10. */
   poolSize?: number;
   /** Statement, lock and idle-in-transaction limits per connection; defaults DEFAULT_DATABASE_TIMEOUTS. */
@@ -80,6 +91,10 @@ export interface TesseraOptions {
   tls?: { cert: Buffer; key: Buffer };
   /** When set, GET /metrics requires `Authorization: Bearer <metricsToken>` (TESSERA_METRICS_TOKEN). */
   metricsToken?: string;
+  /** How long close() lets in-flight requests finish before cutting them; default 10 s (TESSERA_SHUTDOWN_TIMEOUT_MS). */
+  shutdownTimeoutMs?: number;
+  /** Sent as X-Tessera-Worker on every response: which worker process answered (TESSERA_WORKERS > 1). */
+  workerId?: string;
 }
 
 /** What extraRoutes and operational tooling may use. */
@@ -109,7 +124,10 @@ export interface Tessera extends TesseraServices {
   listen(port?: number, host?: string): Promise<ListeningAddress>;
   /** Writes what is batched in memory now (last_used_at, failed-authentication audit events). */
   flush(): Promise<void>;
-  /** Stops the server (if listening), flushes pending writes, closes every connection. */
+  /**
+   * Stops the server (if listening): the listener closes, in-flight requests finish (up to
+   * shutdownTimeoutMs), then pending writes are flushed and the pool closes. Logged step by step.
+   */
   close(): Promise<void>;
 }
 
@@ -143,6 +161,7 @@ export async function createTessera(options: TesseraOptions): Promise<Tessera> {
   if (!Number.isInteger(patMaxDays) || patMaxDays < PAT_MIN_DAYS || patMaxDays > DEFAULT_PAT_MAX_DAYS) {
     throw new Error(`patMaxDays must be an integer between ${PAT_MIN_DAYS} and ${DEFAULT_PAT_MAX_DAYS}`);
   }
+  const publicUrl = options.publicUrl === undefined ? undefined : parsePublicUrl(String(options.publicUrl));
   const logger = options.logger ?? createLogger();
   const clock = options.clock ?? systemClock;
   const db = createKnex(options.databaseUrl, {
@@ -158,14 +177,15 @@ export async function createTessera(options: TesseraOptions): Promise<Tessera> {
   const limiter = new FailureLimiter({ maxFailures: options.authFailureLimit ?? 20, windowMs: options.authFailureWindowMs ?? 60_000 });
   const context: ServiceContext = { db, clock, serverKey: options.serverKey, patMaxDays, cache, lastUsed };
   const authenticator = new Authenticator({ db, serverKey: options.serverKey, clock, cache, limiter, audit, lastUsed, metrics, logger });
-  const sessions = createSessions({ db, clock, logger, settings: options.sessionSettings });
+  const sessions = createSessions({ db, clock, logger, settings: options.sessionSettings, publicOrigin: publicUrl?.origin });
   // The session cookie is consulted only for requests that carry no token header.
   const auth = authenticate(authenticator, (req) => sessions.authenticate(req));
 
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.set('trust proxy', options.trustProxy ?? false);
+  const trustProxy = options.trustProxy ?? false;
+  app.set('trust proxy', Array.isArray(trustProxy) ? [...trustProxy] : trustProxy);
   app.set('query parser', 'simple');
 
   const operations = apiOperations({ patMaxDays });
@@ -173,6 +193,7 @@ export async function createTessera(options: TesseraOptions): Promise<Tessera> {
   app.use((req: Request, res: Response, next) => {
     // No response is to be read as anything but its declared type (a JSON string as HTML).
     res.setHeader('X-Content-Type-Options', 'nosniff');
+    if (options.workerId !== undefined) res.setHeader('X-Tessera-Worker', options.workerId);
     const started = performance.now();
     res.once('finish', () => {
       const label = routeLabel(req);
@@ -195,6 +216,10 @@ export async function createTessera(options: TesseraOptions): Promise<Tessera> {
     });
     next();
   });
+  // Set by listen(): without a public URL, the name the server listens on is one it answers for.
+  let listenHost: string | undefined;
+  app.use(hostGuard({ publicUrl, listenHost: () => listenHost }));
+  app.use(strictTransportSecurity);
   app.use(requestId);
   app.use(jsonBody);
 
@@ -260,11 +285,13 @@ export async function createTessera(options: TesseraOptions): Promise<Tessera> {
   sweep();
 
   let server: http.Server | null = null;
+  let serverDrain: ServerDrain | null = null;
   let closed: Promise<void> | null = null;
 
   async function listen(port = 0, host = '127.0.0.1'): Promise<ListeningAddress> {
     if (server) throw new Error('already listening');
     const created = options.tls ? https.createServer({ cert: options.tls.cert, key: options.tls.key }, app) : http.createServer(app);
+    const createdDrain = drainable(created);
     // Keep-alive longer than typical load balancer idle timeouts, so they close first.
     created.keepAliveTimeout = 65_000;
     answerClientErrors(created);
@@ -276,6 +303,8 @@ export async function createTessera(options: TesseraOptions): Promise<Tessera> {
       });
     });
     server = created;
+    serverDrain = createdDrain;
+    listenHost = host;
     const address = created.address() as AddressInfo;
     const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     return { server: created, port: address.port, url: `${options.tls ? 'https' : 'http'}://${shownHost}:${address.port}` };
@@ -285,19 +314,18 @@ export async function createTessera(options: TesseraOptions): Promise<Tessera> {
     if (closed) return closed;
     closed = (async () => {
       clearInterval(sweeper);
-      if (server) {
-        const current = server;
-        await new Promise<void>((resolve) => {
-          current.close(() => resolve());
-          current.closeIdleConnections();
-          // In-flight requests get a moment; then the rest are cut.
-          setTimeout(() => current.closeAllConnections(), 2_000).unref();
-        });
+      if (serverDrain) {
+        const drained = serverDrain.drain({ timeoutMs: options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS });
+        logger.info('HTTP listener closed; new connections are refused, in-flight requests finish');
+        const { inFlightAtStart, cut, ms } = await drained;
+        if (cut > 0) logger.warn({ in_flight: inFlightAtStart, cut, ms }, 'in-flight requests cut at the shutdown timeout');
+        else logger.info({ in_flight: inFlightAtStart, ms }, 'in-flight requests finished');
       }
       await listener.stop();
       await lastUsed.stop();
       await audit.flush();
       await db.destroy();
+      logger.info('database pool closed');
     })();
     return closed;
   }

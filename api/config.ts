@@ -1,8 +1,10 @@
 // Process configuration from the environment, validated once at start so a typo fails loudly
 // with the variable's name instead of surfacing later as odd behaviour.
+import * as os from 'node:os';
 import { z } from 'zod';
 import { emailSchema } from './contract/primitives';
 import { DEFAULT_DATABASE_TIMEOUTS, type DatabaseTimeouts } from './db/connection';
+import { parsePublicUrl, parseTrustProxy, type TrustProxy } from './proxy/settings';
 import { DEFAULT_PAT_MAX_DAYS, PAT_MIN_DAYS } from './tokens/policy';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -25,7 +27,21 @@ export interface TesseraConfig {
   adminEmail: string;
   /** TESSERA_DB_STATEMENT_TIMEOUT_MS, TESSERA_DB_LOCK_TIMEOUT_MS, TESSERA_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS. */
   databaseTimeouts: DatabaseTimeouts;
+  /** API processes sharing the port (TESSERA_WORKERS: a number, or `auto` = one per CPU); 1 = no cluster. */
+  workers: number;
+  /** How long a stop lets in-flight requests finish before cutting them (TESSERA_SHUTDOWN_TIMEOUT_MS). */
+  shutdownTimeoutMs: number;
+  /** Which peers' X-Forwarded-* headers to believe (TESSERA_TRUST_PROXY); default false (none). */
+  trustProxy: TrustProxy;
+  /** The origin clients use (TESSERA_PUBLIC_URL): the CSRF checks' own origin and the Host accepted. */
+  publicUrl: URL | undefined;
 }
+
+/** What a stop gives in-flight requests unless configured (TESSERA_SHUTDOWN_TIMEOUT_MS). */
+export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
+
+/** Upper bound on TESSERA_WORKERS: each worker holds its own pool and LISTEN connection. */
+export const MAX_WORKERS = 64;
 
 /** Where `npm run provider:release` writes, relative to the working directory. */
 export const DEFAULT_PROVIDER_RELEASES = 'dist/provider-release';
@@ -77,6 +93,19 @@ function timeoutMs(fallback: number) {
   );
 }
 
+// A value parsed by a function that throws an Error saying what is wrong with it.
+function parsedText<T>(parse: (text: string) => T) {
+  return optionalText.transform((value, ctx): T | undefined => {
+    if (value === undefined) return undefined;
+    try {
+      return parse(value);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+      return z.NEVER;
+    }
+  });
+}
+
 const environmentSchema = z.object({
   DATABASE_URL: optionalText,
   PORT: z.preprocess(
@@ -104,6 +133,26 @@ const environmentSchema = z.object({
   TESSERA_DB_STATEMENT_TIMEOUT_MS: timeoutMs(DEFAULT_DATABASE_TIMEOUTS.statementMs),
   TESSERA_DB_LOCK_TIMEOUT_MS: timeoutMs(DEFAULT_DATABASE_TIMEOUTS.lockMs),
   TESSERA_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: timeoutMs(DEFAULT_DATABASE_TIMEOUTS.idleInTransactionMs),
+  TESSERA_WORKERS: z.preprocess(
+    (v) => (v === '' || v === undefined ? undefined : v === 'auto' ? Math.min(MAX_WORKERS, os.availableParallelism()) : Number(v)),
+    z
+      .number({ error: `must be a whole number from 1 to ${MAX_WORKERS}, or auto` })
+      .int({ error: `must be a whole number from 1 to ${MAX_WORKERS}, or auto` })
+      .min(1, { error: `must be a whole number from 1 to ${MAX_WORKERS}, or auto` })
+      .max(MAX_WORKERS, { error: `must be a whole number from 1 to ${MAX_WORKERS}, or auto` })
+      .default(1),
+  ),
+  TESSERA_SHUTDOWN_TIMEOUT_MS: z.preprocess(
+    (v) => (v === '' || v === undefined ? undefined : Number(v)),
+    z
+      .number({ error: 'must be a whole number of milliseconds from 0 to 600000' })
+      .int({ error: 'must be a whole number of milliseconds from 0 to 600000' })
+      .min(0, { error: 'must be a whole number of milliseconds from 0 to 600000' })
+      .max(600_000, { error: 'must be a whole number of milliseconds from 0 to 600000' })
+      .default(DEFAULT_SHUTDOWN_TIMEOUT_MS),
+  ),
+  TESSERA_TRUST_PROXY: parsedText(parseTrustProxy),
+  TESSERA_PUBLIC_URL: parsedText(parsePublicUrl),
 });
 
 /** Reads and validates the environment; throws ConfigError naming every bad variable. */
@@ -136,5 +185,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TesseraConfig 
       lockMs: values.TESSERA_DB_LOCK_TIMEOUT_MS,
       idleInTransactionMs: values.TESSERA_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
     },
+    workers: values.TESSERA_WORKERS,
+    shutdownTimeoutMs: values.TESSERA_SHUTDOWN_TIMEOUT_MS,
+    trustProxy: values.TESSERA_TRUST_PROXY ?? false,
+    publicUrl: values.TESSERA_PUBLIC_URL,
   };
 }

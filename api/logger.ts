@@ -63,7 +63,10 @@ export function scrubbingDestination(inner: pino.DestinationStream): pino.Destin
 }
 
 export function createLogger(options: LoggerOptions = {}): pino.Logger {
-  const inner = options.destination ?? pino.destination(1);
+  // Synchronous: an asynchronous stdout writer flushes its buffer at process.exit() ahead of a
+  // write still in flight, which can reorder the last lines (a shutdown's steps). Lines are few
+  // at info, and floods are counted rather than written.
+  const inner = options.destination ?? pino.destination({ dest: 1, sync: true });
   return pino(
     {
       level: options.level ?? 'info',

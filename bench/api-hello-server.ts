@@ -1,4 +1,5 @@
-// The baseline of `npm run bench`: a bare Express 5 app with one JSON route, in its own process.
+// The baseline of `npm run bench`: a bare Express 5 app with two JSON routes, in its own process:
+// GET /hello, and POST /echo, which parses a JSON body and answers it back with 201.
 // Prints {"url": …} on one stdout line once listening; exits on SIGTERM or when stdin closes.
 import express from 'express';
 
@@ -7,6 +8,10 @@ app.disable('x-powered-by');
 app.set('etag', false);
 app.get('/hello', (_req, res) => {
   res.json({ message: 'hello' });
+});
+
+app.post('/echo', express.json(), (req, res) => {
+  res.status(201).json(req.body as unknown);
 });
 
 const server = app.listen(0, '127.0.0.1', () => {

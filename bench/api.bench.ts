@@ -7,13 +7,13 @@
 //
 // Environment: BENCH_SECONDS (per measured run, default 10), BENCH_ROUNDS (alternating rounds
 // of a/b, default 2), BENCH_CONNECTIONS (default 50), BENCH_FILLER (tokens in the big table,
-// default 1 000 000; 0 skips that part), BENCH_LOOKUPS (verifications timed per table and round, default 3000).
-import { spawn, type ChildProcess } from 'node:child_process';
+// default 1 000 000; 0 skips that part), BENCH_LOOKUPS (verifications timed per table and round, default 3000),
+// BENCH_WORKERS (TESSERA_WORKERS for the API under test, default 1; `npm run bench:workers` compares 1 and 2).
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
 import { Client } from 'pg';
 import pino from 'pino';
@@ -22,6 +22,7 @@ import { ensureBootstrapAdmin } from '../api/bootstrap';
 import { migrateLatest } from '../api/db/migrate';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../api/db/embedded-postgres';
 import { generateSecret, hashSecret, tokenHint } from '../api/tokens/secret';
+import { apiListening, cpuMicros, median, spawnServer, stopServer } from './support';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
@@ -45,45 +46,6 @@ function log(message: string): void {
   process.stderr.write(`${message}\n`);
 }
 
-async function spawnServer(
-  args: string[],
-  env: NodeJS.ProcessEnv,
-  ready: (entry: Record<string, unknown>) => string | null,
-): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
-    cwd: repoRoot,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      try {
-        const found = ready(JSON.parse(line) as Record<string, unknown>);
-        if (found) resolve(found);
-      } catch {
-        // not JSON
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited (${String(code)}) before listening`)));
-  });
-  return { child, url };
-}
-
-function stopServer(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-}
-
-/** utime + stime of a process in microseconds, from /proc (clock ticks of 1/100 s on Linux). */
-function cpuMicros(pid: number): number {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10_000;
-}
-
 async function load(url: string, headers: Record<string, string>, seconds: number, serverPid: number): Promise<LoadResult> {
   const cpuBefore = cpuMicros(serverPid);
   const result = await autocannon({ url, connections: CONNECTIONS, duration: seconds, headers });
@@ -96,12 +58,6 @@ async function load(url: string, headers: Record<string, string>, seconds: numbe
     non2xx: result.non2xx,
     errors: result.errors,
   };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 function percentile(values: number[], p: number): number {
@@ -223,12 +179,21 @@ async function main(): Promise<void> {
     // --- HTTP: bare Express vs GET /api/v1/me, servers in their own processes -------------
     const httpDb = await createDatabase(cluster, 'bench_http');
     const { adminToken } = await prepareDatabase(httpDb, serverKey);
-    const hello = await spawnServer(['bench/api-hello-server.ts'], {}, (entry) => (typeof entry.url === 'string' ? entry.url : null));
+    const hello = await spawnServer(repoRoot, ['bench/api-hello-server.ts'], {}, (entry) =>
+      typeof entry.url === 'string' ? entry.url : null,
+    );
     servers.push(hello.child);
     const api = await spawnServer(
+      repoRoot,
       ['api/main.ts'],
-      { DATABASE_URL: httpDb, TESSERA_SERVER_KEY: serverKey.toString('hex'), PORT: '0', LOG_LEVEL: 'info' },
-      (entry) => (entry.msg === 'Tessera API listening' && typeof entry.url === 'string' ? entry.url : null),
+      {
+        DATABASE_URL: httpDb,
+        TESSERA_SERVER_KEY: serverKey.toString('hex'),
+        PORT: '0',
+        LOG_LEVEL: 'info',
+        TESSERA_WORKERS: process.env.BENCH_WORKERS ?? '1',
+      },
+      apiListening,
     );
     servers.push(api.child);
     const helloUrl = `${hello.url}/hello`;

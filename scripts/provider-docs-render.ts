@@ -23,7 +23,37 @@ export const EXAMPLE_DIRS: Record<string, string> = {
   'ephemeral-resource:tessera_personal_access_token': 'provider/resources/personal-access-token-ephemeral/example',
   'data-source:tessera_current_user': 'provider/resources/current-user/example',
   'data-source:tessera_personal_access_tokens': 'provider/resources/personal-access-tokens/example',
+  'resource:tessera_service_account': 'provider/resources/service-account/example',
+  'data-source:tessera_service_account': 'provider/resources/service-account-data/example',
+  'resource:tessera_team': 'provider/resources/team/example',
+  'resource:tessera_user': 'provider/resources/user/example',
+  'resource:tessera_team_membership': 'provider/resources/team-membership/example',
+  'data-source:tessera_team': 'provider/resources/team-data-source/example',
+  'data-source:tessera_user': 'provider/resources/user-data-source/example',
 };
+
+/** The usual import section: an import block, or the `terraform import` command. */
+function importById(address: string, id: string, intro: string): string {
+  return [
+    '## Import',
+    '',
+    intro,
+    '',
+    '```terraform',
+    'import {',
+    `  to = ${address}`,
+    `  id = "${id}"`,
+    '}',
+    '```',
+    '',
+    'or',
+    '',
+    '```shell',
+    `terraform import ${address} ${id}`,
+    '```',
+    '',
+  ].join('\n');
+}
 
 const IMPORT_SECTIONS: Record<string, string> = {
   'resource:tessera_personal_access_token': [
@@ -57,7 +87,61 @@ const IMPORT_SECTIONS: Record<string, string> = {
       'and none is made twice. To keep the recovered token instead, run `terraform untaint` on the resource before applying. ' +
       '`terraform destroy -refresh=false` revokes the token found by its `client_reference`.',
     '',
+    '## When an apply is interrupted',
+    '',
+    'Ctrl-C in a terminal reaches Terraform and the provider alike; the provider ignores it and lets Terraform stop it. Creates in flight ' +
+      'are then cancelled and recorded like a lost answer (above): the resources stay tainted with their `client_reference`, and the next ' +
+      'apply settles them. Nothing is left behind and nothing is made twice.',
+    '',
+    'A provider process killed outright (`kill -9`, out of memory, a lost machine) cannot record anything. A create the API finished whose ' +
+      'answer had not yet reached Terraform is then in no state: an orphan token. There is at most one per create in flight, so at most ' +
+      '`-parallelism` (default 10) per killed run. Its secret never reached Terraform, and it expires after its `expiration_days`; to revoke ' +
+      "it now, list the provider's tokens and take away those in the state:",
+    '',
+    '```shell',
+    'terraform show -json | jq -r \'.. | objects | select(.type? == "tessera_personal_access_token") | .values.id\' | sort > in-state.txt',
+    "tessera tokens list --created-via terraform-provider-tessera/VERSION -o json | jq -r '.[].id' | sort > made-by-provider.txt",
+    'comm -23 made-by-provider.txt in-state.txt | xargs -r -n1 tessera tokens revoke',
+    '```',
+    '',
+    '(`GET /api/v1/personal-access-tokens?created_via=terraform-provider-tessera%2FVERSION` is the same list.) If the same user runs the ' +
+      'provider in other configurations or workspaces, add the ids in their states to `in-state.txt` first.',
+    '',
   ].join('\n'),
+  'resource:tessera_service_account': [
+    importById(
+      'tessera_service_account.deploy',
+      'SERVICE_ACCOUNT_ID',
+      'Import an existing service account by its id. Its token cannot be read back, so `token` stays null after import; `rotate_before_days` is not stored by the API, so the first apply after an import records it in the state (a plan without API calls). To get a known token, replace the resource (`terraform apply -replace=tessera_service_account.deploy`).',
+    ),
+    '## When the answer to a create is lost',
+    '',
+    'If the API may have created the service account but no answer arrives through any retry, the apply fails with ' +
+      '"Outcome of creating the service account is unknown" and Terraform keeps the resource as tainted. The next plan or apply settles it first: ' +
+      'it re-sends the same create with the same Idempotency-Key, and the API returns the account the first request made (token included) or makes it now; ' +
+      "the tainted account is then replaced, which deletes it, so no live credential is left behind. Run it within the API's idempotency window. " +
+      '`terraform destroy -refresh=false` does not settle it (a destroy never creates) and warns where to look instead.',
+    '',
+  ].join('\n'),
+  'resource:tessera_team': importById('tessera_team.platform', 'TEAM_ID', 'Import an existing team by its id.'),
+  'resource:tessera_user': [
+    importById(
+      'tessera_user.alice',
+      'USER_ID',
+      'Import an existing user by their id (find it with the `tessera_user` data source by email, or `GET /api/v1/users?email=…`). ' +
+        'This is also how a user deactivated by an earlier destroy comes back under Terraform: Tessera keeps their email, so creating them again is refused; import them and leave `active` unset (or `true`) to reactivate them.',
+    ),
+    '## Destroy deactivates',
+    '',
+    '`terraform destroy` (or removing the resource from the configuration) does **not** delete the user: it sets `active = false`. ' +
+      'Tessera never deletes users, so that the audit log keeps saying who did what. The deactivated user cannot sign in and all their tokens stop working at once. To stop managing a user without deactivating them, use a `removed` block (or `terraform state rm`) instead.',
+    '',
+  ].join('\n'),
+  'resource:tessera_team_membership': importById(
+    'tessera_team_membership.bob_deployers',
+    'TEAM_ID/USER_ID',
+    'Import an existing membership by `<team_id>/<user_id>` for a user, or `<team_id>/sa:<service_account_id>` for a service account.',
+  ),
 };
 
 const KIND_TITLE: Record<Kind, string> = { resource: 'Resource', 'data-source': 'Data Source', 'ephemeral-resource': 'Ephemeral Resource' };

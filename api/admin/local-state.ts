@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Client } from 'pg';
 import { ConfigError, parseServerKey, type TesseraConfig } from '../config';
-import { findRunningCluster, startEmbeddedPostgres, type EmbeddedPostgresLogger } from '../db/embedded-postgres';
+import { findRunningCluster, startEmbeddedPostgres, type EmbeddedPostgresLogger, type RestartPolicy } from '../db/embedded-postgres';
 
 export const SERVER_KEY_FILE = 'server-key';
 export const ADMIN_TOKEN_FILE = 'admin-token';
@@ -100,6 +100,8 @@ export interface OpenEmbeddedOptions {
   logger?: EmbeddedPostgresLogger;
   /** If the cluster is already running (another `npm start`), connect to it instead of failing. */
   reuseRunning: boolean;
+  /** Restart a cluster started here when it dies (npm start); see RestartPolicy. */
+  restart?: RestartPolicy;
 }
 
 /** The embedded cluster under `<state>/pg`: started here, or the one another process runs. */
@@ -116,7 +118,7 @@ export async function openEmbeddedDatabase(options: OpenEmbeddedOptions): Promis
       };
     }
   }
-  const cluster = await startEmbeddedPostgres({ dataDir, logger: options.logger });
+  const cluster = await startEmbeddedPostgres({ dataDir, logger: options.logger, restart: options.restart });
   try {
     return { url: await ensureDatabase(cluster.connectionString, EMBEDDED_DATABASE), origin: 'embedded (started)', stop: cluster.stop };
   } catch (error) {

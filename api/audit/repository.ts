@@ -1,4 +1,5 @@
 // SQL for the audit trail.
+import type { Knex } from 'knex';
 import type { Queryable } from '../db/connection';
 import type { PageRequest } from '../pagination';
 
@@ -29,7 +30,8 @@ export interface AuditEventRow {
   details: Record<string, unknown>;
 }
 
-function toRow(event: AuditEventInput): Record<string, unknown> {
+/** An event as its table row (column name → value). */
+export function auditEventRow(event: AuditEventInput): Record<string, Knex.Value> {
   return {
     occurred_at: event.occurredAt,
     action: event.action,
@@ -44,14 +46,29 @@ function toRow(event: AuditEventInput): Record<string, unknown> {
   };
 }
 
+/** Each column's type, for statements that bind a row's values in a SELECT list (where PostgreSQL cannot infer them). */
+export const AUDIT_EVENT_COLUMN_TYPES: Readonly<Record<string, string>> = {
+  occurred_at: 'timestamptz',
+  action: 'text',
+  outcome: 'text',
+  actor_user_id: 'uuid',
+  actor_service_account_id: 'uuid',
+  token_id: 'uuid',
+  target_type: 'text',
+  target_id: 'text',
+  source_ip: 'text',
+  details: 'jsonb',
+};
+
 export async function insertAuditEvents(db: Queryable, events: AuditEventInput[]): Promise<void> {
   if (events.length === 0) return;
-  await db('audit_events').insert(events.map(toRow));
+  await db('audit_events').insert(events.map(auditEventRow));
 }
 
 export interface AuditFilter {
   action?: string;
   actorUserId?: string;
+  actorServiceAccountId?: string;
   tokenId?: string;
 }
 
@@ -64,6 +81,7 @@ export async function listAuditEvents(db: Queryable, page: PageRequest, filter: 
   if (page.after) query.where('id', '<', page.after[0] as string);
   if (filter.action) query.where('action', filter.action);
   if (filter.actorUserId) query.where('actor_user_id', filter.actorUserId);
+  if (filter.actorServiceAccountId) query.where('actor_service_account_id', filter.actorServiceAccountId);
   if (filter.tokenId) query.where('token_id', filter.tokenId);
   return query;
 }

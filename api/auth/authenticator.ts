@@ -1,5 +1,7 @@
-// Turns a presented secret into a Principal, or refuses it with the one 401. Order matters:
-// rate limit, offline format check (no database), cache, then one indexed lookup.
+// Turns a presented secret into a Principal, or refuses it with the one 401 (429 once the address
+// has failed too often). Order matters: offline format check (no database), cache, then one
+// indexed lookup. The failure limit is consulted only once a credential has failed, so a valid
+// credential is answered whatever else was sent from its address.
 import { hash as digest } from 'node:crypto';
 import type { Knex } from 'knex';
 import type pino from 'pino';
@@ -76,12 +78,6 @@ export class Authenticator {
 
   constructor(private readonly deps: AuthenticatorDependencies) {}
 
-  /** Throws the 429 when the address is blocked; used before looking at any credential. */
-  checkRateLimit(address: string): void {
-    const wait = this.deps.limiter.retryAfterSeconds(address);
-    if (wait > 0) throw new RateLimitedError(wait);
-  }
-
   /**
    * A Principal, or a promise of one when the database must be read. A cache hit answers
    * synchronously (no promise, no microtask) and is still checked against every rule below at
@@ -142,8 +138,17 @@ export class Authenticator {
   }
 
   private fail(reason: FailureReason, address: string, tokenId: string | null): Error {
-    this.deps.limiter.recordFailure(address);
     this.deps.metrics.authFailures.inc({ reason });
+    // Over the limit, a failure is answered 429 and only counted: a flood from one address is
+    // then not a log line and an audit row per request.
+    const wait = this.deps.limiter.retryAfterSeconds(address);
+    if (wait > 0) {
+      return new RateLimitedError(
+        wait,
+        `The credential was not accepted, and too many have failed from this address; retry after ${wait} seconds.`,
+      );
+    }
+    this.deps.limiter.recordFailure(address);
     this.deps.logger.info({ reason, ip: address, token_id: tokenId }, 'authentication failed');
     this.deps.audit.push({
       occurredAt: this.deps.clock.now(),
@@ -164,7 +169,7 @@ function toPrincipal(credential: StoredCredential): Principal {
       tokenId: credential.tokenId,
       expiresAt: credential.expiresAt,
       user: null,
-      serviceAccount: { id: credential.serviceAccountId as string, name: credential.serviceAccountName ?? '' },
+      serviceAccount: { id: credential.serviceAccountId as string, name: credential.serviceAccountName ?? '', teams: credential.teams },
     };
   }
   return {

@@ -1,5 +1,6 @@
 // SQL the authenticator runs. The verification query is the hot one: a single lookup through
-// the unique index on secret_hash, with the owner's teams aggregated in the same round trip.
+// the unique index on secret_hash, with the owner's teams (a user's or a service account's)
+// aggregated in the same round trip.
 import type { Queryable } from '../db/connection';
 import type { Role } from '../contract/primitives';
 import type { SecretKind } from '../credentials/secret';
@@ -40,9 +41,15 @@ const CREDENTIAL_BY_HASH = `
   SELECT t.id, t.kind, t.secret_hash, t.expires_at, t.revoked_at, t.user_id, t.service_account_id,
          u.email, u.name AS user_name, u.active,
          sa.name AS service_account_name, sa.deleted_at AS service_account_deleted_at,
-         (SELECT json_agg(json_build_object('id', tm.id, 'name', tm.name, 'role', tm.role) ORDER BY tm.name)
-            FROM team_members m JOIN teams tm ON tm.id = m.team_id
-           WHERE m.user_id = t.user_id) AS teams
+         CASE WHEN t.user_id IS NOT NULL THEN
+           (SELECT json_agg(json_build_object('id', tm.id, 'name', tm.name, 'role', tm.role) ORDER BY tm.name)
+              FROM team_members m JOIN teams tm ON tm.id = m.team_id
+             WHERE m.user_id = t.user_id)
+         ELSE
+           (SELECT json_agg(json_build_object('id', tm.id, 'name', tm.name, 'role', tm.role) ORDER BY tm.name)
+              FROM service_account_team_members m JOIN teams tm ON tm.id = m.team_id
+             WHERE m.service_account_id = t.service_account_id)
+         END AS teams
     FROM tokens t
     LEFT JOIN users u ON u.id = t.user_id
     LEFT JOIN service_accounts sa ON sa.id = t.service_account_id

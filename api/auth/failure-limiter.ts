@@ -1,7 +1,8 @@
-// Counts failed authentications per client address in a sliding window. Once an address is over
-// the limit, every authenticated request from it is refused with 429 until the window frees up,
-// valid tokens included: otherwise the difference between 401 and 200 would keep answering a
-// guesser's questions.
+// Counts failures per key (a client address, or a sign-in email) in a sliding window. Callers ask
+// it only about requests that have already failed, and answer those 429 instead of 401 while the
+// key is over the limit: a misconfigured client is told to back off, and a valid token from the
+// same address (a NAT or proxy shared by many people) is still answered. The 200/429 difference
+// this leaves answers nothing useful: a secret has about 178 random bits (docs/security.md).
 export interface FailureLimiterOptions {
   maxFailures: number;
   windowMs: number;
@@ -17,13 +18,18 @@ export class FailureLimiter {
     this.now = options.now ?? (() => Date.now());
   }
 
-  /** Seconds to wait if the address is blocked, else 0. */
-  retryAfterSeconds(address: string): number {
-    const times = this.failures.get(address);
-    if (!times || times.length < this.options.maxFailures) return 0;
+  /**
+   * Seconds to wait if the key is over the limit, else 0. `pending` counts attempts still being
+   * checked as failures, so concurrent attempts cannot all pass a check made before any of them
+   * is recorded; while only those fill the window, the wait is 1 s.
+   */
+  retryAfterSeconds(address: string, pending = 0): number {
+    const times = this.failures.get(address) ?? [];
+    if (times.length + pending < this.options.maxFailures) return 0;
     const now = this.now();
     this.prune(times, now);
-    if (times.length < this.options.maxFailures) return 0;
+    if (times.length + pending < this.options.maxFailures) return 0;
+    if (times.length < this.options.maxFailures) return 1;
     const freeAt = (times[times.length - this.options.maxFailures] as number) + this.options.windowMs;
     return Math.max(1, Math.ceil((freeAt - now) / 1000));
   }

@@ -26,6 +26,7 @@ export class InvalidationListener {
   private retryTimer: NodeJS.Timeout | null = null;
   private retryDelay: number;
   private connectedFlag = false;
+  private lostOnce = false;
   readonly received: { count: number } = { count: 0 };
 
   constructor(private readonly options: InvalidationListenerOptions) {
@@ -65,6 +66,7 @@ export class InvalidationListener {
     }
     this.connectedFlag = true;
     this.retryDelay = this.options.retryDelayMs ?? 100;
+    if (this.lostOnce) this.options.logger.info('invalidation listener reconnected; auth cache enabled');
     // Anything cached before this point may have missed a notification.
     this.options.cache.setEnabled(true);
   }
@@ -79,6 +81,7 @@ export class InvalidationListener {
     client.end().catch(() => undefined);
     if (this.stopped) return;
     if (wasConnected) {
+      this.lostOnce = true;
       this.options.logger.warn(
         { err: error instanceof Error ? error.message : String(error) },
         'invalidation listener lost; auth cache disabled until it reconnects',

@@ -1,5 +1,6 @@
-// Who is calling, as evaluated for this request: the token (or session) and the user's teams as
-// they are now, or the service account.
+// Who is calling, as evaluated for this request: the token (or session) and the user's or the
+// service account's teams as they are now. Both kinds of identity get their permissions the same
+// way: the union of their teams' roles.
 import type { Role } from '../contract/primitives';
 
 export interface TeamMembership {
@@ -20,6 +21,7 @@ export interface UserIdentity {
 export interface ServiceAccountIdentity {
   id: string;
   name: string;
+  teams: TeamMembership[];
 }
 
 export interface Principal {
@@ -31,8 +33,13 @@ export interface Principal {
   serviceAccount: ServiceAccountIdentity | null;
 }
 
+/** The teams whose roles the caller holds, whichever kind of identity it is. */
+export function teamsOf(principal: Principal): readonly TeamMembership[] {
+  return principal.user?.teams ?? principal.serviceAccount?.teams ?? [];
+}
+
 export function hasRole(principal: Principal, role: Role): boolean {
-  return principal.user?.teams.some((team) => team.role === role) ?? false;
+  return teamsOf(principal).some((team) => team.role === role);
 }
 
 export function isSysAdmin(principal: Principal): boolean {
@@ -40,6 +47,8 @@ export function isSysAdmin(principal: Principal): boolean {
 }
 
 /** Member and ReadOnly may read users and teams; SysAdmin may do everything. */
+export const DIRECTORY_ROLES: readonly Role[] = ['SysAdmin', 'Member', 'ReadOnly'];
+
 export function canReadDirectory(principal: Principal): boolean {
-  return principal.user?.teams.some((team) => team.role === 'SysAdmin' || team.role === 'Member' || team.role === 'ReadOnly') ?? false;
+  return teamsOf(principal).some((team) => DIRECTORY_ROLES.includes(team.role));
 }

@@ -9,6 +9,7 @@ export const AUDIT_ACTIONS = [
   'personal_access_token.revoked',
   'personal_access_token.revoked_all',
   'service_account.created',
+  'service_account.updated',
   'service_account.deleted',
   'user.created',
   'user.updated',
@@ -20,6 +21,8 @@ export const AUDIT_ACTIONS = [
   'team.deleted',
   'team.member_added',
   'team.member_removed',
+  'team.service_account_added',
+  'team.service_account_removed',
   'authentication.failed',
   'collector.handshake',
   'session.sign_in',
@@ -53,6 +56,7 @@ export const auditQuery = z.object({
     .optional()
     .meta({ description: 'Only events with this action.' }),
   actor_user_id: uuidFilter.optional().meta({ description: 'Only events by this user.' }),
+  actor_service_account_id: uuidFilter.optional().meta({ description: 'Only events by this service account.' }),
   token_id: uuidFilter.optional().meta({ description: 'Only events made with (or about) this token.' }),
 });
 

@@ -4,6 +4,8 @@ export const PAT_MIN_DAYS = 1;
 export const DEFAULT_PAT_MAX_DAYS = 30;
 /** Service accounts may live longer than people's tokens, but not forever by accident. */
 export const SERVICE_ACCOUNT_MAX_DAYS = 3650;
+/** How many teams one service account may be a member of (a bound on one request's work). */
+export const SERVICE_ACCOUNT_MAX_TEAMS = 100;
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 200;

@@ -19,7 +19,7 @@ export const me = z.object({
   teams: z.array(teamMembership),
   service_account: serviceAccountIdentity
     .optional()
-    .meta({ description: 'Only for service-account tokens (then email is null and teams empty).' }),
+    .meta({ description: "Only for service-account tokens (then email is null, and teams are the account's teams)." }),
   authenticated_by: authenticatedBy,
 });
 export type MeView = z.infer<typeof me>;

@@ -16,8 +16,9 @@ export type Access = 'token' | 'public' | 'session-cookie';
 
 /**
  * Who may call a `token` operation, checked before its input is read (so a caller without the
- * right gets 403 whatever they sent): any `user` (not a service account), a `sysadmin`, or a
- * `directory-reader` (a user with any team role). Absent: any authenticated principal.
+ * right gets 403 whatever they sent): any `user` (not a service account), a `sysadmin` (a user
+ * or service account with the SysAdmin role through a team), or a `directory-reader` (a user or
+ * service account with any team role). Absent: any authenticated principal.
  */
 export type Requirement = 'user' | 'sysadmin' | 'directory-reader';
 
@@ -121,7 +122,11 @@ const ERROR_RESPONSES = {
     body: problem,
     headers: { 'WWW-Authenticate': WWW_AUTHENTICATE },
   },
-  403: { description: 'Authenticated, but not allowed to do this (role, credential kind, or a failed CSRF check).', body: problem },
+  403: {
+    description:
+      'Authenticated, but not allowed to do this (role, credential kind, or a failed CSRF check). A missing role adds `required_roles`.',
+    body: problem,
+  },
   404: { description: 'No such object, or one the caller may not see.', body: problem },
   405: {
     description: 'The path exists but not with this method.',
@@ -132,7 +137,12 @@ const ERROR_RESPONSES = {
   413: { description: `Request body larger than ${MAX_BODY_BYTES} bytes.`, body: problem },
   415: { description: 'Request body is not application/json (UTF-8).', body: problem },
   422: { description: 'Validation failed; `errors` names every bad field.', body: problem },
-  429: { description: 'Too many failed authentications from this address.', body: problem, headers: { 'Retry-After': RETRY_AFTER } },
+  429: {
+    description:
+      'The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429.',
+    body: problem,
+    headers: { 'Retry-After': RETRY_AFTER },
+  },
   503: { description: 'The database is unreachable or busy; retry shortly.', body: problem, headers: { 'Retry-After': RETRY_AFTER } },
 } satisfies Record<number, ResponseSpec>;
 

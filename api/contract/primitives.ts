@@ -45,6 +45,25 @@ export function isUuid(value: unknown): value is string {
   return typeof value === 'string' && uuidPattern.test(value);
 }
 
+/** A UUID a client sends in a body or query (lower- or upper-case; compared lower-cased). */
+export const uuidInput = z
+  .string({ error: 'must be a UUID' })
+  .regex(uuidPattern, { error: 'must be a UUID' })
+  .transform((s) => s.toLowerCase())
+  .meta({ format: 'uuid' });
+
+/**
+ * A set of team ids a client sends: UUIDs, each at most once, at most `max` of them. Sent as
+ * an array; the order carries no meaning.
+ */
+export function teamIdsSchema(max = 100) {
+  return z
+    .array(uuidInput, { error: 'must be an array of team ids' })
+    .max(max, { error: `must hold at most ${max} team ids` })
+    .refine((ids) => new Set(ids).size === ids.length, { error: 'must not name a team twice' })
+    .meta({ uniqueItems: true, maxItems: max });
+}
+
 /** A UUID as the API writes it (responses). */
 export const uuid = z.guid();
 

@@ -61,7 +61,8 @@ export function sessionOperations() {
       summary: 'Sign in with email and password (the web page)',
       description:
         'Sets the session cookie and returns the session with its CSRF token. Every failure (unknown email, no password set, wrong ' +
-        'password, deactivated user) is the same 401. Failed sign-ins count toward a per-address limit (429 with Retry-After). ' +
+        'password, deactivated user) is the same 401. After too many failures for one email, every attempt for it is 429 with ' +
+        'Retry-After until the window passes; a wrong password from an address with too many failures is 429 too, a right one is not. ' +
         'Refused with 403 when Origin or Sec-Fetch-Site name another origin. Passwords are set with `npm run admin -- set-password`.',
       access: 'public',
       body: signInBody,

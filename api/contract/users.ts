@@ -36,6 +36,11 @@ export type UserView = z.infer<typeof user>;
 
 const userId = { id: { description: 'User id', what: 'user' } };
 
+export const userListQuery = z.object({
+  ...pageQuery(isTimeIdKey),
+  email: emailSchema.optional().meta({ description: 'Only the user with this email (compared without regard to case): zero or one user.' }),
+});
+
 export function userOperations() {
   const tag = 'Users';
   return [
@@ -57,10 +62,10 @@ export function userOperations() {
       path: '/users',
       tag,
       summary: 'Users (any team role)',
-      description: 'Oldest first.',
+      description: 'Oldest first. `email` filters by email.',
       access: 'token',
       requires: 'directory-reader',
-      query: z.object(pageQuery(isTimeIdKey)),
+      query: userListQuery,
       responses: { 200: jsonResponse('OK', listOf('users', user)), ...errors(...AUTHENTICATED, 403, 422) },
     }),
     defineOperation({
@@ -69,9 +74,9 @@ export function userOperations() {
       path: '/users/{id}',
       tag,
       summary: 'A user',
-      description: 'Everyone may read themselves; other users need a team role and are a 404 without one.',
+      description:
+        'Every user may read themselves; other users need a team role and are a 404 without one. A service account needs a team role (403 without one).',
       access: 'token',
-      requires: 'user',
       params: userId,
       responses: { 200: jsonResponse('OK', user), ...errors(...AUTHENTICATED, 403, 404) },
     }),

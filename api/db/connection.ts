@@ -2,6 +2,7 @@
 // every time we write comes from the injected clock, not from the database's now().
 import knex, { type Knex } from 'knex';
 import type pino from 'pino';
+import { LogFloodGate } from '../log-flood';
 import { errorForLog } from '../log-scrub';
 
 export interface DatabaseOptions {
@@ -30,6 +31,12 @@ export interface DatabaseTimeouts {
 export const DEFAULT_DATABASE_TIMEOUTS: DatabaseTimeouts = { statementMs: 30_000, lockMs: 5_000, idleInTransactionMs: 60_000 };
 
 export function createKnex(databaseUrl: string, options: DatabaseOptions = {}): Knex {
+  // With the database down under load, knex warns once per failed acquire: counted, not repeated.
+  const flood = options.logger ? new LogFloodGate(options.logger) : null;
+  const report = (level: 'warn' | 'error', message: unknown, what: string): void => {
+    const entry = errorForLog(message);
+    flood?.log(level, `${what} ${entry.type} ${entry.message ?? ''}`, { knex: entry }, what);
+  };
   return knex({
     client: 'pg',
     connection: {
@@ -46,8 +53,8 @@ export function createKnex(databaseUrl: string, options: DatabaseOptions = {}): 
     acquireConnectionTimeout: 10_000,
     log: {
       // As type and first line only: an Error's text never carries its stack into the log.
-      warn: (message: unknown) => options.logger?.warn({ knex: errorForLog(message) }, 'knex warning'),
-      error: (message: unknown) => options.logger?.error({ knex: errorForLog(message) }, 'knex error'),
+      warn: (message: unknown) => report('warn', message, 'knex warning'),
+      error: (message: unknown) => report('error', message, 'knex error'),
       deprecate: () => undefined,
       debug: () => undefined,
     },

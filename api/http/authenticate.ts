@@ -2,7 +2,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Actor } from '../context';
 import { type Authenticator, presentedSecret } from '../auth/authenticator';
-import { canReadDirectory, isSysAdmin, type Principal, type UserIdentity } from '../auth/principal';
+import { DIRECTORY_ROLES, canReadDirectory, isSysAdmin, type Principal, type UserIdentity } from '../auth/principal';
 import { ForbiddenError, UnauthenticatedError } from '../errors';
 
 /**
@@ -22,8 +22,6 @@ export function authenticate(authenticator: Authenticator, sessions?: SessionAut
   // Synchronous when the token is in the auth cache: the hot path then costs no promise. Express
   // 5 forwards a rejection of the returned promise (and a synchronous throw) to the error handler.
   return (req: Request, res: Response, next: NextFunction): Promise<void> | void => {
-    const address = clientAddress(req);
-    authenticator.checkRateLimit(address);
     const secret = presentedSecret(req.headers as { authorization?: string; 'api-token'?: string | string[] });
     if (secret === undefined) {
       return (sessions ? sessions(req, res) : Promise.resolve(null)).then((principal) => {
@@ -32,7 +30,7 @@ export function authenticate(authenticator: Authenticator, sessions?: SessionAut
         next();
       });
     }
-    const principal = authenticator.authenticate(secret, address);
+    const principal = authenticator.authenticate(secret, clientAddress(req));
     if (principal instanceof Promise) {
       return principal.then((resolved) => {
         res.locals['principal'] = resolved;
@@ -60,22 +58,30 @@ export function actorOf(req: Request, res: Response): Actor {
   };
 }
 
-/** The calling user; service accounts own no personal tokens and manage nothing. */
+export const SERVICE_ACCOUNT_PERSONAL_TOKENS_REFUSED =
+  'Service accounts cannot create personal access tokens; use a personal access token, or create another service account.';
+
+/**
+ * The calling user, for the operations on "my personal tokens": a service account owns none and
+ * may create none, whatever its teams' roles.
+ */
 export function requireUser(res: Response): UserIdentity {
   const user = principalOf(res).user;
-  if (!user) throw new ForbiddenError('Service accounts cannot use this endpoint; use a personal access token.');
+  if (!user) throw new ForbiddenError(SERVICE_ACCOUNT_PERSONAL_TOKENS_REFUSED);
   return user;
 }
 
-export function requireSysAdmin(res: Response): UserIdentity {
-  const user = requireUser(res);
-  if (!isSysAdmin(principalOf(res))) throw new ForbiddenError('This needs the SysAdmin role.');
-  return user;
+/** A user or service account holding SysAdmin through a team. */
+export function requireSysAdmin(res: Response): Principal {
+  const principal = principalOf(res);
+  if (!isSysAdmin(principal)) throw new ForbiddenError('This needs the SysAdmin role.', 'forbidden', ['SysAdmin']);
+  return principal;
 }
 
-export function requireDirectoryRead(res: Response): UserIdentity {
-  const user = requireUser(res);
-  if (!canReadDirectory(principalOf(res)))
-    throw new ForbiddenError('Reading users and teams needs a team role (SysAdmin, Member or ReadOnly).');
-  return user;
+/** A user or service account holding any team role. */
+export function requireDirectoryRead(res: Response): Principal {
+  const principal = principalOf(res);
+  if (!canReadDirectory(principal))
+    throw new ForbiddenError('Reading users and teams needs a team role (SysAdmin, Member or ReadOnly).', 'forbidden', DIRECTORY_ROLES);
+  return principal;
 }

@@ -38,11 +38,19 @@ const UNAVAILABLE_CODES = new Set([
   '25P03',
 ]);
 
+// A connection that died under a query (the server was killed, the network dropped) fails in pg
+// with a plain Error and no code, and knex reports the ROLLBACK that then fails on it as
+// "ROLLBACK - <pg's message>". These are pg's own messages for that.
+const CONNECTION_LOST =
+  /(?:^|- )(?:Connection terminated(?: unexpectedly)?|Client has encountered a connection error and is not queryable|Client was closed and is not queryable)$/;
+
 function isDatabaseUnavailable(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
   if ((error as { name?: unknown }).name === 'KnexTimeoutError') return true;
   const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' && UNAVAILABLE_CODES.has(code);
+  if (typeof code === 'string') return UNAVAILABLE_CODES.has(code);
+  const message = (error as { message?: unknown }).message;
+  return typeof message === 'string' && CONNECTION_LOST.test(message);
 }
 
 // Races the services' own checks cannot exclude (two requests creating the same email at once)

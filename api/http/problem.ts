@@ -23,6 +23,7 @@ export interface ProblemBody {
   status: number;
   detail: string;
   errors?: FieldError[];
+  required_roles?: string[];
   request_id?: string;
 }
 
@@ -37,6 +38,7 @@ export class HttpProblem extends Error {
     readonly errors?: FieldError[],
     headers: Record<string, string> = {},
     readonly requestId?: string,
+    readonly requiredRoles?: readonly string[],
   ) {
     super(detail);
     this.name = 'HttpProblem';
@@ -46,6 +48,7 @@ export class HttpProblem extends Error {
   body(): ProblemBody {
     const body: ProblemBody = { type: `urn:tessera:problem:${this.slug}`, title: this.title, status: this.status, detail: this.detail };
     if (this.errors) body.errors = this.errors;
+    if (this.requiredRoles) body.required_roles = [...this.requiredRoles];
     if (this.requestId !== undefined) body.request_id = this.requestId;
     return body;
   }
@@ -65,7 +68,8 @@ export function problemOf(error: DomainError): HttpProblem {
   if (error instanceof NotFoundError) return new HttpProblem(404, error.code, 'Not Found', error.detail);
   if (error instanceof InvalidError) return new HttpProblem(422, error.code, 'Validation Failed', error.detail, error.errors);
   if (error instanceof ConflictError) return new HttpProblem(409, error.code, 'Conflict', error.detail);
-  if (error instanceof ForbiddenError) return new HttpProblem(403, error.code, 'Forbidden', error.detail);
+  if (error instanceof ForbiddenError)
+    return new HttpProblem(403, error.code, 'Forbidden', error.detail, undefined, {}, undefined, error.requiredRoles);
   if (error instanceof UnauthenticatedError)
     return new HttpProblem(401, error.code, 'Unauthenticated', error.detail, undefined, WWW_AUTHENTICATE);
   if (error instanceof RateLimitedError) {

@@ -1,12 +1,13 @@
-// Idempotent creates. The record is inserted in the same transaction as the token it guards:
-// a concurrent retry with the same key blocks on the primary key until the first commits, then
-// reads its response, so one key can never produce two tokens.
+// Idempotent creates. The record is written atomically with the rows it guards (in the same
+// statement, or the same transaction): a concurrent retry with the same key blocks on the primary
+// key until the first commits, then reads its response, so one key can never produce two tokens.
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import type { ServiceContext } from '../context';
 import { ConflictError, InvalidError } from '../errors';
 import { openResponse, recordKey, requestFingerprint, sealResponse } from './crypto';
 import { hashesEqual } from '../credentials/secret';
+import { claimRecord, deleteExpiredRecords, findRecord, storeResponse, type IdempotencyRecord, type StoredRecord } from './repository';
 
 import { IDEMPOTENCY_WINDOW_MS } from '../contract/limits';
 
@@ -29,50 +30,87 @@ export interface IdempotentResult<T> {
   replayed: boolean;
 }
 
-interface RecordRow {
-  request_hash: Buffer;
-  response_status: number | null;
-  response_ciphertext: Buffer | null;
+export interface IdempotentRequest {
+  scope: string;
+  key: string;
+  body: unknown;
 }
 
+/** Seals `body` into the record a create writes with its rows (the window starts now). */
+export type RecordFor<T> = (body: T) => IdempotencyRecord;
+
+function claimFor(ctx: ServiceContext, request: IdempotentRequest): { keyHash: Buffer; fingerprint: Buffer; now: Date; expiresAt: Date } {
+  const now = ctx.clock.now();
+  return {
+    keyHash: recordKey(ctx.serverKey, request.scope, request.key),
+    fingerprint: requestFingerprint(request.body),
+    now,
+    expiresAt: new Date(now.getTime() + IDEMPOTENCY_WINDOW_MS),
+  };
+}
+
+/** The answer to a retry: the first response again, or 409 when the key is reused for another body. */
+function replay<T>(
+  ctx: ServiceContext,
+  request: IdempotentRequest,
+  fingerprint: Buffer,
+  existing: StoredRecord | undefined,
+): IdempotentResult<T> {
+  if (!existing || !hashesEqual(existing.request_hash, fingerprint)) {
+    throw new ConflictError('This Idempotency-Key was already used with a different request body.');
+  }
+  if (!existing.response_ciphertext) throw new ConflictError('A request with this Idempotency-Key is still in progress.');
+  const plaintext = openResponse(ctx.serverKey, request.scope, request.key, existing.response_ciphertext);
+  return { body: JSON.parse(plaintext) as T, replayed: true };
+}
+
+/**
+ * For a create that writes its rows in one statement: `write` gets a function that seals its
+ * response into the record, writes the record with its rows atomically, and returns null when
+ * the key was already claimed (then nothing of it was written).
+ */
+export async function runIdempotentStatement<T>(
+  ctx: ServiceContext,
+  request: IdempotentRequest,
+  write: (recordFor: RecordFor<T>) => Promise<T | null>,
+): Promise<IdempotentResult<T>> {
+  // Twice at most: a record found taken can pass its window and be swept before it is read.
+  for (let attempt = 0; ; attempt += 1) {
+    const claim = claimFor(ctx, request);
+    const body = await write((response) => ({
+      keyHash: claim.keyHash,
+      requestHash: claim.fingerprint,
+      createdAt: claim.now,
+      expiresAt: claim.expiresAt,
+      responseStatus: 201,
+      responseCiphertext: sealResponse(ctx.serverKey, request.scope, request.key, JSON.stringify(response)),
+    }));
+    if (body !== null) return { body, replayed: false };
+    const existing = await findRecord(ctx.db, claim.keyHash);
+    if (existing || attempt > 0) return replay<T>(ctx, request, claim.fingerprint, existing);
+  }
+}
+
+/** For a create that needs a transaction of its own: the record is claimed first, in it. */
 export async function runIdempotent<T>(
   ctx: ServiceContext,
-  request: { scope: string; key: string; body: unknown },
+  request: IdempotentRequest,
   create: (trx: Knex.Transaction) => Promise<T>,
   afterCommit: () => void = () => undefined,
 ): Promise<IdempotentResult<T>> {
-  const keyHash = recordKey(ctx.serverKey, request.scope, request.key);
-  const fingerprint = requestFingerprint(request.body);
-  const now = ctx.clock.now();
+  const claim = claimFor(ctx, request);
   const result = await ctx.db.transaction(async (trx): Promise<IdempotentResult<T>> => {
-    // A record past its window no longer counts (the sweeper deletes it soon anyway).
-    await trx('idempotency_records').where({ key_hash: keyHash }).where('expires_at', '<=', now).delete();
-    const inserted = (await trx('idempotency_records')
-      .insert({
-        key_hash: keyHash,
-        request_hash: fingerprint,
-        created_at: now,
-        expires_at: new Date(now.getTime() + IDEMPOTENCY_WINDOW_MS),
-      })
-      .onConflict('key_hash')
-      .ignore()
-      .returning(['key_hash'])) as unknown[];
-    if (inserted.length === 0) {
-      const existing = (await trx('idempotency_records')
-        .select('request_hash', 'response_status', 'response_ciphertext')
-        .where('key_hash', keyHash)
-        .first()) as RecordRow | undefined;
-      if (!existing || !hashesEqual(existing.request_hash, fingerprint)) {
-        throw new ConflictError('This Idempotency-Key was already used with a different request body.');
-      }
-      if (!existing.response_ciphertext) throw new ConflictError('A request with this Idempotency-Key is still in progress.');
-      const plaintext = openResponse(ctx.serverKey, request.scope, request.key, existing.response_ciphertext);
-      return { body: JSON.parse(plaintext) as T, replayed: true };
-    }
+    const claimed = await claimRecord(trx, {
+      keyHash: claim.keyHash,
+      requestHash: claim.fingerprint,
+      createdAt: claim.now,
+      expiresAt: claim.expiresAt,
+      responseStatus: null,
+      responseCiphertext: null,
+    });
+    if (!claimed) return replay<T>(ctx, request, claim.fingerprint, await findRecord(trx, claim.keyHash));
     const body = await create(trx);
-    await trx('idempotency_records')
-      .where({ key_hash: keyHash })
-      .update({ response_status: 201, response_ciphertext: sealResponse(ctx.serverKey, request.scope, request.key, JSON.stringify(body)) });
+    await storeResponse(trx, claim.keyHash, 201, sealResponse(ctx.serverKey, request.scope, request.key, JSON.stringify(body)));
     return { body, replayed: false };
   });
   if (!result.replayed) afterCommit();
@@ -81,5 +119,5 @@ export async function runIdempotent<T>(
 
 /** Deletes records whose window has passed (the encrypted secrets with them). */
 export async function sweepIdempotencyRecords(db: Knex, now: Date): Promise<number> {
-  return db('idempotency_records').where('expires_at', '<=', now).delete();
+  return deleteExpiredRecords(db, now);
 }

@@ -12,7 +12,7 @@ import { roleSchema, uuid } from '../contract/primitives';
 import { createdServiceAccount, serviceAccount } from '../contract/service-accounts';
 import { SESSION_DESCRIPTION, session } from '../contract/sessions';
 import { SESSION_COOKIE } from '../contract/limits';
-import { team, teamDetail, teamMember } from '../contract/teams';
+import { team, teamDetail, teamMember, teamServiceAccount } from '../contract/teams';
 import { createdPersonalAccessToken, personalAccessToken } from '../contract/tokens';
 import { teamMembership, user } from '../contract/users';
 
@@ -40,8 +40,10 @@ const DESCRIPTION =
   'Personal access tokens, service accounts, users and teams. JSON in and out; errors are RFC 9457 problem details ' +
   "(`application/problem+json`; a 422 names every bad field in `errors`). Permissions are the union of the caller's teams' roles, " +
   'evaluated on every request: SysAdmin may do everything; Member and ReadOnly may manage their own tokens and read users and teams ' +
-  '(they differ in no v1 endpoint); a user in no team may manage their own tokens and read themselves. Service-account tokens may call ' +
-  '/me, /collector/handshake and the public endpoints only. Revocation, deactivation and role changes take effect on the next request ' +
+  '(they differ in no v1 endpoint); a user in no team may manage their own tokens and read themselves. A service account may be a ' +
+  'member of teams and then has their roles too, except that it can never create or manage personal access tokens; in no team it may ' +
+  'call /me, /collector/handshake and the public endpoints only. A 403 for a missing role lists the roles that would do in ' +
+  '`required_roles`. Revocation, deactivation, membership and role changes take effect on the next request ' +
   'on the serving process and within 100 ms on the others. Lists are ordered oldest first (audit events: newest first). A known path ' +
   'called with a method it does not have is a 405 with `Allow`.';
 
@@ -59,6 +61,7 @@ const RESPONSE_COMPONENTS: Array<[string, z.ZodType]> = [
   ['User', user],
   ['Team', team],
   ['TeamMember', teamMember],
+  ['TeamServiceAccount', teamServiceAccount],
   ['TeamDetail', teamDetail],
   ['AuditEvent', auditEvent],
   ['Session', session],
@@ -132,8 +135,9 @@ function inlineRefs(value: unknown, inline: Record<string, JsonSchema>): unknown
 
 const REQUIREMENT_TEXT = {
   user: 'Callable with a personal access token or a session, not a service-account token (403).',
-  sysadmin: 'Needs the SysAdmin role (403 otherwise).',
-  'directory-reader': 'Needs a team role: SysAdmin, Member or ReadOnly (403 otherwise).',
+  sysadmin: 'Needs the SysAdmin role, as a user or a service account (403 with `required_roles` otherwise).',
+  'directory-reader':
+    'Needs a team role: SysAdmin, Member or ReadOnly, as a user or a service account (403 with `required_roles` otherwise).',
 } as const;
 
 function security(operation: Operation): Array<Record<string, string[]>> | undefined {

@@ -1,4 +1,5 @@
 // GET /me: the caller, whatever credential they used.
+import type { ServiceAccountIdentity } from '../auth/principal';
 import type { MeView } from '../contract/me';
 import { principalOf } from '../http/authenticate';
 import type { HandlersFor } from '../http/operations';
@@ -18,8 +19,8 @@ export function meHandlers(): HandlersFor<'getMe'> {
         const { id, email, name, teams } = principal.user;
         body = { id, email, name, teams, authenticated_by: authenticatedBy };
       } else {
-        const account = principal.serviceAccount as { id: string; name: string };
-        body = { id: account.id, email: null, name: account.name, teams: [], service_account: account, authenticated_by: authenticatedBy };
+        const { id, name, teams } = principal.serviceAccount as ServiceAccountIdentity;
+        body = { id, email: null, name, teams, service_account: { id, name }, authenticated_by: authenticatedBy };
       }
       sendJson(res, body);
     },

@@ -2,9 +2,28 @@
 import type { ServiceContext } from '../context';
 import { actorOf } from '../http/authenticate';
 import type { HandlersFor } from '../http/operations';
-import { addMember, createTeam, deleteTeam, getTeam, listTeams, removeMember, updateTeam } from '../teams/service';
+import {
+  addMember,
+  addServiceAccount,
+  createTeam,
+  deleteTeam,
+  getTeam,
+  listTeams,
+  removeMember,
+  removeServiceAccount,
+  updateTeam,
+} from '../teams/service';
 
-type TeamOperation = 'createTeam' | 'listTeams' | 'getTeam' | 'updateTeam' | 'deleteTeam' | 'addTeamMember' | 'removeTeamMember';
+type TeamOperation =
+  | 'createTeam'
+  | 'listTeams'
+  | 'getTeam'
+  | 'updateTeam'
+  | 'deleteTeam'
+  | 'addTeamMember'
+  | 'removeTeamMember'
+  | 'addTeamServiceAccount'
+  | 'removeTeamServiceAccount';
 
 export function teamHandlers(ctx: ServiceContext): HandlersFor<TeamOperation> {
   return {
@@ -15,7 +34,7 @@ export function teamHandlers(ctx: ServiceContext): HandlersFor<TeamOperation> {
     },
 
     async listTeams({ query }, _req, res) {
-      const page = await listTeams(ctx, { pageSize: query.page_size, after: query.page_token });
+      const page = await listTeams(ctx, { pageSize: query.page_size, after: query.page_token }, { name: query.name });
       res.json({ teams: page.items, next_page_token: page.nextPageToken });
     },
 
@@ -39,6 +58,16 @@ export function teamHandlers(ctx: ServiceContext): HandlersFor<TeamOperation> {
 
     async removeTeamMember({ params }, req, res) {
       await removeMember(ctx, actorOf(req, res), params.id, params.user_id);
+      res.status(204).end();
+    },
+
+    async addTeamServiceAccount({ params }, req, res) {
+      await addServiceAccount(ctx, actorOf(req, res), params.id, params.service_account_id);
+      res.status(204).end();
+    },
+
+    async removeTeamServiceAccount({ params }, req, res) {
+      await removeServiceAccount(ctx, actorOf(req, res), params.id, params.service_account_id);
       res.status(204).end();
     },
   };

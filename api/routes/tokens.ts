@@ -7,10 +7,10 @@ import { NotFoundError } from '../errors';
 import { actorOf, principalOf, requireSysAdmin, requireUser } from '../http/authenticate';
 import { bodyOf } from '../http/body';
 import type { HandlersFor } from '../http/operations';
-import { parseIdempotencyKey, runIdempotent } from '../idempotency/service';
+import { parseIdempotencyKey } from '../idempotency/service';
 import { findUserById } from '../users/repository';
 import type { TokenFilter } from '../tokens/repository';
-import { getPersonalToken, insertPersonalToken, listPersonalTokens, revokeAllPersonalTokens, revokePersonalToken } from '../tokens/service';
+import { createPersonalToken, getPersonalToken, listPersonalTokens, revokeAllPersonalTokens, revokePersonalToken } from '../tokens/service';
 
 type TokenOperation =
   | 'createPersonalAccessToken'
@@ -47,16 +47,14 @@ export function personalTokenHandlers(ctx: ServiceContext): HandlersFor<TokenOpe
     async createPersonalAccessToken({ body }, req, res) {
       const user = requireUser(res);
       const key = parseIdempotencyKey(req.headers['idempotency-key']);
-      const actor = actorOf(req, res);
-      const create = (trx: Parameters<typeof insertPersonalToken>[1]) =>
-        insertPersonalToken(ctx, trx, actor, user.id, {
-          name: body.name,
-          expirationDays: body.expiration_days,
-          createdVia: body.created_via,
-          clientReference: body.client_reference,
-        });
-      if (key === undefined) return sendCreated(res, await ctx.db.transaction(create), false);
-      const result = await runIdempotent(ctx, { scope: `personal_access_token:${user.id}`, key, body: bodyOf(req) }, create);
+      const input = {
+        name: body.name,
+        expirationDays: body.expiration_days,
+        createdVia: body.created_via,
+        clientReference: body.client_reference,
+      };
+      const idempotency = key === undefined ? undefined : { scope: `personal_access_token:${user.id}`, key, body: bodyOf(req) };
+      const result = await createPersonalToken(ctx, actorOf(req, res), user.id, input, idempotency);
       sendCreated(res, result.body, result.replayed);
     },
 

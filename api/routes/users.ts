@@ -2,7 +2,7 @@
 import type { ServiceContext } from '../context';
 import { canReadDirectory } from '../auth/principal';
 import { NotFoundError } from '../errors';
-import { actorOf, principalOf, requireUser } from '../http/authenticate';
+import { actorOf, principalOf, requireDirectoryRead } from '../http/authenticate';
 import type { HandlersFor } from '../http/operations';
 import { createUser, getUser, listUsers, updateUser } from '../users/service';
 
@@ -15,14 +15,16 @@ export function userHandlers(ctx: ServiceContext): HandlersFor<'createUser' | 'l
     },
 
     async listUsers({ query }, _req, res) {
-      const page = await listUsers(ctx, { pageSize: query.page_size, after: query.page_token });
+      const page = await listUsers(ctx, { pageSize: query.page_size, after: query.page_token }, { email: query.email });
       res.json({ users: page.items, next_page_token: page.nextPageToken });
     },
 
     async getUser({ params }, _req, res) {
-      const caller = requireUser(res);
-      // Everyone may read themselves; other users are invisible (404) without a team role.
-      if (params.id !== caller.id && !canReadDirectory(principalOf(res))) throw new NotFoundError('user');
+      const principal = principalOf(res);
+      // Every user may read themselves; other users are invisible (404) without a team role. A
+      // service account is nobody in this directory, so without a team role it is refused (403).
+      if (principal.user === null) requireDirectoryRead(res);
+      else if (params.id !== principal.user.id && !canReadDirectory(principal)) throw new NotFoundError('user');
       res.json(await getUser(ctx, params.id));
     },
 

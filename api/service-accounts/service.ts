@@ -3,16 +3,22 @@ import type { Knex } from 'knex';
 import { recordAudit } from '../audit/record';
 import { changeAuthState, type Actor, type ServiceContext } from '../context';
 import type { CreatedServiceAccount, ServiceAccountView } from '../contract/service-accounts';
-import { NotFoundError } from '../errors';
+import { InvalidError, NotFoundError } from '../errors';
 import { toPage, type Page, type PageRequest } from '../pagination';
 import { expiryFor } from '../tokens/policy';
 import { insertToken, revokeServiceAccountTokens } from '../tokens/repository';
 import { generateSecret, hashSecret, tokenHint } from '../credentials/secret';
 import {
+  deleteServiceAccountTeams,
   findServiceAccount,
   insertServiceAccount,
+  insertServiceAccountTeams,
   listServiceAccounts as listRows,
+  lockServiceAccount,
   markServiceAccountDeleted,
+  missingTeamIds,
+  renameServiceAccount,
+  teamIdsOfServiceAccount,
   type ServiceAccountRow,
 } from './repository';
 
@@ -30,17 +36,29 @@ function toView(ctx: ServiceContext, row: ServiceAccountRow): ServiceAccountView
     expires_at: row.expires_at ? row.expires_at.toISOString() : null,
     last_used_at: used ? used.toISOString() : null,
     created_by_user_id: row.created_by_user_id,
+    team_ids: row.teams.map((team) => team.id),
+    teams: row.teams,
   };
+}
+
+/** Refuses a set of team ids naming a team that does not exist (and keeps the others from going away). */
+async function checkTeamsExist(db: Knex.Transaction, teamIds: readonly string[]): Promise<void> {
+  const missing = await missingTeamIds(db, teamIds);
+  if (missing.length > 0) {
+    throw new InvalidError([{ field: 'team_ids', message: `names no team: ${missing.join(', ')}` }]);
+  }
 }
 
 export async function insertServiceAccountWithToken(
   ctx: ServiceContext,
   trx: Knex.Transaction,
   actor: Actor,
-  input: { name: string; expirationDays: number | null },
+  input: { name: string; expirationDays: number | null; teamIds: readonly string[] },
 ): Promise<CreatedServiceAccount> {
   const now = ctx.clock.now();
+  await checkTeamsExist(trx, input.teamIds);
   const id = await insertServiceAccount(trx, { name: input.name, createdByUserId: actor.userId, now });
+  await insertServiceAccountTeams(trx, id, input.teamIds, now);
   const secret = generateSecret('service_account');
   const token = await insertToken(trx, {
     kind: 'service_account',
@@ -64,6 +82,7 @@ export async function insertServiceAccountWithToken(
       token_id: token.id,
       token_hint: token.token_hint,
       expiration_days: input.expirationDays,
+      team_ids: input.teamIds,
     },
   );
   return {
@@ -73,6 +92,7 @@ export async function insertServiceAccountWithToken(
     token_hint: token.token_hint,
     created_at: now.toISOString(),
     expires_at: token.expires_at ? token.expires_at.toISOString() : null,
+    team_ids: [...input.teamIds],
   };
 }
 
@@ -82,8 +102,12 @@ export async function getServiceAccount(ctx: ServiceContext, id: string): Promis
   return toView(ctx, row);
 }
 
-export async function listServiceAccounts(ctx: ServiceContext, page: PageRequest): Promise<Page<ServiceAccountView>> {
-  const rows = await listRows(ctx.db, page);
+export async function listServiceAccounts(
+  ctx: ServiceContext,
+  page: PageRequest,
+  filter: { name?: string | undefined } = {},
+): Promise<Page<ServiceAccountView>> {
+  const rows = await listRows(ctx.db, page, filter);
   const result = toPage(rows, page.pageSize, (r) => [r.created_at.toISOString(), r.id]);
   return { items: result.items.map((r) => toView(ctx, r)), nextPageToken: result.nextPageToken };
 }
@@ -93,7 +117,46 @@ export async function deleteServiceAccount(ctx: ServiceContext, actor: Actor, id
     const now = ctx.clock.now();
     if (!(await markServiceAccountDeleted(trx, id, now))) throw new NotFoundError('service account');
     const revoked = await revokeServiceAccountTokens(trx, id, now);
+    // A deleted account is in no team: team listings and counts need not filter it out.
+    await deleteServiceAccountTeams(trx, id);
     invalidate({ scope: 'service_account', id });
     await recordAudit(trx, actor, now, 'service_account.deleted', { type: 'service_account', id }, { revoked_token_ids: revoked });
   });
+}
+
+/**
+ * Renames the account and/or replaces its team set. A change of teams reaches its token on the
+ * next request here and, through the invalidation notice, on every other API process.
+ */
+export async function updateServiceAccount(
+  ctx: ServiceContext,
+  actor: Actor,
+  id: string,
+  changes: { name?: string | undefined; teamIds?: readonly string[] | undefined },
+): Promise<ServiceAccountView> {
+  await changeAuthState(ctx, async (trx, invalidate) => {
+    if (!(await lockServiceAccount(trx, id))) throw new NotFoundError('service account');
+    const before = (await findServiceAccount(trx, id)) as ServiceAccountRow;
+    const now = ctx.clock.now();
+    const details: Record<string, unknown> = {};
+    if (changes.name !== undefined && changes.name !== before.name) {
+      await renameServiceAccount(trx, id, changes.name);
+      details['name'] = { from: before.name, to: changes.name };
+    }
+    if (changes.teamIds !== undefined) {
+      await checkTeamsExist(trx, changes.teamIds);
+      const current = new Set(await teamIdsOfServiceAccount(trx, id));
+      const wanted = new Set(changes.teamIds);
+      const added = [...wanted].filter((teamId) => !current.has(teamId));
+      const removed = [...current].filter((teamId) => !wanted.has(teamId));
+      await deleteServiceAccountTeams(trx, id, removed);
+      await insertServiceAccountTeams(trx, id, added, now);
+      if (added.length > 0) details['teams_added'] = added;
+      if (removed.length > 0) details['teams_removed'] = removed;
+    }
+    if (Object.keys(details).length === 0) return;
+    invalidate({ scope: 'service_account', id });
+    await recordAudit(trx, actor, now, 'service_account.updated', { type: 'service_account', id }, details);
+  });
+  return getServiceAccount(ctx, id);
 }

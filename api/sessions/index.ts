@@ -34,7 +34,7 @@ export function createSessions(deps: SessionDependencies): Sessions {
       if (secret === undefined) return null;
       const session = await service.resume(secret);
       if (session === null) return null;
-      checkCsrf(req, session.csrfToken, service.settings.trustedOrigins);
+      checkCsrf(req, session.csrfToken, service.originPolicy);
       byRequest.set(req, session);
       return session.principal;
     },

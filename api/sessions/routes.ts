@@ -24,7 +24,7 @@ export function sessionBody(session: ActiveSession): SessionView {
 }
 
 export function sessionHandlers(service: SessionService): HandlersFor<'signIn' | 'getCurrentSession' | 'signOut'> {
-  const trusted = service.settings.trustedOrigins;
+  const trusted = service.originPolicy;
 
   const current = async (req: Request, res: Response): Promise<ActiveSession> => {
     const secret = readSessionCookie(req);

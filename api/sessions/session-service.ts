@@ -19,6 +19,7 @@ import {
   type SessionRecord,
 } from './session-repository';
 import { hashSessionSecret, isWellFormedSessionSecret, newCsrfToken, newSessionSecret } from './session-secret';
+import type { OriginPolicy } from './csrf';
 import { DEFAULT_SESSION_SETTINGS, type SessionSettings } from './settings';
 
 export interface SessionDependencies {
@@ -27,7 +28,11 @@ export interface SessionDependencies {
   logger: pino.Logger;
   /** Failed sign-ins per address; defaults to SIGN_IN_FAILURE_LIMIT per SIGN_IN_FAILURE_WINDOW_MS. */
   limiter?: FailureLimiter;
+  /** Failed sign-ins per email; defaults to ACCOUNT_FAILURE_LIMIT per ACCOUNT_FAILURE_WINDOW_MS. */
+  accountLimiter?: FailureLimiter;
   settings?: Partial<SessionSettings>;
+  /** The origin of TESSERA_PUBLIC_URL, which CSRF checks compare against; unset: the request's own. */
+  publicOrigin?: string | undefined;
 }
 
 /** A live session as the session endpoints describe it. */
@@ -49,12 +54,27 @@ export type SignInFailure = 'unknown_email' | 'no_password' | 'wrong_password' |
 export const signInRefused = (): UnauthenticatedError => new UnauthenticatedError('The email or password is incorrect.', 'sign-in-failed');
 
 // Tighter than the token limit: each attempt costs an argon2 hash, and people retype slowly.
+// Over the per-address limit, wrong passwords are answered 429 instead of 401; a right one still
+// signs in, so people behind one NAT are not locked out by someone else's failures.
 export const SIGN_IN_FAILURE_LIMIT = 10;
 export const SIGN_IN_FAILURE_WINDOW_MS = 5 * 60 * 1000;
+// Passwords, unlike tokens, can be guessed, so the limit that bounds guessing is per account: after
+// this many failures for one email, from any address, every attempt for it (right password
+// included) is 429 until the window frees up. Unknown emails are counted the same way, so the
+// answers do not reveal which accounts exist.
+export const ACCOUNT_FAILURE_LIMIT = 10;
+export const ACCOUNT_FAILURE_WINDOW_MS = 15 * 60 * 1000;
+
+/** The per-account limiter's key: emails match case-insensitively, as findAccountByEmail does. */
+const accountKey = (email: string): string => email.trim().toLowerCase();
 
 export class SessionService {
   readonly settings: SessionSettings;
+  readonly originPolicy: OriginPolicy;
   private readonly limiter: FailureLimiter;
+  private readonly accountLimiter: FailureLimiter;
+  /** Sign-ins being checked per account key, which the per-account limit counts as failures. */
+  private readonly checking = new Map<string, number>();
 
   constructor(private readonly deps: SessionDependencies) {
     this.settings = { ...DEFAULT_SESSION_SETTINGS, ...deps.settings };
@@ -65,6 +85,14 @@ export class SessionService {
         windowMs: SIGN_IN_FAILURE_WINDOW_MS,
         now: () => deps.clock.now().getTime(),
       });
+    this.accountLimiter =
+      deps.accountLimiter ??
+      new FailureLimiter({
+        maxFailures: ACCOUNT_FAILURE_LIMIT,
+        windowMs: ACCOUNT_FAILURE_WINDOW_MS,
+        now: () => deps.clock.now().getTime(),
+      });
+    this.originPolicy = { publicOrigin: deps.publicOrigin, trustedOrigins: this.settings.trustedOrigins };
   }
 
   // Sign-ins and sign-outs are rare and rate limited, so they are written at once rather than
@@ -82,9 +110,36 @@ export class SessionService {
 
   /** Checks the password; on success stores a new session and returns it with the cookie secret. */
   async signIn(email: string, password: string, address: string): Promise<{ secret: string; session: ActiveSession }> {
-    const wait = this.limiter.retryAfterSeconds(address);
-    if (wait > 0) throw new RateLimitedError(wait);
+    // Checked before the password, so a locked account costs no argon2 and says nothing about it.
+    const key = accountKey(email);
+    const accountWait = this.accountLimiter.retryAfterSeconds(key, this.checking.get(key) ?? 0);
+    if (accountWait > 0) {
+      throw new RateLimitedError(accountWait, `Too many failed sign-ins for this email; try again in ${accountWait} seconds.`);
+    }
+    this.checking.set(key, (this.checking.get(key) ?? 0) + 1);
+    let checked = false;
+    // Called once the outcome is known (and recorded, if a failure), or when anything throws.
+    const done = (): void => {
+      if (checked) return;
+      checked = true;
+      const left = (this.checking.get(key) ?? 1) - 1;
+      if (left > 0) this.checking.set(key, left);
+      else this.checking.delete(key);
+    };
+    try {
+      return await this.checkPassword(key, email, password, address, done);
+    } finally {
+      done();
+    }
+  }
 
+  private async checkPassword(
+    key: string,
+    email: string,
+    password: string,
+    address: string,
+    done: () => void,
+  ): Promise<{ secret: string; session: ActiveSession }> {
     const account = await findAccountByEmail(this.deps.db, email);
     // Always run one argon2 verification, so an unknown email takes as long as a wrong password.
     const matches = await verifyPassword(account?.passwordHash ?? (await dummyPasswordHash()), password);
@@ -99,18 +154,28 @@ export class SessionService {
             : null;
     const now = this.deps.clock.now();
     if (failure !== null || !account) {
-      this.limiter.recordFailure(address);
+      this.accountLimiter.recordFailure(key);
+      done();
+      const addressWait = this.limiter.retryAfterSeconds(address);
+      if (addressWait === 0) this.limiter.recordFailure(address);
       await this.audit({
         occurredAt: now,
         action: 'session.sign_in',
         outcome: 'failure',
         actorUserId: account?.userId ?? null,
         sourceIp: address,
-        details: { reason: failure },
+        details: addressWait === 0 ? { reason: failure } : { reason: failure, rate_limited: true },
       });
+      if (addressWait > 0) {
+        throw new RateLimitedError(
+          addressWait,
+          `The email or password is incorrect, and too many sign-ins have failed from this address; wait ${addressWait} seconds before trying again.`,
+        );
+      }
       throw signInRefused();
     }
 
+    done();
     if (account.passwordHash !== null && needsRehash(account.passwordHash)) {
       await upsertPasswordHash(this.deps.db, account.userId, await hashPassword(password), now);
     }

@@ -10,27 +10,41 @@ export interface TeamRow {
   created_at: Date;
   updated_at: Date;
   member_count: number;
+  service_account_count: number;
 }
 
 const MEMBER_COUNT = '(SELECT count(*)::int FROM team_members m WHERE m.team_id = teams.id) AS member_count';
+const SERVICE_ACCOUNT_COUNT = `(SELECT count(*)::int FROM service_account_team_members m JOIN service_accounts sa ON sa.id = m.service_account_id
+  WHERE m.team_id = teams.id AND sa.deleted_at IS NULL) AS service_account_count`;
+
+function selectTeams(db: Queryable) {
+  return db('teams').select('teams.*', db.raw(MEMBER_COUNT), db.raw(SERVICE_ACCOUNT_COUNT));
+}
 
 export async function findTeamById(db: Queryable, id: string): Promise<TeamRow | null> {
-  const row = (await db('teams').select('teams.*', db.raw(MEMBER_COUNT)).where({ id }).first()) as TeamRow | undefined;
+  const row = (await selectTeams(db).where({ id }).first()) as TeamRow | undefined;
   return row ?? null;
+}
+
+/**
+ * Locks the team's row until the transaction ends: memberships being written elsewhere (which
+ * key-share-lock it) commit first, so a role change or deletion sees, and invalidates, every member.
+ */
+export async function lockTeam(db: Queryable, id: string): Promise<void> {
+  await db('teams').select('id').where({ id }).forUpdate();
 }
 
 export async function findTeamByName(db: Queryable, name: string): Promise<TeamRow | null> {
-  const row = (await db('teams').select('teams.*', db.raw(MEMBER_COUNT)).whereRaw('lower(name) = lower(?)', [name]).first()) as
-    TeamRow | undefined;
+  const row = (await selectTeams(db).whereRaw('lower(name) = lower(?)', [name]).first()) as TeamRow | undefined;
   return row ?? null;
 }
 
-export async function listTeams(db: Queryable, page: PageRequest): Promise<TeamRow[]> {
-  const query = db('teams')
-    .select('teams.*', db.raw(MEMBER_COUNT))
+export async function listTeams(db: Queryable, page: PageRequest, filter: { name?: string | undefined } = {}): Promise<TeamRow[]> {
+  const query = selectTeams(db)
     .orderBy([{ column: 'created_at' }, { column: 'id' }])
     .limit(page.pageSize + 1);
   if (page.after) query.whereRaw('(created_at, id) > (?::timestamptz, ?::uuid)', keyPair(page.after));
+  if (filter.name !== undefined) query.whereRaw('lower(name) = lower(?)', [filter.name]);
   return (await query) as TeamRow[];
 }
 
@@ -86,4 +100,39 @@ export async function addMember(db: Queryable, teamId: string, userId: string, n
 
 export async function removeMember(db: Queryable, teamId: string, userId: string): Promise<boolean> {
   return (await db('team_members').where({ team_id: teamId, user_id: userId }).delete()) > 0;
+}
+
+export interface ServiceAccountMemberRow {
+  id: string;
+  name: string;
+}
+
+export async function listServiceAccountMembers(db: Queryable, teamId: string): Promise<ServiceAccountMemberRow[]> {
+  return (await db('service_account_team_members as m')
+    .join('service_accounts as sa', 'sa.id', 'm.service_account_id')
+    .select('sa.id', 'sa.name')
+    .where('m.team_id', teamId)
+    .whereNull('sa.deleted_at')
+    .orderBy([{ column: 'sa.name' }, { column: 'sa.id' }])) as ServiceAccountMemberRow[];
+}
+
+export async function serviceAccountMemberIds(db: Queryable, teamId: string): Promise<string[]> {
+  const rows = (await db('service_account_team_members').select('service_account_id').where({ team_id: teamId })) as Array<{
+    service_account_id: string;
+  }>;
+  return rows.map((r) => r.service_account_id);
+}
+
+/** Returns true when the membership was new. */
+export async function addServiceAccountMember(db: Queryable, teamId: string, serviceAccountId: string, now: Date): Promise<boolean> {
+  const rows = (await db('service_account_team_members')
+    .insert({ team_id: teamId, service_account_id: serviceAccountId, created_at: now })
+    .onConflict(['team_id', 'service_account_id'])
+    .ignore()
+    .returning(['service_account_id'])) as unknown[];
+  return rows.length > 0;
+}
+
+export async function removeServiceAccountMember(db: Queryable, teamId: string, serviceAccountId: string): Promise<boolean> {
+  return (await db('service_account_team_members').where({ team_id: teamId, service_account_id: serviceAccountId }).delete()) > 0;
 }

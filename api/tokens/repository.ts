@@ -1,6 +1,9 @@
 // SQL for tokens (personal and service-account): create, list, revoke. The lookup that verifies
 // a presented secret is the authenticator's (api/auth/credential-repository.ts).
+import { AUDIT_EVENT_COLUMN_TYPES, auditEventRow, type AuditEventInput } from '../audit/repository';
+import type { Knex } from 'knex';
 import type { Queryable } from '../db/connection';
+import { claimRecordSql, type IdempotencyRecord } from '../idempotency/repository';
 import { keyPair, type PageRequest } from '../pagination';
 import type { SecretKind } from '../credentials/secret';
 
@@ -59,23 +62,78 @@ export interface TokenFilter {
   clientReference?: string;
 }
 
+/** A new token as its table row (column name → value). */
+function tokenRow(token: NewToken & { id?: string }): Record<string, Knex.Value> {
+  return {
+    ...(token.id === undefined ? {} : { id: token.id }),
+    kind: token.kind,
+    user_id: token.userId,
+    service_account_id: token.serviceAccountId,
+    name: token.name,
+    secret_hash: token.secretHash,
+    token_hint: token.tokenHint,
+    expiration_days: token.expirationDays,
+    created_at: token.createdAt,
+    expires_at: token.expiresAt,
+    created_via: token.createdVia ?? null,
+    client_reference: token.clientReference ?? null,
+  };
+}
+
 export async function insertToken(db: Queryable, token: NewToken): Promise<TokenRow> {
-  const [row] = (await db('tokens')
-    .insert({
-      kind: token.kind,
-      user_id: token.userId,
-      service_account_id: token.serviceAccountId,
-      name: token.name,
-      secret_hash: token.secretHash,
-      token_hint: token.tokenHint,
-      expiration_days: token.expirationDays,
-      created_at: token.createdAt,
-      expires_at: token.expiresAt,
-      created_via: token.createdVia ?? null,
-      client_reference: token.clientReference ?? null,
-    })
-    .returning(METADATA_COLUMNS)) as TokenRow[];
+  const [row] = (await db('tokens').insert(tokenRow(token)).returning(METADATA_COLUMNS)) as TokenRow[];
   return row as TokenRow;
+}
+
+const TOKEN_COLUMN_TYPES: Readonly<Record<string, string>> = {
+  id: 'uuid',
+  kind: 'text',
+  user_id: 'uuid',
+  service_account_id: 'uuid',
+  name: 'text',
+  secret_hash: 'bytea',
+  token_hint: 'text',
+  expiration_days: 'integer',
+  created_at: 'timestamptz',
+  expires_at: 'timestamptz',
+  created_via: 'text',
+  client_reference: 'text',
+};
+
+/** `?::type, …` for a row bound in a SELECT list, with its values in column order. */
+function typedSelect(
+  row: Record<string, Knex.Value>,
+  types: Readonly<Record<string, string>>,
+): { columns: string; select: string; values: Knex.Value[] } {
+  const columns = Object.keys(row);
+  return {
+    columns: columns.join(', '),
+    select: columns.map((column) => `?::${types[column] ?? 'text'}`).join(', '),
+    values: columns.map((column) => row[column] ?? null),
+  };
+}
+
+/**
+ * Creates a token with its audit event, and with `record` its idempotency record, in one
+ * statement: one round trip, atomic without a transaction. False, with nothing written, when
+ * `record`'s key was already claimed.
+ */
+export async function createTokenWithAudit(
+  db: Queryable,
+  token: NewToken & { id: string },
+  audit: AuditEventInput,
+  record: IdempotencyRecord | null,
+): Promise<boolean> {
+  const tokenValues = typedSelect(tokenRow(token), TOKEN_COLUMN_TYPES);
+  const auditRow = typedSelect(auditEventRow(audit), AUDIT_EVENT_COLUMN_TYPES);
+  const claim = record === null ? null : claimRecordSql(record);
+  const sql =
+    `WITH ${claim === null ? '' : `claim AS (${claim.sql}), `}` +
+    `created AS (INSERT INTO tokens (${tokenValues.columns}) SELECT ${tokenValues.select}` +
+    `${claim === null ? '' : ' WHERE EXISTS (SELECT 1 FROM claim)'} RETURNING id) ` +
+    `INSERT INTO audit_events (${auditRow.columns}) SELECT ${auditRow.select} FROM created RETURNING id`;
+  const result = (await db.raw(sql, [...(claim?.bindings ?? []), ...tokenValues.values, ...auditRow.values])) as { rows: unknown[] };
+  return result.rows.length > 0;
 }
 
 /** A user's live personal tokens (not revoked, not expired at `now`), oldest first. */

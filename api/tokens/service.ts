@@ -1,7 +1,11 @@
 // Personal access tokens: create, list, show, revoke, revoke all. Handlers stay thin; rules,
 // audit events and cache invalidation live here.
+import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import { insertAuditEvents } from '../audit/repository';
+import { insertAuditEvents, type AuditEventInput } from '../audit/repository';
+import type { Queryable } from '../db/connection';
+import type { IdempotencyRecord } from '../idempotency/repository';
+import { runIdempotentStatement, type IdempotentRequest, type IdempotentResult } from '../idempotency/service';
 import { changeAuthState, type Actor, type ServiceContext } from '../context';
 import type {
   CreatedPersonalAccessToken as CreatedPersonalToken,
@@ -12,12 +16,13 @@ import { toPage, type Page, type PageRequest } from '../pagination';
 import { expiryFor } from './policy';
 import {
   CLIENT_REFERENCE_CONSTRAINT,
+  createTokenWithAudit,
   findLiveUserToken,
   findPersonalToken,
-  insertToken,
   listLiveUserTokens,
   revokeAllUserTokens,
   revokeToken,
+  type NewToken,
   type TokenFilter,
   type TokenRow,
 } from './repository';
@@ -68,6 +73,77 @@ export function toMetadata(ctx: ServiceContext, row: TokenRow): PersonalTokenMet
   };
 }
 
+/** A new token's row, its audit event and the create response, with a fresh secret and id. */
+function newPersonalToken(
+  ctx: ServiceContext,
+  actor: Actor,
+  userId: string,
+  input: NewPersonalToken,
+): { token: NewToken & { id: string }; audit: AuditEventInput; body: CreatedPersonalToken } {
+  const secret = generateSecret('personal_access_token');
+  const createdAt = ctx.clock.now();
+  const expiresAt = expiryFor(createdAt, input.expirationDays);
+  const token = {
+    id: randomUUID(),
+    kind: 'personal_access_token' as const,
+    userId,
+    serviceAccountId: null,
+    name: input.name,
+    secretHash: hashSecret(ctx.serverKey, secret),
+    tokenHint: tokenHint(secret),
+    expirationDays: input.expirationDays,
+    createdAt,
+    expiresAt,
+    createdVia: input.createdVia ?? null,
+    clientReference: input.clientReference ?? null,
+  };
+  const audit: AuditEventInput = {
+    occurredAt: createdAt,
+    action: 'personal_access_token.created',
+    outcome: 'success',
+    actorUserId: actor.userId,
+    actorServiceAccountId: actor.serviceAccountId,
+    tokenId: actor.tokenId,
+    targetType: 'personal_access_token',
+    targetId: token.id,
+    sourceIp: actor.sourceIp,
+    details: {
+      user_id: userId,
+      name: token.name,
+      expiration_days: input.expirationDays,
+      token_hint: token.tokenHint,
+      ...(token.createdVia === null ? {} : { created_via: token.createdVia }),
+      ...(token.clientReference === null ? {} : { client_reference: token.clientReference }),
+    },
+  };
+  const body: CreatedPersonalToken = {
+    id: token.id,
+    name: token.name,
+    token: secret,
+    token_hint: token.tokenHint,
+    expiration_days: input.expirationDays,
+    created_at: createdAt.toISOString(),
+    expires_at: expiresAt.toISOString(),
+    created_via: token.createdVia,
+    client_reference: token.clientReference,
+  };
+  return { token, audit, body };
+}
+
+/** Writes the token with its audit event (and idempotency record); 409 for a client_reference in use. */
+async function writePersonalToken(
+  db: Queryable,
+  created: ReturnType<typeof newPersonalToken>,
+  record: IdempotencyRecord | null,
+): Promise<boolean> {
+  try {
+    return await createTokenWithAudit(db, created.token, created.audit, record);
+  } catch (error) {
+    if (isClientReferenceViolation(error)) throw clientReferenceInUse();
+    throw error;
+  }
+}
+
 /** Inserts the token and its audit event in `trx`; the caller owns the transaction. */
 export async function insertPersonalToken(
   ctx: ServiceContext,
@@ -76,59 +152,31 @@ export async function insertPersonalToken(
   userId: string,
   input: NewPersonalToken,
 ): Promise<CreatedPersonalToken> {
-  const secret = generateSecret('personal_access_token');
-  const createdAt = ctx.clock.now();
-  let row: TokenRow;
-  try {
-    row = await insertToken(trx, {
-      kind: 'personal_access_token',
-      userId,
-      serviceAccountId: null,
-      name: input.name,
-      secretHash: hashSecret(ctx.serverKey, secret),
-      tokenHint: tokenHint(secret),
-      expirationDays: input.expirationDays,
-      createdAt,
-      expiresAt: expiryFor(createdAt, input.expirationDays),
-      createdVia: input.createdVia ?? null,
-      clientReference: input.clientReference ?? null,
-    });
-  } catch (error) {
-    if (isClientReferenceViolation(error)) throw clientReferenceInUse();
-    throw error;
+  const created = newPersonalToken(ctx, actor, userId, input);
+  await writePersonalToken(trx, created, null);
+  return created.body;
+}
+
+/**
+ * Creates a personal token in one statement (the token, its audit event and, with an
+ * Idempotency-Key, the record that answers retries): one round trip to the database.
+ */
+export async function createPersonalToken(
+  ctx: ServiceContext,
+  actor: Actor,
+  userId: string,
+  input: NewPersonalToken,
+  idempotency?: IdempotentRequest,
+): Promise<IdempotentResult<CreatedPersonalToken>> {
+  if (idempotency === undefined) {
+    const created = newPersonalToken(ctx, actor, userId, input);
+    await writePersonalToken(ctx.db, created, null);
+    return { body: created.body, replayed: false };
   }
-  await insertAuditEvents(trx, [
-    {
-      occurredAt: createdAt,
-      action: 'personal_access_token.created',
-      outcome: 'success',
-      actorUserId: actor.userId,
-      actorServiceAccountId: actor.serviceAccountId,
-      tokenId: actor.tokenId,
-      targetType: 'personal_access_token',
-      targetId: row.id,
-      sourceIp: actor.sourceIp,
-      details: {
-        user_id: userId,
-        name: row.name,
-        expiration_days: input.expirationDays,
-        token_hint: row.token_hint,
-        ...(row.created_via === null ? {} : { created_via: row.created_via }),
-        ...(row.client_reference === null ? {} : { client_reference: row.client_reference }),
-      },
-    },
-  ]);
-  return {
-    id: row.id,
-    name: row.name,
-    token: secret,
-    token_hint: row.token_hint,
-    expiration_days: input.expirationDays,
-    created_at: row.created_at.toISOString(),
-    expires_at: (row.expires_at as Date).toISOString(),
-    created_via: row.created_via,
-    client_reference: row.client_reference,
-  };
+  return runIdempotentStatement<CreatedPersonalToken>(ctx, idempotency, async (recordFor) => {
+    const created = newPersonalToken(ctx, actor, userId, input);
+    return (await writePersonalToken(ctx.db, created, recordFor(created.body))) ? created.body : null;
+  });
 }
 
 export async function listPersonalTokens(

@@ -27,12 +27,13 @@ export async function findUserByEmail(db: Queryable, email: string): Promise<Use
   return row ?? null;
 }
 
-export async function listUsers(db: Queryable, page: PageRequest): Promise<UserRow[]> {
+export async function listUsers(db: Queryable, page: PageRequest, filter: { email?: string | undefined } = {}): Promise<UserRow[]> {
   const query = db('users')
     .select('users.*', db.raw(TEAMS_OF_USER))
     .orderBy([{ column: 'created_at' }, { column: 'id' }])
     .limit(page.pageSize + 1);
   if (page.after) query.whereRaw('(created_at, id) > (?::timestamptz, ?::uuid)', keyPair(page.after));
+  if (filter.email !== undefined) query.whereRaw('lower(email) = lower(?)', [filter.email]);
   return (await query) as UserRow[];
 }
 

@@ -45,8 +45,12 @@ export async function getUser(ctx: ServiceContext, id: string): Promise<UserView
   return toUserView(row);
 }
 
-export async function listUsers(ctx: ServiceContext, page: PageRequest): Promise<Page<UserView>> {
-  const rows = await listUserRows(ctx.db, page);
+export async function listUsers(
+  ctx: ServiceContext,
+  page: PageRequest,
+  filter: { email?: string | undefined } = {},
+): Promise<Page<UserView>> {
+  const rows = await listUserRows(ctx.db, page, filter);
   const result = toPage(rows, page.pageSize, (r) => [r.created_at.toISOString(), r.id]);
   return { items: result.items.map(toUserView), nextPageToken: result.nextPageToken };
 }

@@ -5,6 +5,7 @@ import type { Schemas } from '../../client';
 import type { Column } from '../output/printer';
 import { formatTime } from '../output/time';
 import { defineAction, jsonOutput, parsePositive, type Runtime } from '../program';
+import { serviceAccountId } from './service-account-lookup';
 import { userId } from './tokens';
 
 type AuditEvent = Schemas['AuditEvent'];
@@ -43,15 +44,18 @@ export function registerAuditCommands(runtime: Runtime, program: Command): void 
     .option('--since <when>', 'only events since then: 30m, 24h, 7d, 2w, or a date/time (RFC 3339)', (value: string) => parseSince(value))
     .option('--action <action>', 'only this action, e.g. personal_access_token.created')
     .option('--user <id-or-email>', 'only events by this user')
+    .option('--service-account <id-or-name>', 'only events by this service account')
     .option('--limit <n>', 'at most this many events', parsePositive, 50);
   jsonOutput(list, 'an array of `AuditEvent` objects, newest first.');
   defineAction(runtime, list, async (context, _args, options) => {
     const since = options['since'] as Date | undefined;
     const limit = options['limit'] as number;
     const user = options['user'] as string | undefined;
+    const account = options['serviceAccount'] as string | undefined;
     const query = {
       action: options['action'] as string | undefined,
       actor_user_id: user === undefined ? undefined : await userId(context, user),
+      actor_service_account_id: account === undefined ? undefined : await serviceAccountId(context, account),
       page_size: Math.min(limit, 200),
     };
     const events: AuditEvent[] = [];

@@ -1,5 +1,6 @@
-// teams list | get | create | add-member | remove-member | set-role. A team's role gives its
-// members their permissions; changing it applies to their existing tokens at once.
+// teams list | get | create | add-member | remove-member | add-service-account |
+// remove-service-account | set-role. A team's role gives its members (users and service
+// accounts) their permissions; changing it applies to their existing tokens at once.
 import { Argument, Option, type Command } from 'commander';
 import { roleValues, type Schemas } from '../../client';
 import type { CommandContext } from '../context';
@@ -7,6 +8,7 @@ import { failure } from '../errors/exit-codes';
 import type { Column } from '../output/printer';
 import { formatTime } from '../output/time';
 import { defineAction, jsonOutput, type Runtime } from '../program';
+import { serviceAccountId } from './service-account-lookup';
 import { userId } from './tokens';
 
 type Team = Schemas['Team'];
@@ -17,12 +19,14 @@ const columns: Array<Column<Team>> = [
   { header: 'NAME', value: (t) => t.name },
   { header: 'ROLE', value: (t) => t.role },
   { header: 'MEMBERS', value: (t) => String(t.member_count) },
+  { header: 'SERVICE ACCOUNTS', value: (t) => String(t.service_account_count) },
 ];
 
 const ROLE_HELP = 'the role its members get';
 
 function printTeam(context: CommandContext, team: TeamDetail): void {
   const members = team.members ?? [];
+  const accounts = team.service_accounts ?? [];
   context.printer.fields(
     [
       ['ID', team.id],
@@ -32,6 +36,7 @@ function printTeam(context: CommandContext, team: TeamDetail): void {
         'Members',
         members.length === 0 ? '(none)' : members.map((m) => `${m.email ?? m.id}${m.active === false ? ' (deactivated)' : ''}`).join(', '),
       ],
+      ['Service accounts', accounts.length === 0 ? '(none)' : accounts.map((a) => `${a.name} (${a.id})`).join(', ')],
       ['Created', formatTime(team.created_at)],
       ['Updated', formatTime(team.updated_at)],
     ],
@@ -39,11 +44,11 @@ function printTeam(context: CommandContext, team: TeamDetail): void {
   );
 }
 
-/** A team id, or the id of the team with that name (looked up in the team list). */
-async function teamId(context: CommandContext, idOrName: string): Promise<string> {
+/** A team id, or the id of the team with that name (team names are unique without regard to case). */
+export async function teamId(context: CommandContext, idOrName: string): Promise<string> {
   if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrName)) return idOrName;
-  const teams = await context.client().all('/teams', 'teams');
-  const match = teams.find((team) => team.name.toLowerCase() === idOrName.toLowerCase());
+  const teams = await context.client().all('/teams', 'teams', { query: { name: idOrName } });
+  const match = teams.find((team) => team.name.toLowerCase() === idOrName.trim().toLowerCase());
   if (match === undefined) throw failure(`no team named ${idOrName}`, '`tessera teams list` shows the teams');
   return match.id;
 }
@@ -99,6 +104,33 @@ export function registerTeamCommands(runtime: Runtime, program: Command): void {
       const after = await client.get('/teams/{id}', { path: { id: path.id } });
       if (context.printer.json) context.printer.document(after);
       context.printer.success(`${adding ? 'Added' : 'Removed'} ${user as string} ${adding ? 'to' : 'from'} team ${after.name}.`);
+    });
+  }
+
+  for (const [name, adding] of [
+    ['add-service-account', true],
+    ['remove-service-account', false],
+  ] as const) {
+    const command = teams
+      .command(name)
+      .description(
+        adding
+          ? "Add a service account to a team (SysAdmin); its token gets the team's role at once. Adding it twice is fine."
+          : "Remove a service account from a team (SysAdmin); its token loses the team's role at once.",
+      )
+      .argument('<team>', 'team id or name')
+      .argument('<service-account>', 'service account id, or a name that only one account has');
+    jsonOutput(command, 'the team afterwards, a `TeamDetail` object.');
+    defineAction(runtime, command, async (context, [team, account]) => {
+      const client = context.client();
+      const path = { id: await teamId(context, team as string), service_account_id: await serviceAccountId(context, account as string) };
+      if (adding) await client.put('/teams/{id}/service-accounts/{service_account_id}', { path });
+      else await client.delete('/teams/{id}/service-accounts/{service_account_id}', { path });
+      const after = await client.get('/teams/{id}', { path: { id: path.id } });
+      if (context.printer.json) context.printer.document(after);
+      context.printer.success(
+        `${adding ? 'Added' : 'Removed'} service account ${account as string} ${adding ? 'to' : 'from'} team ${after.name}.`,
+      );
     });
   }
 

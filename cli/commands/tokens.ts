@@ -31,15 +31,27 @@ export function registerTokenCommands(runtime: Runtime, program: Command): void 
   const list = tokens
     .command('list')
     .description("List your live tokens (not revoked, not expired); a SysAdmin may list another user's with --user.")
-    .option('--user <id-or-email>', "list this user's tokens instead (SysAdmin)");
+    .option('--user <id-or-email>', "list this user's tokens instead (SysAdmin)")
+    .option(
+      '--created-via <marker>',
+      'only tokens created by this client, e.g. "terraform-provider-tessera/0.1.0" (the Terraform provider) or "tessera-cli/VERSION"',
+    )
+    .option('--client-reference <reference>', 'only the token a client created with this client_reference');
   jsonOutput(list, 'an array of `PersonalAccessToken` objects (all pages).');
   defineAction(runtime, list, async (context, _args, options) => {
     const client = context.client();
     const user = options['user'] as string | undefined;
+    const query = {
+      created_via: options['createdVia'] as string | undefined,
+      client_reference: options['clientReference'] as string | undefined,
+    };
     const rows =
       user === undefined
-        ? await client.all('/personal-access-tokens', 'personal_access_tokens')
-        : await client.all('/users/{id}/personal-access-tokens', 'personal_access_tokens', { path: { id: await userId(context, user) } });
+        ? await client.all('/personal-access-tokens', 'personal_access_tokens', { query })
+        : await client.all('/users/{id}/personal-access-tokens', 'personal_access_tokens', {
+            path: { id: await userId(context, user) },
+            query,
+          });
     context.printer.table(rows, columns, rows, 'No live tokens.');
   });
 
@@ -141,10 +153,10 @@ export function printSecret(context: CommandContext, quiet: boolean, created: { 
   printer.warning(SHOWN_ONCE);
 }
 
-/** A user id, or the id of the user with that email (looked up in the user list). */
+/** A user id, or the id of the user with that email (emails are unique without regard to case). */
 export async function userId(context: CommandContext, idOrEmail: string): Promise<string> {
   if (!idOrEmail.includes('@')) return idOrEmail;
-  const users = await context.client().all('/users', 'users');
+  const users = await context.client().all('/users', 'users', { query: { email: idOrEmail.trim() } });
   const match = users.find((user) => user.email.toLowerCase() === idOrEmail.toLowerCase());
   if (match === undefined) throw failure(`no user with the email ${idOrEmail}`);
   return match.id;

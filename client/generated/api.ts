@@ -103,14 +103,14 @@ export interface paths {
         };
         /**
          * A user's live tokens (SysAdmin)
-         * @description Oldest first. Needs the SysAdmin role (403 otherwise).
+         * @description Oldest first. Needs the SysAdmin role, as a user or a service account (403 with `required_roles` otherwise).
          */
         get: operations["listUserPersonalAccessTokens"];
         put?: never;
         post?: never;
         /**
          * Revoke all of a user's tokens (SysAdmin)
-         * @description Every token of that user fails from the next request on. Needs the SysAdmin role (403 otherwise).
+         * @description Every token of that user fails from the next request on. Needs the SysAdmin role, as a user or a service account (403 with `required_roles` otherwise).
          */
         delete: operations["revokeAllUserPersonalAccessTokens"];
         options?: never;
@@ -127,13 +127,13 @@ export interface paths {
         };
         /**
          * Service accounts (SysAdmin)
-         * @description Oldest first; deleted accounts are not listed. Needs the SysAdmin role (403 otherwise).
+         * @description Oldest first; deleted accounts are not listed. `name` filters by name. Needs the SysAdmin role, as a user or a service account (403 with `required_roles` otherwise).
          */
         get: operations["listServiceAccounts"];
         put?: never;
         /**
          * Create a service account and its token (SysAdmin)
-         * @description The secret is in the response only; it is never shown again. Needs the SysAdmin role (403 otherwise).
+         * @description The secret is in the response only; it is never shown again. With `team_ids` the account is created in those teams, and its token carries their roles. Needs the SysAdmin role, as a user or a service account (403 with `required_roles` otherwise).
          */
         post: operations["createServiceAccount"];
         delete?: never;
@@ -151,19 +151,23 @@ export interface paths {
         };
         /**
          * A service account (SysAdmin)
-         * @description Deleted accounts are a 404. Needs the SysAdmin role (403 otherwise).
+         * @description Deleted accounts are a 404. Needs the SysAdmin role, as a user or a service account (403 with `required_roles` otherwise).
          */
         get: operations["getServiceAccount"];
         put?: never;
         post?: never;
         /**
          * Delete a service account, revoking its token (SysAdmin)
-         * @description Its token fails from the next request on. Needs the SysAdmin role (403 otherwise).
+         * @description Its token fails from the next request on. Needs the SysAdmin role, as a user or a service account (403 with `required_roles` otherwise).
          */
         delete: operations["deleteServiceAccount"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Rename a service account or set its teams (SysAdmin)
+         * @description `team_ids` replaces the team set. A change of teams applies to the existing token at once (on the next request, and within 100 ms on other API processes). Needs the SysAdmin role, as a user or a service account (403 with `required_roles` otherwise).
+         */
+        patch: operations["updateServiceAccount"];
         trace?: never;
     };
     "/users": {
@@ -175,13 +179,13 @@ export interface paths {
         };
         /**
          * Users (any team role)
-         * @description Oldest first. Needs a team role: SysAdmin, Member or ReadOnly (403 otherwise).
+         * @description Oldest first. `email` filters by email. Needs a team role: SysAdmin, Member or ReadOnly, as a user or a service account (403 with `required_roles` otherwise).
          */
         get: operations["listUsers"];
         put?: never;
         /**
          * Create a user (SysAdmin)
-         * @description Emails are unique without regard to case (409 otherwise). Needs the SysAdmin role (403 otherwise).
+         * @description Emails are unique without regard to case (409 otherwise). Needs the SysAdmin role, as a user or a service account (403 with `required_roles` otherwise).
          */
         post: operations["createUser"];
         delete?: never;
@@ -199,7 +203,7 @@ export interface paths {
         };
         /**
          * A user
-         * @description Everyone may read themselves; other users need a team role and are a 404 without one. Callable with a personal access token or a session, not a service-account token (403).
+         * @description Every user may read themselves; other users need a team role and are a 404 without one. A service account needs a team role (403 without one).
          */
         get: operations["getUser"];
         put?: never;
@@ -209,7 +213,7 @@ export interface paths {
         head?: never;
         /**
          * Update a user (SysAdmin); {"active": false} deactivates
-         * @description Deactivation makes all the user's tokens fail at once; reactivation makes their unexpired, unrevoked tokens work again. A SysAdmin cannot deactivate themselves (409). Deactivation ends the user's web sessions at once; reactivation does not bring them back. Needs the SysAdmin role (403 otherwise).
+         * @description Deactivation makes all the user's tokens fail at once; reactivation makes their unexpired, unrevoked tokens work again. A SysAdmin cannot deactivate themselves (409). Deactivation ends the user's web sessions at once; reactivation does not bring them back. Needs the SysAdmin role, as a user or a service account (403 with `required_roles` otherwise).
          */
         patch: operations["updateUser"];
         trace?: never;
@@ -223,13 +227,13 @@ export interface paths {
         };
         /**
          * Teams (any team role)
-         * @description Oldest first. Needs a team role: SysAdmin, Member or ReadOnly (403 otherwise).
+         * @description Oldest first. `name` filters by name. Needs a team role: SysAdmin, Member or ReadOnly, as a user or a service account (403 with `required_roles` otherwise).
          */
         get: operations["listTeams"];
         put?: never;
         /**
          * Create a team (SysAdmin)
-         * @description Team names are unique without regard to case (409 otherwise). Needs the SysAdmin role (403 otherwise).
+         * @description Team names are unique without regard to case (409 otherwise). Needs the SysAdmin role, as a user or a service account (403 with `required_roles` otherwise).
          */
         post: operations["createTeam"];
         delete?: never;
@@ -247,21 +251,21 @@ export interface paths {
         };
         /**
          * A team with its members (any team role)
-         * @description Members are listed by email. Needs a team role: SysAdmin, Member or ReadOnly (403 otherwise).
+         * @description Members are listed by email, service accounts by name. Needs a team role: SysAdmin, Member or ReadOnly, as a user or a service account (403 with `required_roles` otherwise).
          */
         get: operations["getTeam"];
         put?: never;
         post?: never;
         /**
          * Delete a team (SysAdmin)
-         * @description Its members lose the team's role at once. The last active SysAdmin is kept: a change that would leave no active user with the SysAdmin role through any team is refused with 409 (type urn:tessera:problem:last-sysadmin). Needs the SysAdmin role (403 otherwise).
+         * @description Its members lose the team's role at once. The last active SysAdmin is kept: a change that would leave no active user with the SysAdmin role through any team is refused with 409 (type urn:tessera:problem:last-sysadmin); service accounts do not count. Needs the SysAdmin role, as a user or a service account (403 with `required_roles` otherwise).
          */
         delete: operations["deleteTeam"];
         options?: never;
         head?: never;
         /**
          * Rename a team or change its role (SysAdmin)
-         * @description A role change applies to the members' existing tokens at once. The last active SysAdmin is kept: a change that would leave no active user with the SysAdmin role through any team is refused with 409 (type urn:tessera:problem:last-sysadmin). Needs the SysAdmin role (403 otherwise).
+         * @description A role change applies to the members' existing tokens at once. The last active SysAdmin is kept: a change that would leave no active user with the SysAdmin role through any team is refused with 409 (type urn:tessera:problem:last-sysadmin); service accounts do not count. Needs the SysAdmin role, as a user or a service account (403 with `required_roles` otherwise).
          */
         patch: operations["updateTeam"];
         trace?: never;
@@ -276,15 +280,39 @@ export interface paths {
         get?: never;
         /**
          * Add a member (SysAdmin); idempotent
-         * @description Adding a member twice is not an error. Needs the SysAdmin role (403 otherwise).
+         * @description Adding a member twice is not an error. Needs the SysAdmin role, as a user or a service account (403 with `required_roles` otherwise).
          */
         put: operations["addTeamMember"];
         post?: never;
         /**
          * Remove a member (SysAdmin)
-         * @description A user who is not a member is a 404. The last active SysAdmin is kept: a change that would leave no active user with the SysAdmin role through any team is refused with 409 (type urn:tessera:problem:last-sysadmin). Needs the SysAdmin role (403 otherwise).
+         * @description A user who is not a member is a 404. The last active SysAdmin is kept: a change that would leave no active user with the SysAdmin role through any team is refused with 409 (type urn:tessera:problem:last-sysadmin); service accounts do not count. Needs the SysAdmin role, as a user or a service account (403 with `required_roles` otherwise).
          */
         delete: operations["removeTeamMember"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/teams/{id}/service-accounts/{service_account_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Add a service account to a team (SysAdmin); idempotent
+         * @description Adding it twice is not an error. Its token carries the team's role from the next request on. Needs the SysAdmin role, as a user or a service account (403 with `required_roles` otherwise).
+         */
+        put: operations["addTeamServiceAccount"];
+        post?: never;
+        /**
+         * Remove a service account from a team (SysAdmin)
+         * @description A service account that is not a member is a 404. Its token loses the team's role from the next request on. Service accounts do not count towards the last active SysAdmin, so this is never refused for that reason. Needs the SysAdmin role, as a user or a service account (403 with `required_roles` otherwise).
+         */
+        delete: operations["removeTeamServiceAccount"];
         options?: never;
         head?: never;
         patch?: never;
@@ -299,7 +327,7 @@ export interface paths {
         };
         /**
          * The audit trail, newest first (SysAdmin)
-         * @description Filters combine with AND. Needs the SysAdmin role (403 otherwise).
+         * @description Filters combine with AND. Needs the SysAdmin role, as a user or a service account (403 with `required_roles` otherwise).
          */
         get: operations["listAuditEvents"];
         put?: never;
@@ -321,7 +349,7 @@ export interface paths {
         put?: never;
         /**
          * Sign in with email and password (the web page)
-         * @description Sets the session cookie and returns the session with its CSRF token. Every failure (unknown email, no password set, wrong password, deactivated user) is the same 401. Failed sign-ins count toward a per-address limit (429 with Retry-After). Refused with 403 when Origin or Sec-Fetch-Site name another origin. Passwords are set with `npm run admin -- set-password`.
+         * @description Sets the session cookie and returns the session with its CSRF token. Every failure (unknown email, no password set, wrong password, deactivated user) is the same 401. After too many failures for one email, every attempt for it is 429 with Retry-After until the window passes; a wrong password from an address with too many failures is 429 too, a right one is not. Refused with 403 when Origin or Sec-Fetch-Site name another origin. Passwords are set with `npm run admin -- set-password`.
          */
         post: operations["signIn"];
         delete?: never;
@@ -411,6 +439,7 @@ export interface components {
              * @example personal_access_token.revoked
              * @example personal_access_token.revoked_all
              * @example service_account.created
+             * @example service_account.updated
              * @example service_account.deleted
              * @example user.created
              * @example user.updated
@@ -422,6 +451,8 @@ export interface components {
              * @example team.deleted
              * @example team.member_added
              * @example team.member_removed
+             * @example team.service_account_added
+             * @example team.service_account_removed
              * @example authentication.failed
              * @example collector.handshake
              * @example session.sign_in
@@ -484,6 +515,8 @@ export interface components {
              */
             created_at: string;
             expires_at: string | null;
+            /** @description The teams the account is a member of. */
+            team_ids: string[];
         };
         /** @description Unknown fields are refused (422) so typos do not pass silently. */
         CreatePersonalAccessToken: {
@@ -500,6 +533,8 @@ export interface components {
             /** @description 1–100 characters after trimming (stored trimmed), no control characters, at least one visible (not only zero-width or bidi-control characters). */
             name: string;
             expiration_days?: number | null;
+            /** @description The teams the account is a member of; its token carries their roles. At most 100, each once; an id that names no team is a 422 naming `team_ids`. Absent: no team. */
+            team_ids?: string[];
         };
         CreateTeam: {
             /** @description 1–100 characters after trimming (stored trimmed), no control characters, at least one visible (not only zero-width or bidi-control characters). */
@@ -524,7 +559,7 @@ export interface components {
             email: string | null;
             name: string;
             teams: components["schemas"]["TeamMembership"][];
-            /** @description Only for service-account tokens (then email is null and teams empty). */
+            /** @description Only for service-account tokens (then email is null, and teams are the account's teams). */
             service_account?: {
                 /** Format: uuid */
                 id: string;
@@ -571,6 +606,8 @@ export interface components {
                 field: string;
                 message: string;
             }[];
+            /** @description On a 403 for a missing role: the roles any one of which would allow the request (e.g. ["SysAdmin"], or ["SysAdmin","Member","ReadOnly"]). */
+            required_roles?: components["schemas"]["Role"][];
             /** @description On 500: the id of the request, also in the X-Request-Id header and in the server log line; quote it to the operator. */
             request_id?: string;
         };
@@ -590,7 +627,12 @@ export interface components {
             created_at: string;
             expires_at: string | null;
             last_used_at: string | null;
+            /** @description Null when a service account (or the admin command) created it. */
             created_by_user_id: string | null;
+            /** @description The ids of `teams`. */
+            team_ids: string[];
+            /** @description The teams the account is a member of, by name; its token carries their roles. */
+            teams: components["schemas"]["TeamMembership"][];
         };
         Session: {
             /** Format: uuid */
@@ -629,7 +671,10 @@ export interface components {
             id: string;
             name: string;
             role: components["schemas"]["Role"];
+            /** @description Users in the team. */
             member_count: number;
+            /** @description Service accounts in the team (not deleted). */
+            service_account_count: number;
             /**
              * Format: date-time
              * @description RFC 3339, UTC, with a Z.
@@ -646,7 +691,10 @@ export interface components {
             id: string;
             name: string;
             role: components["schemas"]["Role"];
+            /** @description Users in the team. */
             member_count: number;
+            /** @description Service accounts in the team (not deleted). */
+            service_account_count: number;
             /**
              * Format: date-time
              * @description RFC 3339, UTC, with a Z.
@@ -657,7 +705,10 @@ export interface components {
              * @description RFC 3339, UTC, with a Z.
              */
             updated_at: string;
+            /** @description Users, by email. */
             members: components["schemas"]["TeamMember"][];
+            /** @description Service accounts (not deleted), by name. */
+            service_accounts: components["schemas"]["TeamServiceAccount"][];
         };
         TeamMember: {
             /** Format: uuid */
@@ -672,6 +723,11 @@ export interface components {
             name: string;
             role: components["schemas"]["Role"];
         };
+        TeamServiceAccount: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+        };
         TokenPolicy: {
             personal_access_token: {
                 /** @example 1 */
@@ -682,6 +738,12 @@ export interface components {
                  */
                 max_expiration_days: number;
             };
+        };
+        UpdateServiceAccount: {
+            /** @description 1–100 characters after trimming (stored trimmed), no control characters, at least one visible (not only zero-width or bidi-control characters). */
+            name?: string;
+            /** @description The teams the account is a member of; its token carries their roles. At most 100, each once; an id that names no team is a 422 naming `team_ids`. Replaces the account's whole team set ([] leaves it in no team). */
+            team_ids?: string[];
         };
         UpdateTeam: {
             /** @description 1–100 characters after trimming (stored trimmed), no control characters, at least one visible (not only zero-width or bidi-control characters). */
@@ -785,7 +847,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -851,7 +913,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authenticated, but not allowed to do this (role, credential kind, or a failed CSRF check). */
+            /** @description Authenticated, but not allowed to do this (role, credential kind, or a failed CSRF check). A missing role adds `required_roles`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -878,7 +940,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -952,7 +1014,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authenticated, but not allowed to do this (role, credential kind, or a failed CSRF check). */
+            /** @description Authenticated, but not allowed to do this (role, credential kind, or a failed CSRF check). A missing role adds `required_roles`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -988,7 +1050,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -1063,7 +1125,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authenticated, but not allowed to do this (role, credential kind, or a failed CSRF check). */
+            /** @description Authenticated, but not allowed to do this (role, credential kind, or a failed CSRF check). A missing role adds `required_roles`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1108,7 +1170,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -1172,7 +1234,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authenticated, but not allowed to do this (role, credential kind, or a failed CSRF check). */
+            /** @description Authenticated, but not allowed to do this (role, credential kind, or a failed CSRF check). A missing role adds `required_roles`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1199,7 +1261,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -1264,7 +1326,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authenticated, but not allowed to do this (role, credential kind, or a failed CSRF check). */
+            /** @description Authenticated, but not allowed to do this (role, credential kind, or a failed CSRF check). A missing role adds `required_roles`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1300,7 +1362,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -1363,7 +1425,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authenticated, but not allowed to do this (role, credential kind, or a failed CSRF check). */
+            /** @description Authenticated, but not allowed to do this (role, credential kind, or a failed CSRF check). A missing role adds `required_roles`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1399,7 +1461,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -1476,7 +1538,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authenticated, but not allowed to do this (role, credential kind, or a failed CSRF check). */
+            /** @description Authenticated, but not allowed to do this (role, credential kind, or a failed CSRF check). A missing role adds `required_roles`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1521,7 +1583,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -1588,7 +1650,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authenticated, but not allowed to do this (role, credential kind, or a failed CSRF check). */
+            /** @description Authenticated, but not allowed to do this (role, credential kind, or a failed CSRF check). A missing role adds `required_roles`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1624,7 +1686,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -1654,6 +1716,8 @@ export interface operations {
                 page_size?: number;
                 /** @description Opaque; copy `next_page_token` from the previous page. A token from another listing is a 422. */
                 page_token?: string;
+                /** @description Only accounts with this name (compared without regard to case, after trimming). Names need not be unique. */
+                name?: string;
             };
             header?: never;
             path?: never;
@@ -1694,7 +1758,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authenticated, but not allowed to do this (role, credential kind, or a failed CSRF check). */
+            /** @description Authenticated, but not allowed to do this (role, credential kind, or a failed CSRF check). A missing role adds `required_roles`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1730,7 +1794,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -1805,7 +1869,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authenticated, but not allowed to do this (role, credential kind, or a failed CSRF check). */
+            /** @description Authenticated, but not allowed to do this (role, credential kind, or a failed CSRF check). A missing role adds `required_roles`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1850,7 +1914,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -1915,7 +1979,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authenticated, but not allowed to do this (role, credential kind, or a failed CSRF check). */
+            /** @description Authenticated, but not allowed to do this (role, credential kind, or a failed CSRF check). A missing role adds `required_roles`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1951,7 +2015,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -2014,7 +2078,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authenticated, but not allowed to do this (role, credential kind, or a failed CSRF check). */
+            /** @description Authenticated, but not allowed to do this (role, credential kind, or a failed CSRF check). A missing role adds `required_roles`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2050,7 +2114,121 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
+            429: {
+                headers: {
+                    /** @description Seconds until the request may succeed. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or busy; retry shortly. */
+            503: {
+                headers: {
+                    /** @description Seconds until the request may succeed. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateServiceAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Service account id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateServiceAccount"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceAccount"];
+                };
+            };
+            /** @description Malformed JSON or an unreadable request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown, expired or revoked credential, or a deactivated user. Always the same body. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="tessera" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but not allowed to do this (role, credential kind, or a failed CSRF check). A missing role adds `required_roles`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or one the caller may not see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than 16384 bytes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body is not application/json (UTF-8). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; `errors` names every bad field. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -2080,6 +2258,8 @@ export interface operations {
                 page_size?: number;
                 /** @description Opaque; copy `next_page_token` from the previous page. A token from another listing is a 422. */
                 page_token?: string;
+                /** @description Only the user with this email (compared without regard to case): zero or one user. */
+                email?: string;
             };
             header?: never;
             path?: never;
@@ -2120,7 +2300,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authenticated, but not allowed to do this (role, credential kind, or a failed CSRF check). */
+            /** @description Authenticated, but not allowed to do this (role, credential kind, or a failed CSRF check). A missing role adds `required_roles`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2156,7 +2336,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -2224,7 +2404,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authenticated, but not allowed to do this (role, credential kind, or a failed CSRF check). */
+            /** @description Authenticated, but not allowed to do this (role, credential kind, or a failed CSRF check). A missing role adds `required_roles`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2269,7 +2449,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -2334,7 +2514,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authenticated, but not allowed to do this (role, credential kind, or a failed CSRF check). */
+            /** @description Authenticated, but not allowed to do this (role, credential kind, or a failed CSRF check). A missing role adds `required_roles`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2370,7 +2550,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -2439,7 +2619,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authenticated, but not allowed to do this (role, credential kind, or a failed CSRF check). */
+            /** @description Authenticated, but not allowed to do this (role, credential kind, or a failed CSRF check). A missing role adds `required_roles`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2493,7 +2673,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -2523,6 +2703,8 @@ export interface operations {
                 page_size?: number;
                 /** @description Opaque; copy `next_page_token` from the previous page. A token from another listing is a 422. */
                 page_token?: string;
+                /** @description Only the team with this name (compared without regard to case, after trimming): zero or one team. */
+                name?: string;
             };
             header?: never;
             path?: never;
@@ -2563,7 +2745,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authenticated, but not allowed to do this (role, credential kind, or a failed CSRF check). */
+            /** @description Authenticated, but not allowed to do this (role, credential kind, or a failed CSRF check). A missing role adds `required_roles`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2599,7 +2781,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -2667,7 +2849,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authenticated, but not allowed to do this (role, credential kind, or a failed CSRF check). */
+            /** @description Authenticated, but not allowed to do this (role, credential kind, or a failed CSRF check). A missing role adds `required_roles`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2712,7 +2894,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -2777,7 +2959,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authenticated, but not allowed to do this (role, credential kind, or a failed CSRF check). */
+            /** @description Authenticated, but not allowed to do this (role, credential kind, or a failed CSRF check). A missing role adds `required_roles`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2813,7 +2995,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -2876,7 +3058,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authenticated, but not allowed to do this (role, credential kind, or a failed CSRF check). */
+            /** @description Authenticated, but not allowed to do this (role, credential kind, or a failed CSRF check). A missing role adds `required_roles`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2921,7 +3103,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -2990,7 +3172,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authenticated, but not allowed to do this (role, credential kind, or a failed CSRF check). */
+            /** @description Authenticated, but not allowed to do this (role, credential kind, or a failed CSRF check). A missing role adds `required_roles`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3044,7 +3226,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -3109,7 +3291,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authenticated, but not allowed to do this (role, credential kind, or a failed CSRF check). */
+            /** @description Authenticated, but not allowed to do this (role, credential kind, or a failed CSRF check). A missing role adds `required_roles`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3145,7 +3327,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -3210,7 +3392,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authenticated, but not allowed to do this (role, credential kind, or a failed CSRF check). */
+            /** @description Authenticated, but not allowed to do this (role, credential kind, or a failed CSRF check). A missing role adds `required_roles`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3255,7 +3437,209 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
+            429: {
+                headers: {
+                    /** @description Seconds until the request may succeed. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or busy; retry shortly. */
+            503: {
+                headers: {
+                    /** @description Seconds until the request may succeed. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    addTeamServiceAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Team id */
+                id: string;
+                /** @description Service account id */
+                service_account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Member */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed JSON or an unreadable request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown, expired or revoked credential, or a deactivated user. Always the same body. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="tessera" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but not allowed to do this (role, credential kind, or a failed CSRF check). A missing role adds `required_roles`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or one the caller may not see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than 16384 bytes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body is not application/json (UTF-8). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
+            429: {
+                headers: {
+                    /** @description Seconds until the request may succeed. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or busy; retry shortly. */
+            503: {
+                headers: {
+                    /** @description Seconds until the request may succeed. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    removeTeamServiceAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Team id */
+                id: string;
+                /** @description Service account id */
+                service_account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed JSON or an unreadable request. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, unknown, expired or revoked credential, or a deactivated user. Always the same body. */
+            401: {
+                headers: {
+                    /** @description Bearer realm="tessera" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but not allowed to do this (role, credential kind, or a failed CSRF check). A missing role adds `required_roles`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or one the caller may not see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than 16384 bytes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body is not application/json (UTF-8). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -3289,6 +3673,8 @@ export interface operations {
                 action?: string;
                 /** @description Only events by this user. */
                 actor_user_id?: string;
+                /** @description Only events by this service account. */
+                actor_service_account_id?: string;
                 /** @description Only events made with (or about) this token. */
                 token_id?: string;
             };
@@ -3331,7 +3717,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authenticated, but not allowed to do this (role, credential kind, or a failed CSRF check). */
+            /** @description Authenticated, but not allowed to do this (role, credential kind, or a failed CSRF check). A missing role adds `required_roles`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3367,7 +3753,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -3437,7 +3823,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authenticated, but not allowed to do this (role, credential kind, or a failed CSRF check). */
+            /** @description Authenticated, but not allowed to do this (role, credential kind, or a failed CSRF check). A missing role adds `required_roles`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3473,7 +3859,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed authentications from this address. */
+            /** @description The credential was not accepted, and too many have failed from this address: back off until Retry-After. A valid credential is never answered 429. */
             429: {
                 headers: {
                     /** @description Seconds until the request may succeed. */
@@ -3607,7 +3993,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Authenticated, but not allowed to do this (role, credential kind, or a failed CSRF check). */
+            /** @description Authenticated, but not allowed to do this (role, credential kind, or a failed CSRF check). A missing role adds `required_roles`. */
             403: {
                 headers: {
                     [name: string]: unknown;

@@ -41,3 +41,21 @@ describe('API failures as diagnostics', () => {
     expect(() => apiDiagnostics(new TypeError('bug'), { summary: 'x' })).toThrow('bug');
   });
 });
+
+describe('a 403 for a missing role', () => {
+  it('names the one role the API says is needed', () => {
+    const failure = new TesseraApiError('POST', '/api/v1/teams', 403, 'Forbidden', 'This needs the SysAdmin role.', [], '', ['SysAdmin']);
+    const [diagnostic, ...rest] = apiDiagnostics(failure, { summary: 'Could not create the team' });
+    expect(rest).toEqual([]);
+    expect(diagnostic?.summary).toBe('Could not create the team: the SysAdmin role is needed');
+    expect(diagnostic?.detail).toContain('The Tessera API answered 403: This needs the SysAdmin role.');
+    expect(diagnostic?.detail).toContain('needs the SysAdmin role through a team it belongs to');
+  });
+
+  it('names every role when any of several would do', () => {
+    const failure = new TesseraApiError('GET', '/api/v1/teams', 403, 'Forbidden', '', [], '', ['SysAdmin', 'Member', 'ReadOnly']);
+    const [diagnostic] = apiDiagnostics(failure, { summary: 'Could not read the team' });
+    expect(diagnostic?.summary).toBe('Could not read the team: the SysAdmin, Member or ReadOnly role is needed');
+    expect(diagnostic?.detail).toContain('needs one of the roles SysAdmin, Member or ReadOnly');
+  });
+});

@@ -22,6 +22,7 @@ export function apiDiagnostics(failure: unknown, options: ApiDiagnosticOptions):
         ),
       ];
     }
+    if (failure.status === 403 && failure.requiredRoles.length > 0) return [missingRoleDiagnostic(failure, summary)];
     if (failure.fieldErrors.length > 0) {
       return failure.fieldErrors.map((field) =>
         error(
@@ -46,4 +47,25 @@ export function apiDiagnostics(failure: unknown, options: ApiDiagnosticOptions):
     return [error(summary, failure.message)];
   }
   throw failure;
+}
+
+/** "SysAdmin", "SysAdmin or Member", "SysAdmin, Member or ReadOnly". */
+export function describeRoles(roles: readonly string[]): string {
+  if (roles.length <= 1) return roles.join('');
+  return `${roles.slice(0, -1).join(', ')} or ${roles[roles.length - 1]}`;
+}
+
+/**
+ * A 403 whose problem names the team roles that would allow the request: the diagnostic names
+ * them too, and says how the provider's identity (a user or a service account) gets one.
+ */
+export function missingRoleDiagnostic(failure: TesseraApiError, summary: string): Diagnostic {
+  const roles = describeRoles(failure.requiredRoles);
+  const one = failure.requiredRoles.length === 1 ? `the ${roles} role` : `one of the roles ${roles}`;
+  return error(
+    `${summary}: the ${roles} role is needed`,
+    `The Tessera API answered 403${failure.detail ? `: ${failure.detail}` : ''}. ` +
+      `The provider's API token (a user's personal access token or a service account's token) needs ${one} through a team it belongs to. ` +
+      'A SysAdmin can add it to such a team (for a service account, with tessera_team_membership), or give the provider a token that has the role.',
+  );
 }

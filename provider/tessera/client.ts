@@ -9,18 +9,36 @@
 import { randomUUID } from 'node:crypto';
 import type * as z from 'zod/mini';
 import {
+  createdServiceAccountSchema,
+  serviceAccountListPageSchema,
+  serviceAccountSchema,
+  type CreatedServiceAccount,
+  type CreateServiceAccountRequest,
+  type ServiceAccount,
+  type UpdateServiceAccountRequest,
   createdTokenSchema,
   meSchema,
   problemSchema,
+  teamDetailSchema,
+  teamListPageSchema,
   tokenListPageSchema,
   tokenMetadataSchema,
   tokenPolicySchema,
+  userListPageSchema,
+  userSchema,
+  type CreateTeamRequest,
   type CreateTokenRequest,
+  type CreateUserRequest,
   type CreatedToken,
   type Me,
+  type Team,
+  type TeamDetail,
   type TokenListFilter,
   type TokenMetadata,
   type TokenPolicy,
+  type UpdateTeamRequest,
+  type UpdateUserRequest,
+  type User,
 } from './api-types';
 import { TesseraAbortedError, TesseraApiError, TesseraConnectionError, TesseraResponseError, TesseraTimeoutError } from './errors';
 import { defaultRetryPolicy, isRetryableStatus, parseRetryAfter, retryDelayMs, type RetryPolicy } from './retry-policy';
@@ -51,7 +69,7 @@ export interface TesseraClientOptions {
   logger?: ClientLogger;
 }
 
-type Method = 'GET' | 'POST' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 interface RequestSpec {
   method: Method;
@@ -180,6 +198,165 @@ export class TesseraClient {
     throw new TesseraResponseError('GET', '/api/v1/personal-access-tokens', 'pagination did not end');
   }
 
+  // Directory: teams, users and team memberships (of users and of service accounts).
+
+  async createTeam(request: CreateTeamRequest): Promise<TeamDetail> {
+    const path = '/api/v1/teams';
+    return this.parse('POST', path, teamDetailSchema, await this.expectOk({ method: 'POST', path, body: request }));
+  }
+
+  /** The team with its members, or null when the API says 404 (deleted, or never existed). */
+  async getTeam(id: string): Promise<TeamDetail | null> {
+    const path = `/api/v1/teams/${encodeURIComponent(id)}`;
+    const response = await this.send({ method: 'GET', path });
+    if (response.status === 404) return null;
+    this.throwUnlessOk('GET', path, response);
+    return this.parse('GET', path, teamDetailSchema, response);
+  }
+
+  async updateTeam(id: string, request: UpdateTeamRequest): Promise<TeamDetail> {
+    const path = `/api/v1/teams/${encodeURIComponent(id)}`;
+    return this.parse('PATCH', path, teamDetailSchema, await this.expectOk({ method: 'PATCH', path, body: request }));
+  }
+
+  /** Deletes a team; false when it was already gone (404). */
+  async deleteTeam(id: string): Promise<boolean> {
+    return this.deleteUnlessGone(`/api/v1/teams/${encodeURIComponent(id)}`);
+  }
+
+  /**
+   * Teams whose name equals `name` ignoring case and surrounding white space, as the API compares
+   * team names. The API filters; the same comparison here keeps the answer right against a
+   * server that ignores the filter.
+   */
+  async findTeamsByName(name: string): Promise<Team[]> {
+    const wanted = name.trim().toLowerCase();
+    const teams = await this.listAll('/api/v1/teams', { name: name.trim() }, teamListPageSchema, (page) => page.teams);
+    return teams.filter((team) => team.name.trim().toLowerCase() === wanted);
+  }
+
+  /** Makes a user a member of a team; adding a member twice is not an error. */
+  async addTeamMember(teamId: string, userId: string): Promise<void> {
+    const path = `/api/v1/teams/${encodeURIComponent(teamId)}/members/${encodeURIComponent(userId)}`;
+    await this.expectOk({ method: 'PUT', path });
+  }
+
+  /** Removes a user from a team; false when they were not a member (404). */
+  async removeTeamMember(teamId: string, userId: string): Promise<boolean> {
+    return this.deleteUnlessGone(`/api/v1/teams/${encodeURIComponent(teamId)}/members/${encodeURIComponent(userId)}`);
+  }
+
+  /** Makes a service account a member of a team; idempotent. */
+  async addTeamServiceAccount(teamId: string, serviceAccountId: string): Promise<void> {
+    const path = `/api/v1/teams/${encodeURIComponent(teamId)}/service-accounts/${encodeURIComponent(serviceAccountId)}`;
+    await this.expectOk({ method: 'PUT', path });
+  }
+
+  /** Removes a service account from a team; false when it was not a member (404). */
+  async removeTeamServiceAccount(teamId: string, serviceAccountId: string): Promise<boolean> {
+    return this.deleteUnlessGone(`/api/v1/teams/${encodeURIComponent(teamId)}/service-accounts/${encodeURIComponent(serviceAccountId)}`);
+  }
+
+  async createUser(request: CreateUserRequest): Promise<User> {
+    const path = '/api/v1/users';
+    return this.parse('POST', path, userSchema, await this.expectOk({ method: 'POST', path, body: request }));
+  }
+
+  /** The user, or null when the API says 404 (unknown, or not visible to the caller). */
+  async getUser(id: string): Promise<User | null> {
+    const path = `/api/v1/users/${encodeURIComponent(id)}`;
+    const response = await this.send({ method: 'GET', path });
+    if (response.status === 404) return null;
+    this.throwUnlessOk('GET', path, response);
+    return this.parse('GET', path, userSchema, response);
+  }
+
+  async updateUser(id: string, request: UpdateUserRequest): Promise<User> {
+    const path = `/api/v1/users/${encodeURIComponent(id)}`;
+    return this.parse('PATCH', path, userSchema, await this.expectOk({ method: 'PATCH', path, body: request }));
+  }
+
+  /** Users whose email equals `email` ignoring case (emails are stored lower-cased and unique). */
+  async findUsersByEmail(email: string): Promise<User[]> {
+    const wanted = email.trim().toLowerCase();
+    const users = await this.listAll('/api/v1/users', { email: wanted }, userListPageSchema, (page) => page.users);
+    return users.filter((user) => user.email.toLowerCase() === wanted);
+  }
+
+  // Service accounts.
+
+  /** Creates a service account and its token; one Idempotency-Key covers every retry. */
+  async createServiceAccount(request: CreateServiceAccountRequest, idempotencyKey: string = randomUUID()): Promise<CreatedServiceAccount> {
+    const path = '/api/v1/service-accounts';
+    const response = await this.expectOk({ method: 'POST', path, body: request, idempotencyKey });
+    return this.parse('POST', path, createdServiceAccountSchema, response);
+  }
+
+  /** The service account, or null when the API says 404 (deleted). */
+  async getServiceAccount(id: string): Promise<ServiceAccount | null> {
+    const path = `/api/v1/service-accounts/${encodeURIComponent(id)}`;
+    const response = await this.send({ method: 'GET', path });
+    if (response.status === 404) return null;
+    this.throwUnlessOk('GET', path, response);
+    return this.parse('GET', path, serviceAccountSchema, response);
+  }
+
+  /** Renames the account and/or replaces its team set. */
+  async updateServiceAccount(id: string, request: UpdateServiceAccountRequest): Promise<ServiceAccount> {
+    const path = `/api/v1/service-accounts/${encodeURIComponent(id)}`;
+    return this.parse('PATCH', path, serviceAccountSchema, await this.expectOk({ method: 'PATCH', path, body: request }));
+  }
+
+  /** Deletes the account (revoking its token); false when it was already gone (404). */
+  async deleteServiceAccount(id: string): Promise<boolean> {
+    return this.deleteUnlessGone(`/api/v1/service-accounts/${encodeURIComponent(id)}`);
+  }
+
+  /**
+   * Live service accounts named `name`, compared as the API compares them (ignoring case and
+   * surrounding white space); the same comparison here keeps the answer right against a server
+   * that ignores the filter.
+   */
+  async findServiceAccountsByName(name: string): Promise<ServiceAccount[]> {
+    const wanted = name.trim().toLowerCase();
+    const accounts = await this.listAll(
+      '/api/v1/service-accounts',
+      { name: name.trim() },
+      serviceAccountListPageSchema,
+      (page) => page.service_accounts,
+    );
+    return accounts.filter((account) => account.name.trim().toLowerCase() === wanted);
+  }
+
+  private async deleteUnlessGone(path: string): Promise<boolean> {
+    const response = await this.send({ method: 'DELETE', path });
+    if (response.status === 404) return false;
+    this.throwUnlessOk('DELETE', path, response);
+    return true;
+  }
+
+  /** Every item of a paged listing, following `next_page_token` to the end. */
+  private async listAll<P extends { next_page_token: string | null }, T>(
+    base: string,
+    filter: Record<string, string>,
+    schema: z.ZodMiniType<P>,
+    items: (page: P) => T[],
+  ): Promise<T[]> {
+    const out: T[] = [];
+    let pageToken: string | null | undefined;
+    // A page cap guards against a server that keeps returning the same page token.
+    for (let page = 0; page < 10_000; page += 1) {
+      const query = new URLSearchParams({ ...filter, page_size: '200' });
+      if (pageToken) query.set('page_token', pageToken);
+      const path = `${base}?${query.toString()}`;
+      const body = this.parse('GET', path, schema, await this.expectOk({ method: 'GET', path }));
+      out.push(...items(body));
+      if (!body.next_page_token || body.next_page_token === pageToken) return out;
+      pageToken = body.next_page_token;
+    }
+    throw new TesseraResponseError('GET', base, 'pagination did not end');
+  }
+
   private async expectOk(spec: RequestSpec): Promise<RawResponse> {
     const response = await this.send(spec);
     this.throwUnlessOk(spec.method, spec.path, response);
@@ -190,7 +367,16 @@ export class TesseraClient {
     if (response.status >= 200 && response.status < 300) return;
     const problem = problemSchema.safeParse(response.body);
     const p = problem.success ? problem.data : {};
-    throw new TesseraApiError(method, path, response.status, p.title ?? '', p.detail ?? '', p.errors ?? [], p.type ?? '');
+    throw new TesseraApiError(
+      method,
+      path,
+      response.status,
+      p.title ?? '',
+      p.detail ?? '',
+      p.errors ?? [],
+      p.type ?? '',
+      p.required_roles ?? [],
+    );
   }
 
   private parse<T extends z.ZodMiniType>(method: Method, path: string, schema: T, response: RawResponse): z.infer<T> {

@@ -19,6 +19,8 @@ export class TesseraApiError extends Error {
     readonly fieldErrors: readonly FieldProblem[],
     /** The problem's `type` URN (e.g. urn:tessera:problem:client-reference-in-use), '' when absent. */
     readonly problemType: string = '',
+    /** On a 403 for a missing role: the team roles any one of which would allow the request. */
+    readonly requiredRoles: readonly string[] = [],
   ) {
     super(`${method} ${path} returned ${status}${title ? ` ${title}` : ''}${detail ? `: ${detail}` : ''}`);
   }

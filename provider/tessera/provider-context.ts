@@ -4,6 +4,7 @@ import { forProvider } from '../protocol/definition';
 import { DiagnosticError, error } from '../protocol/diagnostics';
 import type { Logger } from '../protocol/logging/logger';
 import type { TesseraClient } from './client';
+import type { Caller } from './caller';
 import type { OpenEphemeralTokens } from './ephemeral-tokens';
 
 /** The server's bounds for `expiration_days`, or the contract's fallback when unknown. */
@@ -21,6 +22,8 @@ export interface TesseraProviderContext {
   policy: ExpirationPolicy;
   /** Ephemeral tokens opened by this process and not closed yet (revoked on stop). */
   ephemeralTokens: OpenEphemeralTokens;
+  /** A service account or a user, told by the api_token's prefix; unknown while the configuration is. */
+  caller: Caller;
 }
 
 /** The configured client for one call: cancelled by that call's signal, logging with its logger. */

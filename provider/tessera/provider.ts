@@ -8,6 +8,14 @@ import { currentUserDataSource } from '../resources/current-user/data-source';
 import { personalAccessTokenEphemeral } from '../resources/personal-access-token-ephemeral/ephemeral-resource';
 import { personalAccessTokenResource } from '../resources/personal-access-token/resource';
 import { personalAccessTokensDataSource } from '../resources/personal-access-tokens/data-source';
+import { serviceAccountDataSource } from '../resources/service-account-data/data-source';
+import { serviceAccountResource } from '../resources/service-account/resource';
+import { teamDataSource } from '../resources/team-data-source/data-source';
+import { teamMembershipResource } from '../resources/team-membership/resource';
+import { teamResource } from '../resources/team/resource';
+import { userDataSource } from '../resources/user-data-source/data-source';
+import { userResource } from '../resources/user/resource';
+import { callerKindOf, UNKNOWN_CALLER, type Caller } from './caller';
 import { TesseraClient } from './client';
 import { OpenEphemeralTokens } from './ephemeral-tokens';
 import { TesseraApiError, TesseraConnectionError, TesseraTimeoutError } from './errors';
@@ -17,7 +25,7 @@ import { PROVIDER_VERSION } from './version';
 
 export const providerSchema = defineSchema({
   description:
-    'The Tessera provider manages personal access tokens of the Tessera token service: long-lived tokens as resources (with rotation), short-lived tokens as ephemeral resources, and read-only views of the caller and their tokens.',
+    "The Tessera provider manages the Tessera token service's access model: personal access tokens (long-lived ones as resources, with rotation; short-lived ones as ephemeral resources), service accounts (machine identities with their own rotating token, e.g. for CI), teams, users and team memberships, and read-only views of the caller and their tokens. It runs with a person's personal access token or with a service account's token.",
   attributes: {
     endpoint: {
       type: 'string',
@@ -29,7 +37,7 @@ export const providerSchema = defineSchema({
       optional: true,
       sensitive: true,
       description:
-        "A Tessera personal access token (`tspat_…`) the provider authenticates with. Defaults to the `TESSERA_API_TOKEN` environment variable. Tokens the provider creates belong to this token's user.",
+        "The Tessera token the provider authenticates with: a personal access token (`tspat_…`) or a service account's token (`tssvc_…`, for CI). Defaults to the `TESSERA_API_TOKEN` environment variable. Personal access tokens the provider creates belong to this token's user; with a service-account token, the personal-token resources fail at plan (service accounts cannot own personal tokens), and what the provider may do is what the service account's teams' roles allow.",
     },
     request_timeout: {
       type: 'string',
@@ -60,7 +68,7 @@ export const tesseraProvider = defineProvider({
     );
     if ('unknown' in resolved) {
       req.log.info('provider configuration not known yet; API calls wait for apply');
-      return { client: undefined, policy: FALLBACK_EXPIRATION_POLICY, ephemeralTokens: new OpenEphemeralTokens() };
+      return { client: undefined, policy: FALLBACK_EXPIRATION_POLICY, ephemeralTokens: new OpenEphemeralTokens(), caller: UNKNOWN_CALLER };
     }
     if ('problems' in resolved) {
       throw new DiagnosticError(resolved.problems.map((p) => error(p.summary, p.detail, path(p.attribute))));
@@ -87,7 +95,11 @@ export const tesseraProvider = defineProvider({
       fetchPolicy(client, req),
     ]);
     if (identity !== undefined) throw new DiagnosticError(configureDiagnostics(identity, settings, req));
-    return { client, policy, ephemeralTokens: new OpenEphemeralTokens() };
+    const caller: Caller = {
+      kind: callerKindOf(settings.apiToken),
+      tokenSource: source(knownString(req.config.api_token), TOKEN_VARIABLE),
+    };
+    return { client, policy, ephemeralTokens: new OpenEphemeralTokens(), caller };
   },
 
   // Terraform does not close an ephemeral token when something downstream of it failed; revoke
@@ -97,8 +109,8 @@ export const tesseraProvider = defineProvider({
     await provider.ephemeralTokens.revokeAll(provider.client.detached(signal, log), log);
   },
 
-  resources: [personalAccessTokenResource],
-  dataSources: [currentUserDataSource, personalAccessTokensDataSource],
+  resources: [personalAccessTokenResource, serviceAccountResource, teamResource, userResource, teamMembershipResource],
+  dataSources: [currentUserDataSource, personalAccessTokensDataSource, serviceAccountDataSource, teamDataSource, userDataSource],
   ephemeralResources: [personalAccessTokenEphemeral],
 });
 

@@ -1,5 +1,6 @@
 // The first-start bootstrap, the admin operations and environment configuration.
 import { randomBytes } from 'node:crypto';
+import * as os from 'node:os';
 import { z } from 'zod';
 import { AdminInputError, createPersonalTokenForEmail, createUserAccount, ensureBootstrapAdmin } from '../../api/bootstrap';
 import { ConfigError, loadConfig, parseServerKey } from '../../api/config';
@@ -77,7 +78,18 @@ describe('configuration', () => {
       providerReleases: 'dist/provider-release',
       tls: undefined,
       databaseTimeouts: { statementMs: 30_000, lockMs: 5_000, idleInTransactionMs: 60_000 },
+      trustProxy: false,
+      publicUrl: undefined,
+      workers: 1,
+      shutdownTimeoutMs: 10_000,
     });
+    expect(loadConfig({ TESSERA_WORKERS: '3', TESSERA_SHUTDOWN_TIMEOUT_MS: '2500' })).toMatchObject({
+      workers: 3,
+      shutdownTimeoutMs: 2_500,
+    });
+    expect(loadConfig({ TESSERA_WORKERS: 'auto' }).workers).toBe(Math.min(64, os.availableParallelism()));
+    expect(() => loadConfig({ TESSERA_WORKERS: '0' })).toThrow(/TESSERA_WORKERS: must be a whole number from 1 to 64, or auto/);
+    expect(() => loadConfig({ TESSERA_SHUTDOWN_TIMEOUT_MS: '-1' })).toThrow(/TESSERA_SHUTDOWN_TIMEOUT_MS: must be a whole number/);
     expect(loadConfig({ TESSERA_DB_LOCK_TIMEOUT_MS: '250', TESSERA_DB_STATEMENT_TIMEOUT_MS: '0' }).databaseTimeouts).toEqual({
       statementMs: 0,
       lockMs: 250,

@@ -108,6 +108,47 @@ describe('Idempotency-Key', () => {
     }
   });
 
+  it('claims an expired key again before the sweeper runs, and writes each token with its audit event', async () => {
+    const user = await fixture.createUserWithToken();
+    const key = randomUUID();
+    const start = api().clock.now();
+    try {
+      const first = await create(user.token, key, { name: 'reclaim', expiration_days: 1 });
+      api().clock.advance(10 * 60 * 1000);
+      const second = await create(user.token, key, { name: 'reclaim', expiration_days: 1 });
+      expect(second.status).toBe(201);
+      expect(second.headers.get('idempotent-replayed')).toBeNull();
+      expect(second.json['id']).not.toBe(first.json['id']);
+      // The reclaimed record answers the retry with the new token, not the old one.
+      const retry = await create(user.token, key, { name: 'reclaim', expiration_days: 1 });
+      expect(retry.json['id']).toBe(second.json['id']);
+      expect(retry.headers.get('idempotent-replayed')).toBe('true');
+      const audited = await api()
+        .tessera.db('audit_events')
+        .where({ action: 'personal_access_token.created' })
+        .whereIn('target_id', [first.json['id'] as string, second.json['id'] as string])
+        .count({ n: '*' })
+        .first();
+      expect(Number((audited as { n: string }).n)).toBe(2);
+    } finally {
+      api().clock.set(start);
+    }
+  });
+
+  it('writes nothing for a create refused with 409, so nothing is replayed for its key', async () => {
+    const user = await fixture.createUserWithToken();
+    const body = { name: 'marked', expiration_days: 1, client_reference: `ref-${randomUUID()}` };
+    expect((await create(user.token, randomUUID(), body)).status).toBe(201);
+    const key = randomUUID();
+    const refused = await create(user.token, key, body);
+    expect(refused.status).toBe(409);
+    expect(await liveTokenCount(user.id)).toBe(2);
+    const records = await api().tessera.db('idempotency_records').count({ n: '*' }).first();
+    const again = await create(user.token, key, body);
+    expect(again.status).toBe(409);
+    expect(await api().tessera.db('idempotency_records').count({ n: '*' }).first()).toEqual(records);
+  });
+
   it('works for service accounts too, and validates the key', async () => {
     const key = randomUUID();
     const a = await create(fixture.adminToken, key, { name: 'svc' }, '/api/v1/service-accounts');

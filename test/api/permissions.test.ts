@@ -161,6 +161,7 @@ describe('service accounts and the collector handshake', () => {
       token_hint: expect.stringMatching(/^tssvc_…/),
       created_at: expect.stringMatching(/Z$/),
       expires_at: null,
+      team_ids: [],
     });
     const token = created.json['token'] as string;
     const handshake = await api().request('POST', '/api/v1/collector/handshake', { token, body: { version: '1.2.3' } });

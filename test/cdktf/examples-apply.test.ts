@@ -1,4 +1,4 @@
-// End to end: both example stacks are synthesized, then the real terraform CLI installs the built
+// End to end: the example stacks are synthesized, then the real terraform CLI installs the built
 // provider from a filesystem mirror and applies them against a real API on a real PostgreSQL.
 // The tokens must work, a second plan must be empty, and destroy must revoke them.
 import { mkdtempSync } from 'node:fs';
@@ -109,5 +109,46 @@ describe('team-tokens stack', () => {
     const destroy = await run.terraform(['destroy', '-auto-approve']);
     expect(destroy.stdout).toMatch(/Destroy complete! Resources: 3 destroyed/);
     for (const secret of Object.values(secrets)) expect((await getMe(secret)).status).toBe(401);
+  });
+});
+
+describe('ci-identity stack', () => {
+  let run: StackRun;
+  let secret: string;
+
+  it('applies as admin: a team and a service account in it', async () => {
+    run = await synth('ci-identity', { TESSERA_ENDPOINT: e2e.api.url, TESSERA_API_TOKEN: e2e.api.adminToken });
+    await run.terraform(['init']);
+    const apply = await run.terraform(['apply', '-auto-approve']);
+    expect(apply.stdout).toMatch(/Apply complete! Resources: 2 added, 0 changed, 0 destroyed/);
+    expect(apply.stdout).not.toContain(e2e.api.adminToken);
+  });
+
+  it("outputs a working service-account token that carries the team's role", async () => {
+    secret = await run.output<string>('token');
+    expect(secret).toMatch(/^tssvc_[0-9A-Za-z]{36}$/);
+    const me = await getMe(secret);
+    expect(me.status).toBe(200);
+    expect(me.body?.authenticated_by.type).toBe('service_account');
+    expect(me.body?.teams).toEqual([expect.objectContaining({ name: 'ci-pipelines', role: 'SysAdmin' })]);
+    const expiresAt = await run.output<string>('expires_at');
+    expect(Date.parse(expiresAt) - Date.now()).toBeGreaterThan(89.9 * 24 * 3600_000);
+  });
+
+  it('plans no changes right after apply', async () => {
+    expect(await run.planExitCode()).toBe(0);
+  });
+
+  it('destroys both; the token stops working', async () => {
+    const destroy = await run.terraform(['destroy', '-auto-approve']);
+    expect(destroy.stdout).toMatch(/Destroy complete! Resources: 2 destroyed/);
+    // Verified credentials may be served from memory for up to 1 s.
+    const deadline = Date.now() + 3_000;
+    let status = (await getMe(secret)).status;
+    while (status !== 401 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      status = (await getMe(secret)).status;
+    }
+    expect(status).toBe(401);
   });
 });

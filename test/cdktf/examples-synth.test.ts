@@ -1,4 +1,4 @@
-// The committed bindings and both example stacks compile with tsc and synthesize Terraform JSON
+// The committed bindings and every example stack compile with tsc and synthesize Terraform JSON
 // that names our provider, marks every token output sensitive and holds no secret.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +14,7 @@ const ANY_SECRET = /ts(pat|svc)_[0-9A-Za-z]{36}/;
 let workDir: string;
 let ciToken: SynthesizedStack;
 let teamTokens: SynthesizedStack;
+let ciIdentity: SynthesizedStack;
 
 beforeAll(async () => {
   await compileBindingsAndExamples();
@@ -25,6 +26,7 @@ beforeAll(async () => {
   };
   ciToken = await synthExample('ci-token', workDir, credentials);
   teamTokens = await synthExample('team-tokens', workDir, credentials);
+  ciIdentity = await synthExample('ci-identity', workDir, credentials);
 }, 600_000);
 
 afterAll(() => {
@@ -34,6 +36,7 @@ afterAll(() => {
 describe.each([
   ['ci-token', () => ciToken],
   ['team-tokens', () => teamTokens],
+  ['ci-identity', () => ciIdentity],
 ])('synthesized %s stack', (_name, stack) => {
   it('requires the tessera provider by its source address', () => {
     const required = stack().json.terraform.required_providers.tessera;
@@ -90,5 +93,23 @@ describe('team-tokens stack', () => {
   it('takes the API token from a sensitive variable', () => {
     expect(teamTokens.json.variable?.tessera_api_token).toEqual(expect.objectContaining({ type: 'string', sensitive: true }));
     expect(teamTokens.json.provider?.tessera?.[0]?.api_token).toBe('${var.tessera_api_token}');
+  });
+});
+
+describe('ci-identity stack', () => {
+  it('declares a team and a rotating service account in it, replaced before it is destroyed', () => {
+    expect(ciIdentity.json.resource?.tessera_team?.ci_team).toMatchObject({ name: 'ci-pipelines', role: 'SysAdmin' });
+    expect(ciIdentity.json.resource?.tessera_service_account?.ci).toMatchObject({
+      name: 'ci-pipeline',
+      expiration_days: 90,
+      rotate_before_days: 14,
+      team_ids: ['${tessera_team.ci_team.id}'],
+      lifecycle: { create_before_destroy: true },
+    });
+  });
+
+  it("outputs the service account's token as sensitive", () => {
+    expect(ciIdentity.json.output?.token).toMatchObject({ value: '${tessera_service_account.ci.token}', sensitive: true });
+    expect(ciIdentity.json.output?.expires_at?.sensitive).toBeUndefined();
   });
 });

@@ -89,7 +89,7 @@ test('teams: create, add-member by name and email, set-role (applies at once), r
   expect((await cli.run(['users', 'create', '--email', 'x@example.test', '--name', 'X'], { env: asMember })).code).toBe(0);
 
   const table = await cli.run(['teams', 'list'], { env });
-  expect(table.stdout).toMatch(new RegExp(`^${team.id} +Platform +SysAdmin +1$`, 'm'));
+  expect(table.stdout).toMatch(new RegExp(`^${team.id} +Platform +SysAdmin +1 +0$`, 'm'));
   const shown = await cli.run(['teams', 'get', 'Platform'], { env });
   expect(shown.stdout).toMatch(new RegExp(`^Members: +${user.email.replace(/[.]/g, '\\.')}$`, 'm'));
 
@@ -114,7 +114,7 @@ test('service accounts: create prints the secret once, list, delete revokes it',
   const runner = accounts.find((account) => account.name === 'ci-runner');
   expect(runner?.token_hint).toBe(`tssvc_…${secret.slice(-4)}`);
   const table = await cli.run(['service-accounts', 'list'], { env });
-  expect(table.stdout.split('\n')[0]).toMatch(/^ID +NAME +TOKEN +CREATED +EXPIRES +LAST USED$/);
+  expect(table.stdout.split('\n')[0]).toMatch(/^ID +NAME +TOKEN +CREATED +EXPIRES +LAST USED +TEAMS$/);
   expect(table.stdout).not.toContain(secret);
 
   // whoami with the service account's token names the account.
@@ -162,4 +162,51 @@ test('policy needs no token', async () => {
   expect(JSON.parse(policy.stdout)).toEqual({ personal_access_token: { min_expiration_days: 1, max_expiration_days: 30 } });
   const table = await cli.run(['policy'], { env: { TESSERA_ENDPOINT: api.url } });
   expect(table.stdout).toMatch(/^Personal access tokens: +1–30 days$/m);
+});
+
+test('service accounts in teams: create --team, get, update --team/--no-teams, teams add-/remove-service-account', async () => {
+  await json(['teams', 'create', '--name', 'CI Admins', '--role', 'SysAdmin']);
+  const readers = await json<TeamDetail>(['teams', 'create', '--name', 'CI Readers', '--role', 'ReadOnly']);
+  const created = await json<{ id: string; token: string; team_ids: string[] }>([
+    'service-accounts',
+    'create',
+    '--name',
+    'pipeline',
+    '--team',
+    'ci admins',
+  ]);
+  expect(created.team_ids).toHaveLength(1);
+  const asAccount = { TESSERA_ENDPOINT: api.url, TESSERA_API_TOKEN: created.token };
+  // Its token has the team's role: it may create users, but never personal tokens.
+  expect((await cli.run(['users', 'create', '--email', 'bot-made@example.test', '--name', 'Bot made'], { env: asAccount })).code).toBe(0);
+  const pat = await cli.run(['tokens', 'create', '--name', 'x', '--days', '1'], { env: asAccount });
+  expect(pat.code).toBe(4);
+  expect(pat.stderr).toContain('Service accounts cannot create personal access tokens');
+
+  const shown = await cli.run(['service-accounts', 'get', 'pipeline'], { env });
+  expect(shown.stdout).toMatch(/^Teams: +CI Admins \(SysAdmin\)$/m);
+
+  const moved = await json<{ teams: Array<{ name: string }> }>(['service-accounts', 'update', created.id, '--team', 'CI Readers']);
+  expect(moved.teams.map((team) => team.name)).toEqual(['CI Readers']);
+  expect((await cli.run(['users', 'create', '--email', 'bot-2@example.test', '--name', 'Bot 2'], { env: asAccount })).code).toBe(4);
+
+  const cleared = await json<{ teams: unknown[] }>(['service-accounts', 'update', 'pipeline', '--no-teams']);
+  expect(cleared.teams).toEqual([]);
+  const added = await json<{ service_accounts: Array<{ id: string }> }>(['teams', 'add-service-account', readers.id, 'pipeline']);
+  expect(added.service_accounts.map((account) => account.id)).toEqual([created.id]);
+  const list = await cli.run(['teams', 'list'], { env });
+  expect(list.stdout).toMatch(new RegExp(`^${readers.id} +CI Readers +ReadOnly +0 +1$`, 'm'));
+  const removed = await cli.run(['teams', 'remove-service-account', 'CI Readers', created.id], { env });
+  expect(removed.code).toBe(0);
+  expect(removed.stderr).toContain(`Removed service account ${created.id} from team CI Readers.`);
+
+  const byAccount = await json<Array<{ action: string }>>(['audit', 'list', '--service-account', created.id]);
+  expect(byAccount.map((event) => event.action)).toEqual(['user.created']);
+
+  // A name two accounts share is refused with the ids to choose from.
+  await json(['service-accounts', 'create', '--name', 'pipeline']);
+  const ambiguous = await cli.run(['service-accounts', 'get', 'pipeline'], { env });
+  expect(ambiguous.code).toBe(1);
+  expect(ambiguous.stderr).toContain('2 service accounts are named pipeline');
+  expect((await cli.run(['service-accounts', 'update', created.id], { env })).code).toBe(2);
 });

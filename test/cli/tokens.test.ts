@@ -93,6 +93,28 @@ test('create → list → get → revoke with --output json: stable documented s
   expect(JSON.parse(revoke.stdout)).toEqual({ id: token.id, revoked: true });
 });
 
+test('list --created-via and --client-reference filter on the markers a client set at create', async () => {
+  const { user, env } = await userEnv();
+  const viaProvider = (reference: string) =>
+    api.request('POST', '/api/v1/personal-access-tokens', {
+      token: user.token,
+      body: { name: 'from-terraform', expiration_days: 1, created_via: 'terraform-provider-tessera/0.1.0', client_reference: reference },
+    });
+  const ids = [(await viaProvider('ref-one')).json['id'], (await viaProvider('ref-two')).json['id']];
+  const byCli = JSON.parse((await cli.run(['-o', 'json', 'tokens', 'create', '--name', 'by-hand', '--days', '1'], { env })).stdout) as {
+    id: string;
+  };
+  const listed = async (...args: string[]) =>
+    (JSON.parse((await cli.run(['tokens', 'list', '-o', 'json', ...args], { env })).stdout) as Array<{ id: string }>)
+      .map((t) => t.id)
+      .sort();
+  expect(await listed('--created-via', 'terraform-provider-tessera/0.1.0')).toEqual([...ids].sort());
+  expect(await listed('--created-via', `tessera-cli/${version}`)).toEqual([byCli.id]);
+  expect(await listed('--client-reference', 'ref-two')).toEqual([ids[1]]);
+  expect(await listed('--created-via', 'terraform-provider-tessera/9.9.9')).toEqual([]);
+  expect((await listed()).length).toBe(4); // and the user's own token
+});
+
 test('--quiet prints only the secret, for a pipe', async () => {
   const { env } = await userEnv();
   const quiet = await cli.run(['tokens', 'create', '--name', 'pipe', '--days', '1', '-q'], { env });

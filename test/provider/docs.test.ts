@@ -8,13 +8,20 @@ import { REPO_ROOT } from '../../scripts/provider-packaging';
 describe('provider docs', () => {
   const pages = renderDocs();
 
-  it('covers the provider, the resource, the ephemeral resource and both data sources', () => {
+  it('covers the provider and every resource, data source and ephemeral resource', () => {
     expect(pages.map((p) => p.file).sort()).toEqual([
       'data-sources/current_user.md',
       'data-sources/personal_access_tokens.md',
+      'data-sources/service_account.md',
+      'data-sources/team.md',
+      'data-sources/user.md',
       'ephemeral-resources/personal_access_token.md',
       'index.md',
       'resources/personal_access_token.md',
+      'resources/service_account.md',
+      'resources/team.md',
+      'resources/team_membership.md',
+      'resources/user.md',
     ]);
   });
 

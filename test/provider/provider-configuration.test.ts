@@ -82,8 +82,20 @@ describe('provider configuration and diagnostics', () => {
     const tessera = schema.provider_schemas['registry.terraform.io/tessera/tessera'];
     expect(tessera).toBeDefined();
     expect(tessera?.provider.block.attributes.api_token?.sensitive).toBe(true);
-    expect(Object.keys(tessera?.resource_schemas ?? {})).toEqual(['tessera_personal_access_token']);
-    expect(Object.keys(tessera?.data_source_schemas ?? {}).sort()).toEqual(['tessera_current_user', 'tessera_personal_access_tokens']);
+    expect(Object.keys(tessera?.resource_schemas ?? {}).sort()).toEqual([
+      'tessera_personal_access_token',
+      'tessera_service_account',
+      'tessera_team',
+      'tessera_team_membership',
+      'tessera_user',
+    ]);
+    expect(Object.keys(tessera?.data_source_schemas ?? {}).sort()).toEqual([
+      'tessera_current_user',
+      'tessera_personal_access_tokens',
+      'tessera_service_account',
+      'tessera_team',
+      'tessera_user',
+    ]);
     expect(Object.keys(tessera?.ephemeral_resource_schemas ?? {})).toEqual(['tessera_personal_access_token']);
     const attributes = tessera?.resource_schemas.tessera_personal_access_token?.block.attributes ?? {};
     expect(Object.keys(attributes).sort()).toEqual([

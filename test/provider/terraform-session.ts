@@ -38,6 +38,9 @@ export interface StateJson {
 
 export const BASE_ARGS = ['-no-color', '-input=false'];
 
+/** A `versions.tf` for configurations written in tests: tessera/tessera from the mirror. */
+export const VERSIONS_TF = 'terraform {\n  required_providers {\n    tessera = { source = "tessera/tessera" }\n  }\n}\n';
+
 export async function terraformSession(
   api: Pick<TestApi, 'url' | 'adminToken'>,
   files: Record<string, string>,

@@ -5,7 +5,7 @@
 //
 //   const api = await startTestApi();                                  // system clock, logs at debug
 //   const api = await startTestApi({ clock: new ManualClock(), patMaxDays: 7, authFailureLimit: 5 });
-//   const api = await startTestApi({ webPage: true, webRoot, sessionSettings, trustProxy: true });
+//   const api = await startTestApi({ webPage: true, webRoot, sessionSettings, trustProxy: ['loopback'] });
 //   const api = await startTestApi({ mode: 'process' });               // node --import tsx api/main.ts
 //   const res = await api.request('POST', '/api/v1/users', { token: api.adminToken, body: { … } });
 //   res.status, res.json['id'], res.headers, res.text; api.logs (every log line, raw)
@@ -14,6 +14,7 @@
 //   const bob = await api.createUser({ role: 'Member' });             // bob.password, for sign-in
 //   const b = await api.startAnotherInstance({ mode: 'process' });    // same database and key
 //   api.clock.advance(…) (with a ManualClock); api.tessera.flush(); await api.restart({ patMaxDays: 7 });
+//   await b.stop(); await b.start();                                  // down, then back on the same port
 //   await api.stop();                                                 // every instance, then the database
 //
 // In-process instances take any createTessera option; authFailureLimit defaults to 1000 so tests
@@ -144,6 +145,12 @@ export class ApiInstance<C extends Clock = Clock> {
     await this.launch(port);
   }
 
+  /** Serves again after stop(), on the same port: an API that was down comes back. */
+  async start(): Promise<void> {
+    if (this.running !== undefined) throw new Error('start: the instance is running');
+    await this.launch(Number(new URL(this.url).port));
+  }
+
   /** Stops this instance (the fixture's stop() also drops the database). Safe to call twice. */
   async stop(): Promise<void> {
     await this.stopServing();
@@ -266,6 +273,8 @@ async function launchInProcess(shared: Shared, options: InstanceOptions, clock: 
   const web = options.webPage === true || options.webRoot !== undefined || options.sessionSettings !== undefined;
   const tessera = await createTessera({
     authFailureLimit: 1000,
+    // Teardown should not wait for a request a test left hanging.
+    shutdownTimeoutMs: 2_000,
     ...passThrough,
     databaseUrl: options.databaseUrl ?? shared.databaseUrl,
     serverKey: shared.serverKey,

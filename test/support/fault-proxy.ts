@@ -13,6 +13,7 @@
  *   ... terraform with TESSERA_ENDPOINT=proxy.url ...
  *   proxy.requests   // what it saw: method, path, mode (and the API's status if forwarded)
  *   proxy.stopAfterAnswers(2)  // then refuse connections, as a stopped API does
+ *   proxy.setAnswerDelay(300)  // hold each answer back 300 ms after the API gave it (a slow link)
  *   await proxy.stop();
  */
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -39,6 +40,8 @@ export interface FaultProxy {
   setRule(rule: FaultRule): void;
   /** After `count` more answers went out, refuse every new connection: the API went down. */
   stopAfterAnswers(count: number): void;
+  /** Hold every forwarded answer back this long after the API gave it; 0 (default) for none. */
+  setAnswerDelay(ms: number): void;
   stop(): Promise<void>;
 }
 
@@ -49,6 +52,7 @@ export async function startFaultProxy(upstream: string, rule: FaultRule = () => 
   const sockets = new Set<Socket>();
   let connections = 0;
   let answersLeft: number | null = null;
+  let answerDelayMs = 0;
   let stopping: Promise<void> | null = null;
   const stop = (): Promise<void> => {
     stopping ??= new Promise<void>((resolve) => {
@@ -98,6 +102,7 @@ export async function startFaultProxy(upstream: string, rule: FaultRule = () => 
       return;
     }
     seen.status = answer.status;
+    if (answerDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, answerDelayMs));
     if (mode === 'forward-reset') {
       req.socket.destroy();
       return;
@@ -138,6 +143,9 @@ export async function startFaultProxy(upstream: string, rule: FaultRule = () => 
     },
     stopAfterAnswers(count) {
       answersLeft = count;
+    },
+    setAnswerDelay(ms) {
+      answerDelayMs = ms;
     },
     stop,
   };

@@ -1,6 +1,7 @@
 // The seed's token workflow in a real headless Chromium against a real API and database:
 // sign in, open My Account from the profile icon, add a token, use its secret, reload (the
-// secret is gone), revoke it, revoke all, errors for bad input, CSRF. Screenshots of each step
+// secret is gone), revoke it, revoke all, errors for bad input, CSRF; a SysAdmin also sees the
+// service accounts with their teams. Screenshots of each step
 // go to test-artifacts/web/.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium, screenshot } from './support/browser';
@@ -19,6 +20,7 @@ describe('My Account page in Chromium', () => {
   let tab: Page;
   let user: PasswordUser;
   const problems: string[] = [];
+  const serviceAccountRequests: string[] = [];
   let javascriptBytes = 0;
 
   beforeAll(async () => {
@@ -37,6 +39,9 @@ describe('My Account page in Chromium', () => {
       if (message.type() === 'error' && !/status of (401|403|422)/.test(message.text())) problems.push(`console: ${message.text()}`);
     });
     tab.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    tab.on('request', (request) => {
+      if (new URL(request.url()).pathname.startsWith('/api/v1/service-accounts')) serviceAccountRequests.push(request.url());
+    });
     tab.on('response', (response) => {
       const url = new URL(response.url());
       if (response.status() === 404 || (response.status() >= 500 && !url.pathname.startsWith('/api/'))) {
@@ -291,6 +296,32 @@ describe('My Account page in Chromium', () => {
     expect(status).toBe(401);
     await tab.goto('/account');
     await tab.getByRole('heading', { name: 'Sign in to Tessera' }).waitFor();
+  });
+
+  test("a SysAdmin's My Account lists the service accounts with their teams; a Member's does not", async () => {
+    // Ada (a Member) was on My Account above: her page never showed the section.
+    expect(serviceAccountRequests).toEqual([]);
+    const sysadmin = await api.createUser({ name: 'Grace Hopper', role: 'SysAdmin' });
+    const teams = await api.request('GET', '/api/v1/teams', { token: api.adminToken });
+    const team = (teams.json['teams'] as Array<{ id: string; name: string }>).find((t) => t.id === sysadmin.teamId);
+    const created = await api.request('POST', '/api/v1/service-accounts', {
+      token: api.adminToken,
+      body: { name: 'deploy-bot', team_ids: [sysadmin.teamId] },
+    });
+    expect(created.status).toBe(201);
+    await api.request('POST', '/api/v1/service-accounts', { token: api.adminToken, body: { name: 'lonely-bot' } });
+
+    await tab.getByLabel('Email').fill(sysadmin.email);
+    await tab.getByLabel('Password').fill(sysadmin.password);
+    await tab.getByLabel('Password').press('Enter');
+    await tab.getByRole('heading', { name: 'My Account' }).waitFor();
+    await tab.getByRole('heading', { name: 'Service accounts' }).waitFor();
+    const bot = tab.locator(`#service-accounts-table tr[data-service-account-id="${created.json['id'] as string}"]`);
+    await expect(bot.locator('td.teams').textContent()).resolves.toBe(`${team?.name ?? ''} (SysAdmin)`);
+    await expect(tab.locator('#service-accounts-table tr', { hasText: 'lonely-bot' }).locator('td.teams').textContent()).resolves.toBe(
+      'No team',
+    );
+    await screenshot(tab, '14-service-accounts');
   });
 
   test('the browser reported no script errors and no CSP violations', () => {

@@ -267,7 +267,7 @@ describe('sessions behind a TLS-terminating proxy', () => {
   let api: TestApi;
 
   beforeAll(async () => {
-    api = await startTestApi({ webPage: true, trustProxy: true });
+    api = await startTestApi({ webPage: true, trustProxy: ['loopback'] });
   });
   afterAll(async () => {
     await api?.stop();
@@ -292,7 +292,7 @@ describe('sessions behind a TLS-terminating proxy', () => {
   });
 });
 
-describe('failed sign-ins are rate limited per address', () => {
+describe('failed sign-ins are rate limited per account', () => {
   let api: TestApi;
 
   beforeAll(async () => {
@@ -302,7 +302,7 @@ describe('failed sign-ins are rate limited per address', () => {
     await api?.stop();
   });
 
-  test('after 10 failures the address gets 429 with Retry-After, even with the right password', async () => {
+  test('after 10 failures for one email it gets 429 with Retry-After, even with the right password', async () => {
     const user = await api.createUser({ role: 'Member' });
     const client = new CookieClient(api.url);
     for (let i = 0; i < 10; i++) {

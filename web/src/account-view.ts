@@ -2,6 +2,7 @@ import { addTokenDialog } from './add-token-dialog';
 import { api, ApiError, type CreatedPersonalAccessToken, type PersonalAccessToken, type SessionUser } from './api-client';
 import { h, replaceChildren } from './dom';
 import { timeElement } from './format';
+import { serviceAccountsSection } from './service-accounts-section';
 
 /**
  * My Account: the caller's active tokens, "+ Add Token", the one-time secret, Revoke and
@@ -57,6 +58,7 @@ export function accountView(user: SessionUser): HTMLElement {
       errorBox,
       table,
     ),
+    serviceAccountsSection(),
   );
 
   let tokens: PersonalAccessToken[] = [];

@@ -10,6 +10,7 @@ export type SessionInfo = Schemas['Session'];
 export type SessionUser = SessionInfo['user'];
 export type PersonalAccessToken = Schemas['PersonalAccessToken'];
 export type CreatedPersonalAccessToken = Schemas['CreatedPersonalAccessToken'];
+export type ServiceAccount = Schemas['ServiceAccount'];
 /** The policy with both limits present (the API always sends them; the page needs both). */
 export type TokenPolicy = { personal_access_token: Required<NonNullable<Schemas['TokenPolicy']['personal_access_token']>> };
 
@@ -72,5 +73,7 @@ export const api = {
     guarded(() => client.post('/personal-access-tokens', { body: { name, expiration_days: expirationDays } })),
   revokeToken: (id: string) => guarded(() => client.delete('/personal-access-tokens/{id}', { path: { id } })),
   revokeAllTokens: () => guarded(() => client.delete('/personal-access-tokens')),
+  me: () => guarded(() => client.get('/me')),
+  listServiceAccounts: (): Promise<ServiceAccount[]> => guarded(() => client.all('/service-accounts', 'service_accounts')),
   listTokens: (): Promise<PersonalAccessToken[]> => guarded(() => client.all('/personal-access-tokens', 'personal_access_tokens')),
 };

@@ -5,7 +5,8 @@
  * the provider 2–5 times per command. The output is reproducible: the same sources and esbuild
  * version give the same bytes (the cache is written at run time, see loader.ts).
  */
-import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { BUNDLE_FILE, LOADER_FILE, loaderSource } from './loader';
 
@@ -55,6 +56,9 @@ export async function bundleProvider(options: BundleOptions): Promise<BundleResu
   const loader = join(outDir, LOADER_FILE);
   // Earlier versions recorded the cache beside the bundle; a stale one would end up in packages.
   await rm(join(outDir, 'provider-bundle.cache'), { force: true });
-  await writeFile(loader, loaderSource({ bundleFrom: 'file', codeCache: options.codeCache ?? true }));
+  const bundleSha256 = createHash('sha256')
+    .update(await readFile(bundleFile))
+    .digest('hex');
+  await writeFile(loader, loaderSource({ bundleFrom: 'file', codeCache: options.codeCache ?? true, bundleSha256 }));
   return { bundlePath: loader, bundleDir: outDir, bundleFile, bytes: (await stat(bundleFile)).size };
 }

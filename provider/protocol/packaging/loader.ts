@@ -9,7 +9,8 @@
  * different lock-file hash. Here the package stays byte-for-byte reproducible; the first start
  * of a given bundle on a machine compiles normally and leaves a cache for the next ones.
  *
- * The cache file is keyed by the bundle's SHA-256, the Node version and the architecture; a
+ * The cache file is keyed by the bundle's SHA-256 (written into the start file when the package
+ * is built, so a start does not hash half a megabyte), the Node version and the architecture; a
  * cache that V8 rejects anyway (other V8 flags) is simply replaced. Any failure to read or
  * write it is ignored: the cache is an optimisation, never a reason not to start.
  */
@@ -29,6 +30,11 @@ export interface LoaderSourceOptions {
   bundleFrom: 'file' | 'sea-asset';
   /** Defaults to true. */
   codeCache?: boolean;
+  /**
+   * The bundle's SHA-256 (hex), known when the package is built: the cache file's key then
+   * costs nothing at start, instead of hashing the whole bundle at every start.
+   */
+  bundleSha256?: string;
 }
 
 /**
@@ -37,6 +43,9 @@ export interface LoaderSourceOptions {
  */
 export function loaderSource(options: LoaderSourceOptions): string {
   const codeCache = options.codeCache ?? true;
+  if (options.bundleSha256 !== undefined && !/^[0-9a-f]{64}$/.test(options.bundleSha256))
+    throw new Error('bundleSha256 must be 64 hex digits');
+  const bundleDigest = options.bundleSha256 ? `'${options.bundleSha256}'` : 'source';
   const read =
     options.bundleFrom === 'file'
       ? `const file = path.join(__dirname, '${BUNDLE_FILE}');\nconst source = fs.readFileSync(file, 'utf8');\nconst dir = __dirname;`
@@ -57,7 +66,7 @@ let cachedData;
 try {
   const root = cacheRoot();
   if (root) {
-    const key = crypto.createHash('sha256').update(source).update('\\0' + process.version + '\\0' + process.arch).digest('hex').slice(0, 32);
+    const key = crypto.createHash('sha256').update(${bundleDigest}).update('\\0' + process.version + '\\0' + process.arch).digest('hex').slice(0, 32);
     cacheFile = path.join(root, key + '.v8cache');
     cachedData = fs.readFileSync(cacheFile);
   }

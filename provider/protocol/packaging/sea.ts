@@ -138,7 +138,13 @@ export async function makeSeaBlob(options: SeaBlobOptions): Promise<Buffer> {
   const work = await mkdtemp(join(tmpdir(), 'sea-blob-'));
   try {
     const buildTimeCache = options.buildTimeCodeCache ?? false;
-    await writeFile(join(work, 'main.js'), loaderSource({ bundleFrom: 'sea-asset', codeCache: options.runtimeCodeCache ?? true }));
+    const bundleSha256 = createHash('sha256')
+      .update(await readFile(options.bundleFile))
+      .digest('hex');
+    await writeFile(
+      join(work, 'main.js'),
+      loaderSource({ bundleFrom: 'sea-asset', codeCache: options.runtimeCodeCache ?? true, bundleSha256 }),
+    );
     const config = buildTimeCache
       ? { main: options.bundleFile, output: 'sea-prep.blob', disableExperimentalSEAWarning: true, useCodeCache: true }
       : {

@@ -1,12 +1,13 @@
 /**
- * Builds grpc-js service definitions straight from the precompiled descriptor
- * (see generate-descriptor.ts) with protobufjs' light build. We skip @grpc/proto-loader on
- * purpose: it derives reflection descriptors for every message up front, which cost more than
- * everything else in a provider's start-up (measured in bench/provider-startup.bench.ts), and
- * the CLI starts 2–5 provider processes per command.
+ * Builds grpc-js service definitions from the precompiled descriptor (the method list) and the
+ * static encoders and decoders that generate-descriptor.ts writes (messages.generated.ts).
+ * Both choices are about start-up, which the CLI pays 2–5 times per command:
+ * @grpc/proto-loader derives reflection descriptors for every message up front, and protobufjs'
+ * reflection generates each message's code with `new Function` on first use (code the V8 code
+ * cache cannot keep); the static code is plain, cacheable JavaScript.
  */
 import type * as grpc from '@grpc/grpc-js';
-import * as protobuf from 'protobufjs/light';
+import type { IConversionOptions } from 'protobufjs';
 import descriptor from './descriptor.json';
 
 export interface ProtocolServices {
@@ -17,41 +18,76 @@ export interface ProtocolServices {
   health: grpc.ServiceDefinition;
 }
 
-/** What handlers see: field names as in the .proto, int64 as decimal strings, bytes as Buffer. */
-const TO_OBJECT: protobuf.IConversionOptions = { longs: String, enums: Number, bytes: Buffer, defaults: true, oneofs: true };
+/** What the static module gives each message type. */
+interface StaticMessage {
+  encode(message: object): { finish(): Uint8Array };
+  decode(bytes: Uint8Array): object;
+  fromObject(value: object): object;
+  toObject(message: object, options: IConversionOptions): unknown;
+}
 
-function serviceDefinition(root: protobuf.Root, fullName: string): grpc.ServiceDefinition {
-  const service = root.lookupService(fullName);
+interface DescriptorNamespace {
+  nested?: Record<string, DescriptorNamespace>;
+  methods?: Record<string, { requestType: string; responseType: string; requestStream?: boolean; responseStream?: boolean }>;
+}
+
+/** What handlers see: field names as in the .proto, int64 as decimal strings, bytes as Buffer. */
+const TO_OBJECT: IConversionOptions = { longs: String, enums: Number, bytes: Buffer, defaults: true, oneofs: true };
+
+type StaticTree = { [name: string]: StaticTree } & Partial<StaticMessage>;
+
+function child<T extends object>(parent: T | undefined, name: string): T | undefined {
+  return parent && Object.prototype.hasOwnProperty.call(parent, name) ? (parent as Record<string, T>)[name] : undefined;
+}
+
+/** A type name as written in a service, relative to the service's package or absolute. */
+function messageType(root: StaticTree, packagePath: string[], typeName: string): StaticMessage {
+  const parts = typeName.replace(/^\./, '').split('.');
+  for (let depth = typeName.startsWith('.') ? 0 : packagePath.length; depth >= 0; depth -= 1) {
+    let node: StaticTree | undefined = root;
+    for (const part of [...packagePath.slice(0, depth), ...parts]) node = child(node, part);
+    if (node && typeof node.encode === 'function') return node as StaticMessage;
+  }
+  throw new Error(`message type ${typeName} not found in the static protocol messages`);
+}
+
+function serviceDefinition(root: StaticTree, fullName: string): grpc.ServiceDefinition {
+  const path = fullName.split('.');
+  let service: DescriptorNamespace | undefined = descriptor as DescriptorNamespace;
+  for (const part of path) service = child(service?.nested, part);
+  if (!service?.methods) throw new Error(`service ${fullName} is not in the descriptor`);
+  const packagePath = path.slice(0, -1);
   const definition: Record<string, grpc.MethodDefinition<unknown, unknown>> = {};
-  for (const method of service.methodsArray) {
-    method.resolve();
-    const request = method.resolvedRequestType;
-    const response = method.resolvedResponseType;
-    if (!request || !response) throw new Error(`unresolved types for ${fullName}.${method.name}`);
-    const serialize =
-      (type: protobuf.Type) =>
-      (value: unknown): Buffer =>
-        Buffer.from(type.encode(type.fromObject(value as Record<string, unknown>)).finish());
-    const deserialize =
-      (type: protobuf.Type) =>
-      (bytes: Buffer): unknown =>
-        type.toObject(type.decode(bytes), TO_OBJECT);
-    definition[method.name] = {
-      path: `/${fullName}/${method.name}`,
+  const serialize =
+    (type: StaticMessage) =>
+    (value: unknown): Buffer => {
+      const bytes = type.encode(type.fromObject(value as object)).finish();
+      return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    };
+  const deserialize =
+    (type: StaticMessage) =>
+    (bytes: Buffer): unknown =>
+      type.toObject(type.decode(bytes), TO_OBJECT);
+  for (const [name, method] of Object.entries(service.methods)) {
+    const request = messageType(root, packagePath, method.requestType);
+    const response = messageType(root, packagePath, method.responseType);
+    definition[name] = {
+      path: `/${fullName}/${name}`,
       requestStream: method.requestStream === true,
       responseStream: method.responseStream === true,
       requestSerialize: serialize(request),
       requestDeserialize: deserialize(request),
       responseSerialize: serialize(response),
       responseDeserialize: deserialize(response),
-      originalName: method.name,
+      originalName: name,
     };
   }
   return definition as grpc.ServiceDefinition;
 }
 
 export function loadProtocolServices(): ProtocolServices {
-  const root = protobuf.Root.fromJSON(descriptor as protobuf.INamespace);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const root = require('./messages.generated') as StaticTree;
   return {
     provider: serviceDefinition(root, 'tfplugin6.Provider'),
     controller: serviceDefinition(root, 'plugin.GRPCController'),

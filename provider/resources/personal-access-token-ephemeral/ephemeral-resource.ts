@@ -6,6 +6,7 @@ import { DiagnosticError } from '../../protocol/diagnostics';
 import { defineSchema } from '../../protocol/schema/definition';
 import { toJsNumber } from '../../protocol/values/reader';
 import { apiDiagnostics } from '../../tessera/api-diagnostics';
+import { refuseServiceAccount } from '../../tessera/caller';
 import { requireClient, tessera } from '../../tessera/provider-context';
 import { checkExpirationDays, checkName } from '../shared/token-rules';
 
@@ -49,6 +50,7 @@ export const personalAccessTokenEphemeral = tessera.ephemeralResource({
   },
 
   async open({ config, provider, signal, log, diagnostics, private: privateState }) {
+    refuseServiceAccount(provider.caller, `The ephemeral resource ${TYPE_NAME}`, 'name');
     checkName(config.name, diagnostics);
     checkExpirationDays(config.expiration_days, diagnostics, provider.policy);
     diagnostics.throwIfErrors();

@@ -17,7 +17,7 @@ import { error, warning, type Diagnostic } from '../../protocol/diagnostics';
 import type { PrivateState } from '../../protocol/values/private-state';
 import type { CreatedToken, CreateTokenRequest, TokenMetadata } from '../../tessera/api-types';
 import type { TesseraClient } from '../../tessera/client';
-import { TesseraApiError, TesseraConnectionError } from '../../tessera/errors';
+import { TesseraApiError } from '../../tessera/errors';
 
 const CLIENT_REFERENCE_IN_USE = 'urn:tessera:problem:client-reference-in-use';
 const LIST_PATH = '/api/v1/personal-access-tokens';
@@ -53,19 +53,6 @@ export function writePendingCreate(priv: PrivateState, pending: PendingCreate): 
 
 export function clearPendingCreate(priv: PrivateState): void {
   priv.set(null);
-}
-
-/**
- * Whether a failed create may still have made the token. Only an answer from the API that
- * refuses the request (4xx) proves it did not; a lost connection, a timeout, a cancelled call,
- * a 5xx (a gateway may have forwarded the request) or an unreadable 201 body prove nothing.
- * A 409 is a refusal of this key or reference, which the first attempt may itself have used.
- * A connection that never opened on any attempt (refused, DNS, TLS) proves it too: nothing was sent.
- */
-export function createOutcomeUnknown(failure: unknown): boolean {
-  if (failure instanceof TesseraApiError) return failure.status >= 500 || failure.status === 409;
-  if (failure instanceof TesseraConnectionError) return failure.requestMayHaveArrived;
-  return true;
 }
 
 export function lookupQuery(clientReference: string): string {

@@ -2,7 +2,6 @@
 // destroy, replaced when its settings change or its rotation window opens, and dropped from
 // state (with a warning saying why) when it expired or was revoked elsewhere.
 import { randomUUID } from 'node:crypto';
-import { UNKNOWN } from '../../protocol/cty/values';
 import { DiagnosticError, error, path, type Diagnostics } from '../../protocol/diagnostics';
 import { defineSchema } from '../../protocol/schema/definition';
 import type { ModelOf } from '../../protocol/schema/model';
@@ -11,19 +10,14 @@ import { apiDiagnostics } from '../../tessera/api-diagnostics';
 import type { TesseraClient } from '../../tessera/client';
 import { requireClient, tessera, type TesseraProviderContext } from '../../tessera/provider-context';
 import type { Logger } from '../../protocol/logging/logger';
-import {
-  describeFromNow,
-  EXPIRY_WARNING_DAYS,
-  expiresSoon,
-  parseTimestamp,
-  rotationDue,
-  vanishedBecause,
-} from '../../tessera/token-lifecycle';
+import { parseTimestamp, vanishedBecause } from '../../tessera/token-lifecycle';
+import { refuseServiceAccount } from '../../tessera/caller';
 import { PROVIDER_VERSION } from '../../tessera/version';
+import { createOutcomeUnknown } from '../shared/create-outcome';
+import { planRotation } from '../shared/rotation';
 import { checkExpirationDays, checkName, checkRotateBeforeDays } from '../shared/token-rules';
 import {
   clearPendingCreate,
-  createOutcomeUnknown,
   findByReference,
   readPendingCreate,
   settledDiagnostic,
@@ -104,6 +98,7 @@ export const personalAccessTokenResource = tessera.resource({
   modifyPlan(req) {
     const { prior, config, planned, diagnostics, provider } = req;
     if (config === null || planned === null) return; // destroy
+    refuseServiceAccount(provider.caller, `The resource ${TYPE_NAME}`, 'name');
     if (prior === null || req.requiresReplace.length > 0) {
       // A new token is about to be created: only now does the server's policy decide.
       checkNewTokenDays(config, prior, diagnostics, provider);
@@ -112,29 +107,24 @@ export const personalAccessTokenResource = tessera.resource({
 
     const expiresAt = prior.expires_at;
     if (expiresAt === null) return;
-    const now = Date.now();
-    const rotateBefore = knownNumber(config.rotate_before_days);
-    if (rotateBefore !== undefined && rotationDue(expiresAt, rotateBefore, now)) {
-      // Replacement needs a changed value at the flagged path: the new token's computed
-      // attributes are unknown, so expires_at changes and the CLI replaces the token.
-      for (const name of COMPUTED_ON_CREATE) planned[name] = UNKNOWN;
-      req.requiresReplace.push(path('expires_at'));
+    const rotation = planRotation(
+      { planned, requiresReplace: req.requiresReplace, diagnostics },
+      {
+        noun: 'Personal access token',
+        name: prior.name ?? '',
+        id: prior.id ?? '',
+        expiresAt,
+        rotateBeforeDays: config.rotate_before_days,
+        computedOnCreate: COMPUTED_ON_CREATE,
+        warnAt: 'expiration_days',
+      },
+    );
+    if (rotation === 'replace') {
       checkNewTokenDays(config, prior, diagnostics, provider);
       return;
     }
     // The existing token stays: a policy changed since it was created does not block the plan.
     warnOutsidePolicy(config, prior, diagnostics, provider);
-    if (rotateBefore === undefined) return; // not known yet: decided in the apply-time plan
-    if (expiresSoon(expiresAt, now)) {
-      const name = prior.name ?? '';
-      const id = prior.id ?? '';
-      diagnostics.warning(
-        `Personal access token expires ${describeFromNow(expiresAt, now)}`,
-        `The token "${name}" (id ${id}) expires at ${expiresAt}, within ${EXPIRY_WARNING_DAYS} days, and this plan does not replace it. ` +
-          'Set rotate_before_days (with lifecycle { create_before_destroy = true }) to rotate it automatically, or replace it now with terraform apply -replace=ADDRESS.',
-        path('expiration_days'),
-      );
-    }
   },
 
   async create({ config, provider, signal, log, diagnostics, private: priv }) {
@@ -177,6 +167,7 @@ export const personalAccessTokenResource = tessera.resource({
   },
 
   async read({ state, provider, signal, diagnostics, log, private: priv }) {
+    refuseServiceAccount(provider.caller, `The resource ${TYPE_NAME}`, 'name');
     const pending = readPendingCreate(priv);
     if (pending) {
       const client = requireClient(provider, { signal, log });
@@ -241,6 +232,7 @@ export const personalAccessTokenResource = tessera.resource({
   },
 
   async delete({ prior, provider, signal, log, private: priv }) {
+    refuseServiceAccount(provider.caller, `Revoking a ${TYPE_NAME}`, 'name');
     const id = prior.id;
     if (id === null) {
       // A create with an unknown outcome that no refresh settled (e.g. destroy -refresh=false):

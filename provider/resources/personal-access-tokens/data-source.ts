@@ -3,6 +3,7 @@ import { objectType } from '../../protocol/cty/types';
 import { DiagnosticError } from '../../protocol/diagnostics';
 import { defineSchema } from '../../protocol/schema/definition';
 import { apiDiagnostics } from '../../tessera/api-diagnostics';
+import { refuseServiceAccount } from '../../tessera/caller';
 import { requireClient, tessera } from '../../tessera/provider-context';
 
 export const TYPE_NAME = 'tessera_personal_access_tokens';
@@ -34,6 +35,7 @@ export const personalAccessTokensDataSource = tessera.dataSource({
   typeName: TYPE_NAME,
   schema: personalAccessTokensSchema,
   async read({ provider, signal, log }) {
+    refuseServiceAccount(provider.caller, `The data source ${TYPE_NAME} (the provider user's own tokens)`, 'tokens');
     const client = requireClient(provider, { signal, log });
     try {
       const tokens = await client.listPersonalAccessTokens();

@@ -13,20 +13,17 @@ export const ROTATE_BEFORE_MAX_DAYS = 29;
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 
-export function checkName(value: CtyValue | undefined, diagnostics: Diagnostics): void {
+export function checkName(value: CtyValue | undefined, diagnostics: Diagnostics, label = 'token name'): void {
   const name = knownString(value);
   if (typeof name !== 'string') return;
   const trimmed = name.trim();
+  const summary = `Invalid ${label}`;
   if (trimmed.length === 0) {
-    diagnostics.error('Invalid token name', 'name must contain at least one character that is not white space.', path('name'));
+    diagnostics.error(summary, 'name must contain at least one character that is not white space.', path('name'));
   } else if ([...trimmed].length > NAME_MAX_LENGTH) {
-    diagnostics.error(
-      'Invalid token name',
-      `name must be at most ${NAME_MAX_LENGTH} characters long (it has ${[...trimmed].length}).`,
-      path('name'),
-    );
+    diagnostics.error(summary, `name must be at most ${NAME_MAX_LENGTH} characters long (it has ${[...trimmed].length}).`, path('name'));
   } else if (CONTROL_CHARACTERS.test(name)) {
-    diagnostics.error('Invalid token name', 'name must not contain control characters (newlines, tabs, …).', path('name'));
+    diagnostics.error(summary, 'name must not contain control characters (newlines, tabs, …).', path('name'));
   }
 }
 
@@ -54,14 +51,19 @@ export function checkExpirationDays(
   }
 }
 
-/** rotate_before_days: 0–29 and below expiration_days, or the token would be replaced on every plan. */
-export function checkRotateBeforeDays(value: CtyValue | undefined, expirationDays: CtyValue | undefined, diagnostics: Diagnostics): void {
+/** rotate_before_days: 0–29 (or `maxDays`) and below expiration_days, or the token would be replaced on every plan. */
+export function checkRotateBeforeDays(
+  value: CtyValue | undefined,
+  expirationDays: CtyValue | undefined,
+  diagnostics: Diagnostics,
+  maxDays: number = ROTATE_BEFORE_MAX_DAYS,
+): void {
   const days = knownNumber(value);
   if (days === null || days === undefined) return;
-  if (!Number.isInteger(days) || days < 0 || days > ROTATE_BEFORE_MAX_DAYS) {
+  if (!Number.isInteger(days) || days < 0 || days > maxDays) {
     diagnostics.error(
       'Invalid rotate_before_days',
-      `rotate_before_days must be a whole number within 0–${ROTATE_BEFORE_MAX_DAYS}.`,
+      `rotate_before_days must be a whole number within 0–${maxDays}.`,
       path('rotate_before_days'),
     );
     return;

@@ -31,6 +31,7 @@ export class StackRun {
 
 export interface Me {
   readonly email: string;
+  readonly teams: ReadonlyArray<{ readonly id: string; readonly name: string; readonly role: string }>;
   readonly authenticated_by: { readonly type: string; readonly token_id: string; readonly expires_at: string | null };
 }
 

@@ -7,7 +7,7 @@ import path from 'node:path';
 export const REPO_ROOT = path.resolve(__dirname, '../../..');
 export const BINDINGS_PACKAGE_DIR = path.join(REPO_ROOT, 'provider/cdktf');
 export const EXAMPLES_DIR = path.join(REPO_ROOT, 'cdktf-examples');
-export const EXAMPLE_STACKS = ['ci-token', 'team-tokens'] as const;
+export const EXAMPLE_STACKS = ['ci-token', 'team-tokens', 'ci-identity'] as const;
 export type ExampleStack = (typeof EXAMPLE_STACKS)[number];
 
 interface ProcessResult {

@@ -5,11 +5,52 @@ import * as protobuf from 'protobufjs';
 import { createServerCertificate } from '../../../provider/protocol';
 import { handshakeCertificateField } from '../../../provider/protocol/plugin/certificate';
 import { checkLaunchEnvironment, handshakeLine, MAGIC_COOKIE_VALUE } from '../../../provider/protocol/plugin/handshake';
-import { buildDescriptorJson } from '../../../provider/protocol/proto/generate-descriptor';
+import { buildDescriptorJson, buildStaticMessages } from '../../../provider/protocol/proto/generate-descriptor';
+import { loadProtocolServices } from '../../../provider/protocol/proto/load';
 
 test('the committed descriptor.json matches the .proto files (regenerate with generate-descriptor.ts)', () => {
   const committed = readFileSync(join(__dirname, '../../../provider/protocol/proto/descriptor.json'), 'utf8');
   expect(committed).toBe(buildDescriptorJson());
+});
+
+test('the committed static messages match the .proto files (regenerate with generate-descriptor.ts)', async () => {
+  const committed = readFileSync(join(__dirname, '../../../provider/protocol/proto/messages.generated.ts'), 'utf8');
+  expect(committed).toBe(await buildStaticMessages());
+});
+
+test('the static encoders write what reflection writes and read it back the same way', () => {
+  const root = protobuf.Root.fromJSON(
+    JSON.parse(readFileSync(join(__dirname, '../../../provider/protocol/proto/descriptor.json'), 'utf8')) as protobuf.INamespace,
+  );
+  const reflected = root.lookupType('tfplugin6.GetProviderSchema.Response');
+  const response = {
+    provider: { version: '0', block: { attributes: [] } },
+    resource_schemas: {
+      thing: {
+        version: '3',
+        block: {
+          attributes: [
+            { name: 'id', type: Buffer.from('"string"'), computed: true },
+            { name: 'tags', nested_type: { attributes: [{ name: 'k', type: Buffer.from('"string"'), optional: true }], nesting: 3 } },
+          ],
+          block_types: [{ type_name: 'rule', nesting: 2, min_items: '1', max_items: '9007199254740993', block: { attributes: [] } }],
+        },
+      },
+    },
+    diagnostics: [
+      { severity: 1, summary: 'sum', detail: 'detail', attribute: { steps: [{ attribute_name: 'a' }, { element_key_int: '-7' }] } },
+    ],
+    server_capabilities: { get_provider_schema_optional: true, plan_destroy: true },
+  };
+  const method = loadProtocolServices().provider.GetProviderSchema;
+  if (!method) throw new Error('no GetProviderSchema');
+  const bytes = method.responseSerialize(response);
+  expect(Buffer.from(bytes)).toEqual(Buffer.from(reflected.encode(reflected.fromObject(response)).finish()));
+  const options = { longs: String, enums: Number, bytes: Buffer, defaults: true, oneofs: true };
+  expect(method.responseDeserialize(bytes)).toEqual(reflected.toObject(reflected.decode(bytes), options));
+  // The message named Object (nested attributes) must not shadow the global Object.
+  expect(Object.keys({ a: 1 })).toEqual(['a']);
+  expect((Object.prototype as Record<string, unknown>).attributes).toBeUndefined();
 });
 
 test('field numbers the CLI depends on', () => {

@@ -8,7 +8,7 @@ import * as cdktn from 'cdktn';
 
 export interface TesseraProviderConfig {
   /**
-  * A Tessera personal access token (`tspat_…`) the provider authenticates with. Defaults to the `TESSERA_API_TOKEN` environment variable. Tokens the provider creates belong to this token's user.
+  * The Tessera token the provider authenticates with: a personal access token (`tspat_…`) or a service account's token (`tssvc_…`, for CI). Defaults to the `TESSERA_API_TOKEN` environment variable. Personal access tokens the provider creates belong to this token's user; with a service-account token, the personal-token resources fail at plan (service accounts cannot own personal tokens), and what the provider may do is what the service account's teams' roles allow.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/tessera/tessera/latest/docs#api_token TesseraProvider#api_token}
   */

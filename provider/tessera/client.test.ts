@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { TesseraClient } from './client';
 import { TesseraAbortedError, TesseraApiError, TesseraConnectionError, TesseraTimeoutError } from './errors';
+import { PROVIDER_VERSION, providerUserAgent } from './version';
 
 // Token-shaped values are assembled at run time: no literal that secret scanners would flag.
 const secret = ['tspat', 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcd000000'].join('_');
@@ -65,6 +66,23 @@ const created = {
 const fastRetry = { baseDelayMs: 20, maxDelayMs: 100 };
 
 describe('TesseraClient', () => {
+  it('sends the CLI version in the User-Agent without the characters a header may not hold', async () => {
+    // ConfigureProvider carries the version as any string; a control character in it once made
+    // every request fail as "cannot reach the API" after retries.
+    const api = await serve([(_req, res) => json(res, 200, { user: null })]);
+    const client = new TesseraClient({
+      endpoint: api.url,
+      token: secret,
+      retry: fastRetry,
+      userAgent: providerUserAgent('1.11.4\n\u0012\u0003 x'),
+    });
+    // Only what was sent matters here, not the (incomplete) answer.
+    await client.getMe().catch(() => undefined);
+    expect(api.seen).toHaveLength(1);
+    expect(api.seen[0]?.headers['user-agent']).toBe(`terraform-provider-tessera/${PROVIDER_VERSION} terraform/1.11.4x`);
+    expect(providerUserAgent('\u0000')).toBe(`terraform-provider-tessera/${PROVIDER_VERSION} terraform/unknown`);
+  });
+
   it('retries a create after 503 with the same Idempotency-Key and returns the 201 body', async () => {
     const api = await serve([
       (_req, res) => json(res, 503, { title: 'Service Unavailable', status: 503 }),

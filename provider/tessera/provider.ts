@@ -21,7 +21,7 @@ import { OpenEphemeralTokens } from './ephemeral-tokens';
 import { TesseraApiError, TesseraConnectionError, TesseraTimeoutError } from './errors';
 import { FALLBACK_EXPIRATION_POLICY, type ExpirationPolicy, type TesseraProviderContext } from './provider-context';
 import { ENDPOINT_VARIABLE, resolveSettings, TOKEN_VARIABLE, validateConfiguredSettings, type ProviderSettings } from './settings';
-import { PROVIDER_VERSION } from './version';
+import { providerUserAgent } from './version';
 
 export const providerSchema = defineSchema({
   description:
@@ -81,7 +81,7 @@ export const tesseraProvider = defineProvider({
       requestTimeoutMs: settings.requestTimeoutMs,
       requestTimeoutLabel: settings.requestTimeoutLabel,
       signal: req.signal,
-      userAgent: `terraform-provider-tessera/${PROVIDER_VERSION} terraform/${req.terraformVersion}`,
+      userAgent: providerUserAgent(req.terraformVersion),
       logger: {
         debug: (message, fields) => req.log.debug(message, fields),
         warn: (message, fields) => req.log.warn(message, fields),

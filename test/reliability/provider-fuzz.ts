@@ -658,6 +658,35 @@ function hostileProtobuf(valid: Buffer, choices: Choices): { bytes: Buffer; shap
   ])();
 }
 
+async function startFuzzApi(
+  databaseUrl: string,
+  serverKey: Buffer,
+): Promise<{ url: string; child: ChildProcessWithoutNullStreams; exited: Promise<unknown> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'fuzz-api-process.ts')], {
+    cwd: repoRoot,
+    env: {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: process.env.HOME ?? '/tmp',
+      DATABASE_URL: databaseUrl,
+      TESSERA_SERVER_KEY: serverKey.toString('hex'),
+    },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr = (stderr + d).slice(-4000)));
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+      const line = /^\{.*\}$/m.exec(out)?.[0];
+      if (line) resolve((JSON.parse(line) as { url: string }).url);
+    });
+    void exited.then(() => reject(new Error(`the fuzz API exited before listening: ${stderr}`)));
+  });
+  return { url, child, exited };
+}
+
 // --- Main ---------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
@@ -679,11 +708,13 @@ async function main(): Promise<void> {
   process.on('uncaughtException', (error) => crashes.push(`uncaught exception: ${error.message}`));
 
   const stopPostgres = await ensureTestPostgres();
-  // The API in its own process (api/main.ts, as operators run it), so its answers do not wait
-  // on this process's event loop, which is busy with the cases.
-  const api = await startTestApi({ mode: 'process', logLevel: 'info' });
+  // The fixture makes the database (migrated, with a user and token); the provider talks to an
+  // API in a process of its own (fuzz-api-process.ts), so its answers do not wait on this
+  // process's event loop, which is busy with the cases.
+  const api = await startTestApi({ logLevel: 'warn' });
   const user = await api.createUserWithToken({ role: 'Member' });
-  const providerEnv = { TESSERA_ENDPOINT: api.url, TESSERA_API_TOKEN: user.token, TESSERA_REQUEST_TIMEOUT: '5s' };
+  const apiProcess = await startFuzzApi(api.databaseUrl, api.serverKey);
+  const providerEnv = { TESSERA_ENDPOINT: apiProcess.url, TESSERA_API_TOKEN: user.token, TESSERA_REQUEST_TIMEOUT: '5s' };
   Object.assign(process.env, providerEnv);
   const socket = new ProviderProcess(providerEnv);
   let exitCode = 0;
@@ -863,6 +894,8 @@ async function main(): Promise<void> {
     await unconfigured.stopProvider();
   } finally {
     await socket.stop();
+    apiProcess.child.kill('SIGTERM');
+    await withDeadline(apiProcess.exited, 10_000);
     await api.stop();
     await stopPostgres();
   }

@@ -267,7 +267,8 @@ describe('windows_amd64 (checked structurally: Windows cannot run here)', () => 
 });
 
 function expectOurBlob(blob: Buffer): void {
-  expect(blob.includes(Buffer.from(loaderSource({ bundleFrom: 'sea-asset' })))).toBe(true);
+  const bundleSha256 = createHash('sha256').update(bundleSource).digest('hex');
+  expect(blob.includes(Buffer.from(loaderSource({ bundleFrom: 'sea-asset', bundleSha256 })))).toBe(true);
   expect(blob.includes(bundleSource)).toBe(true);
 }
 

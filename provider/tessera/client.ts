@@ -1,4 +1,4 @@
-// Typed HTTP client for the Tessera API (docs/api-contract.md) on Node's fetch.
+// Typed HTTP client for the Tessera API (docs/api-contract.md) on Node's http/https.
 // Retries connection failures, 429 and 502/503/504 with capped, jittered exponential backoff
 // (a server's Retry-After is honoured as a floor); creates carry one Idempotency-Key across all
 // their retries so a retried create never leaves an orphan token; every attempt has its own
@@ -40,6 +40,7 @@ import {
   type UpdateUserRequest,
   type User,
 } from './api-types';
+import { exchange } from './http-exchange';
 import { TesseraAbortedError, TesseraApiError, TesseraConnectionError, TesseraResponseError, TesseraTimeoutError } from './errors';
 import { defaultRetryPolicy, isRetryableStatus, parseRetryAfter, retryDelayMs, type RetryPolicy } from './retry-policy';
 
@@ -480,25 +481,19 @@ export class TesseraClient {
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = this.signal ? AbortSignal.any([this.signal, timeout]) : timeout;
     const started = Date.now();
-    let response: Response;
+    let response: Awaited<ReturnType<typeof exchange>>;
     try {
-      response = await fetch(`${this.endpoint}${spec.path}`, {
+      response = await exchange(`${this.endpoint}${spec.path}`, {
         method: spec.method,
         headers,
-        body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
+        ...(spec.body === undefined ? {} : { body: JSON.stringify(spec.body) }),
         signal,
       });
     } catch (error) {
       throw this.transportError(error);
     }
-    let text: string;
-    try {
-      text = await response.text();
-    } catch (error) {
-      throw this.transportError(error);
-    }
     this.logger.debug('Tessera API response', { method: spec.method, path: spec.path, status: response.status, ms: Date.now() - started });
-    return { status: response.status, body: parseJson(text), retryAfter: response.headers.get('retry-after') };
+    return { status: response.status, body: parseJson(response.body), retryAfter: response.retryAfter };
   }
 
   private transportError(error: unknown): Error {

@@ -36,16 +36,17 @@ export interface IdempotentRequest {
   body: unknown;
 }
 
-/** Seals `body` into the record a create writes with its rows (the window starts now). */
+/** Seals `body` into the record a create writes with its rows. */
 export type RecordFor<T> = (body: T) => IdempotencyRecord;
 
-function claimFor(ctx: ServiceContext, request: IdempotentRequest): { keyHash: Buffer; fingerprint: Buffer; now: Date; expiresAt: Date } {
-  const now = ctx.clock.now();
+/** The record a request claims, before its response is known; the window starts now. */
+function claimFor(ctx: ServiceContext, request: IdempotentRequest): Omit<IdempotencyRecord, 'responseStatus' | 'responseCiphertext'> {
+  const createdAt = ctx.clock.now();
   return {
     keyHash: recordKey(ctx.serverKey, request.scope, request.key),
-    fingerprint: requestFingerprint(request.body),
-    now,
-    expiresAt: new Date(now.getTime() + IDEMPOTENCY_WINDOW_MS),
+    requestHash: requestFingerprint(request.body),
+    createdAt,
+    expiresAt: new Date(createdAt.getTime() + IDEMPOTENCY_WINDOW_MS),
   };
 }
 
@@ -78,16 +79,13 @@ export async function runIdempotentStatement<T>(
   for (let attempt = 0; ; attempt += 1) {
     const claim = claimFor(ctx, request);
     const body = await write((response) => ({
-      keyHash: claim.keyHash,
-      requestHash: claim.fingerprint,
-      createdAt: claim.now,
-      expiresAt: claim.expiresAt,
+      ...claim,
       responseStatus: 201,
       responseCiphertext: sealResponse(ctx.serverKey, request.scope, request.key, JSON.stringify(response)),
     }));
     if (body !== null) return { body, replayed: false };
     const existing = await findRecord(ctx.db, claim.keyHash);
-    if (existing || attempt > 0) return replay<T>(ctx, request, claim.fingerprint, existing);
+    if (existing || attempt > 0) return replay<T>(ctx, request, claim.requestHash, existing);
   }
 }
 
@@ -100,15 +98,8 @@ export async function runIdempotent<T>(
 ): Promise<IdempotentResult<T>> {
   const claim = claimFor(ctx, request);
   const result = await ctx.db.transaction(async (trx): Promise<IdempotentResult<T>> => {
-    const claimed = await claimRecord(trx, {
-      keyHash: claim.keyHash,
-      requestHash: claim.fingerprint,
-      createdAt: claim.now,
-      expiresAt: claim.expiresAt,
-      responseStatus: null,
-      responseCiphertext: null,
-    });
-    if (!claimed) return replay<T>(ctx, request, claim.fingerprint, await findRecord(trx, claim.keyHash));
+    const claimed = await claimRecord(trx, { ...claim, responseStatus: null, responseCiphertext: null });
+    if (!claimed) return replay<T>(ctx, request, claim.requestHash, await findRecord(trx, claim.keyHash));
     const body = await create(trx);
     await storeResponse(trx, claim.keyHash, 201, sealResponse(ctx.serverKey, request.scope, request.key, JSON.stringify(body)));
     return { body, replayed: false };

@@ -533,8 +533,8 @@ function parseJson(text: string): unknown {
 }
 
 /**
- * Reads a field of a thrown value without `instanceof`: fetch's errors may come from another
- * realm (jest's sandbox), where `instanceof Error` is false.
+ * Reads a field of a thrown value without `instanceof`: Node's own errors come from another
+ * realm than jest's sandbox, where `instanceof Error` is false.
  */
 function errorField(error: unknown, key: 'name' | 'code' | 'message' | 'cause'): unknown {
   return typeof error === 'object' && error !== null ? (error as Record<string, unknown>)[key] : undefined;
@@ -578,7 +578,7 @@ function failedBeforeConnecting(error: unknown): boolean {
   return false;
 }
 
-/** A short human reason from fetch's error chain ("connection refused", a code, …); no URL, no headers. */
+/** A short human reason from a socket error and its causes ("connection refused", a code, …); no URL, no headers. */
 function describeCause(error: unknown, endpoint: string): { reason: string; retryable: boolean } {
   const codes: Record<string, string> = {
     ECONNREFUSED: 'connection refused',
@@ -587,7 +587,6 @@ function describeCause(error: unknown, endpoint: string): { reason: string; retr
     EAI_AGAIN: 'host name lookup failed',
     ETIMEDOUT: 'connection timed out',
     EHOSTUNREACH: 'host unreachable',
-    UND_ERR_SOCKET: 'the server closed the connection',
   };
   let current: unknown = error;
   for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth += 1) {

@@ -6,23 +6,29 @@
  * exiting, the provider's onStop hook gets a bounded moment to clean up.
  *
  * Start-up order is chosen for speed (the CLI starts a provider 2–5 times per command): only
- * grpc-js, the certificate and the socket come before the handshake line; the protocol
+ * the gRPC server (../grpc/server, on node:http2), the certificate and the socket come before
+ * the handshake line; the protocol
  * service, the message descriptors and (given a LazyProviderDefinition) the provider's own
  * code load right after it, in the same synchronous turn, so they overlap the CLI dialling in
  * and no call can arrive before its handler exists.
  */
-import * as grpc from '@grpc/grpc-js';
 import { randomBytes } from 'node:crypto';
 import { unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ProviderDefinition, StopReason } from '../definition';
+import { GrpcServer, type CallContext, type DuplexCall, type StreamCall } from '../grpc/server';
 import { createLogger, levelFromEnv, type Logger } from '../logging/logger';
 import { createServerCertificate, handshakeCertificateField } from './certificate';
 import { checkLaunchEnvironment, handshakeLine } from './handshake';
 
 /** terraform-plugin-go's limit; the grpc default of 4 MiB is too small for big states. */
 const MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
+/**
+ * After the Shutdown reply's stream has closed (its frames are with the socket), the process
+ * exits; this caps the wait should the close never come.
+ */
+const SHUTDOWN_FLUSH_CAP_MS = 50;
 
 export interface ServeOptions {
   env?: NodeJS.ProcessEnv;
@@ -81,11 +87,16 @@ export async function serveProvider<P>(
 
   const log = options.log ?? createLogger({ level: levelFromEnv(env), module: `provider.terraform-provider-${provider.typeName}` });
   const stop = new AbortController();
-  const server = new grpc.Server({
-    'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
-    'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
-  });
-  const openStreams: OpenStreams = new Set();
+  const clientCert = env.PLUGIN_CLIENT_CERT ?? '';
+  let tls: { key: string; cert: string; clientCa: string } | undefined;
+  let certificateField = '';
+  if (clientCert.trim() !== '') {
+    const cert = createServerCertificate();
+    // Only the CLI that started us holds the private key of PLUGIN_CLIENT_CERT.
+    tls = { key: cert.privateKeyPem, cert: cert.certificatePem, clientCa: clientCert };
+    certificateField = handshakeCertificateField(cert.der);
+  }
+  const server = createServer(log, tls);
   let exiting = false;
   // Set once the protocol service exists: runs the provider's onStop hook, bounded.
   let release: (reason: StopReason) => Promise<void> = async () => undefined;
@@ -94,62 +105,16 @@ export async function serveProvider<P>(
     if (exiting) return;
     exiting = true;
     stop.abort();
-    void release(reason).finally(() => {
-      for (const stream of openStreams) stream.end();
-      server.forceShutdown();
-      process.exit(0);
-    });
+    void release(reason).finally(() => exitNow(server));
   };
   // A supervisor's polite "stop now": clean up like Shutdown, then exit.
   process.on('SIGTERM', () => shutdown('signal'));
 
-  const clientCert = env.PLUGIN_CLIENT_CERT ?? '';
-  let credentials: grpc.ServerCredentials;
-  let certificateField = '';
-  if (clientCert.trim() !== '') {
-    const cert = createServerCertificate();
-    // Only the CLI that started us holds the private key of PLUGIN_CLIENT_CERT.
-    credentials = grpc.ServerCredentials.createSsl(
-      Buffer.from(clientCert),
-      [{ cert_chain: Buffer.from(cert.certificatePem), private_key: Buffer.from(cert.privateKeyPem) }],
-      true,
-    );
-    certificateField = handshakeCertificateField(cert.der);
-  } else {
-    credentials = grpc.ServerCredentials.createInsecure();
-  }
-
-  const bind = (address: string): Promise<number> =>
-    new Promise((resolve, reject) => server.bindAsync(address, credentials, (err, port) => (err ? reject(err) : resolve(port))));
-
-  let network: 'unix' | 'tcp' = 'unix';
-  let address: string;
-  const socketDir = env.PLUGIN_UNIX_SOCKET_DIR || tmpdir();
-  const candidate = join(socketDir, `plugin${randomBytes(6).toString('hex')}.sock`);
-  try {
-    // sun_path holds 107 bytes on Linux; longer paths cannot be bound.
-    if (Buffer.byteLength(candidate) > 100) throw new Error('socket path too long');
-    await bind(`unix:${candidate}`);
-    address = candidate;
-    // grpc-js leaves the socket file behind; remove it however the process ends (Shutdown,
-    // parent death, or process.exit elsewhere). Only SIGKILL escapes this.
-    process.on('exit', () => {
-      try {
-        unlinkSync(candidate);
-      } catch {
-        // already gone
-      }
-    });
-  } catch (err) {
-    log.debug('Unix socket unavailable, using TCP', { reason: err instanceof Error ? err.message : String(err) });
-    network = 'tcp';
-    const port = await bind('127.0.0.1:0');
-    address = `127.0.0.1:${port}`;
-  }
+  const { network, address } = await listen(server, env, log);
 
   writeSync(1, handshakeLine(network, address, certificateField));
   // Still the same synchronous turn as the write: the CLI cannot have sent a call yet.
-  release = addProtocolServices(server, loadDefinition(provider), { log, stop, openStreams, shutdown });
+  release = addProtocolServices(server, loadDefinition(provider), { log, stop, shutdown });
   log.debug('Provider serving', { network, address, tls: certificateField !== '' });
 
   // If the CLI dies without Shutdown (SIGKILL, crash), do not linger as an orphan.
@@ -163,7 +128,52 @@ export async function serveProvider<P>(
   return { network, address, shutdown: () => shutdown('shutdown') };
 }
 
-type OpenStreams = Set<grpc.ServerWritableStream<unknown, unknown> | grpc.ServerDuplexStream<unknown, unknown>>;
+function createServer(log: Logger, tls?: { key: string; cert: string; clientCa: string }): GrpcServer {
+  return new GrpcServer({
+    maxMessageBytes: MAX_MESSAGE_BYTES,
+    tls,
+    onHandlerError: (path, err) =>
+      log.error('Unhandled failure in gRPC handler', { method: path, error: err instanceof Error ? err.message : String(err) }),
+    // A refused client certificate or a dropped connection: worth a line when debugging a launch.
+    onConnectionError: (err) => log.debug('gRPC connection error', { error: err.message }),
+  });
+}
+
+/** A unix socket in PLUGIN_UNIX_SOCKET_DIR (or the temp dir), else TCP on the loopback. */
+async function listen(server: GrpcServer, env: NodeJS.ProcessEnv, log: Logger): Promise<{ network: 'unix' | 'tcp'; address: string }> {
+  const candidate = join(env.PLUGIN_UNIX_SOCKET_DIR || tmpdir(), `plugin${randomBytes(6).toString('hex')}.sock`);
+  try {
+    // sun_path holds 107 bytes on Linux; longer paths cannot be bound.
+    if (Buffer.byteLength(candidate) > 100) throw new Error('socket path too long');
+    await server.listen({ path: candidate });
+    // process.exit skips closing the server, which would remove the socket file: remove it
+    // however the process ends (Shutdown, parent death, or process.exit elsewhere). Only
+    // SIGKILL escapes this.
+    process.on('exit', () => {
+      try {
+        unlinkSync(candidate);
+      } catch {
+        // already gone
+      }
+    });
+    return { network: 'unix', address: candidate };
+  } catch (err) {
+    log.debug('Unix socket unavailable, using TCP', { reason: err instanceof Error ? err.message : String(err) });
+    const port = await server.listen({ host: '127.0.0.1', port: 0 });
+    return { network: 'tcp', address: `127.0.0.1:${port}` };
+  }
+}
+
+/**
+ * Ends the open streams (the client reads a clean end of stdio and broker) and exits. Nothing
+ * else is awaited: once the process is gone the kernel closes every socket, and the client has
+ * its Shutdown reply already.
+ */
+function exitNow(server: GrpcServer): void {
+  server.endAll();
+  server.close();
+  process.exit(0);
+}
 
 function loadDefinition<P>(provider: ProviderDefinition<P> | LazyProviderDefinition<P>): ProviderDefinition<P> {
   if (!('load' in provider) || typeof provider.load !== 'function') return provider as ProviderDefinition<P>;
@@ -177,7 +187,6 @@ function loadDefinition<P>(provider: ProviderDefinition<P> | LazyProviderDefinit
 interface ServiceContext {
   log: Logger;
   stop: AbortController;
-  openStreams: OpenStreams;
   shutdown(reason: StopReason): void;
   /** Debug mode: the developer ends the process (Ctrl-C), not the CLI's Shutdown call. */
   debug?: boolean;
@@ -185,11 +194,11 @@ interface ServiceContext {
 
 /** Adds the services; returns the bounded onStop runner for the shutdown paths. */
 function addProtocolServices<P>(
-  server: grpc.Server,
+  server: GrpcServer,
   definition: ProviderDefinition<P>,
   context: ServiceContext,
 ): (reason: StopReason) => Promise<void> {
-  const { log, stop, openStreams, shutdown, debug = false } = context;
+  const { log, stop, shutdown, debug = false } = context;
   // Required here, not imported: a bundler then evaluates these modules (protobufjs, the
   // descriptors, cty, planning) after the handshake line instead of before it.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -210,33 +219,36 @@ function addProtocolServices<P>(
   const services = loadProtocolServices();
   server.addService(services.provider, service.implementation());
   server.addService(services.controller, {
-    Shutdown: (_call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
-      callback(null, {});
+    Shutdown: (_request: unknown, call: CallContext) => {
       if (debug) {
         log.info('Shutdown received in debug mode; still serving until interrupted');
-        return;
+        return {};
       }
-      // Let the reply flush before the process goes away.
-      setTimeout(() => shutdown('shutdown'), 5);
+      // Exit as soon as the reply has left (its stream closed), not on a fixed timer.
+      let done = false;
+      const exit = (): void => {
+        if (done) return;
+        done = true;
+        shutdown('shutdown');
+      };
+      call.onClose(exit);
+      setTimeout(exit, SHUTDOWN_FLUSH_CAP_MS).unref();
+      return {};
     },
   });
   server.addService(services.stdio, {
     // We log to stderr directly; an open, silent stream tells the client stdio is fine.
-    StreamStdio: (call: grpc.ServerWritableStream<unknown, unknown>) => {
-      openStreams.add(call);
-      call.on('cancelled', () => openStreams.delete(call));
-    },
+    StreamStdio: (_request: unknown, _call: StreamCall) => undefined,
   });
   server.addService(services.broker, {
-    StartStream: (call: grpc.ServerDuplexStream<unknown, unknown>) => {
-      openStreams.add(call);
-      call.on('data', () => undefined);
-      call.on('end', () => call.end());
-      call.on('cancelled', () => openStreams.delete(call));
+    // No broker connections are offered: read and ignore, end when the client ends.
+    StartStream: (call: DuplexCall) => {
+      call.onMessage(() => undefined);
+      call.onEnd(() => call.end());
     },
   });
   server.addService(services.health, {
-    Check: (_call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => callback(null, { status: 1 }),
+    Check: () => ({ status: 1 }),
   });
   return (reason) => service.release(reason, AbortSignal.timeout(RELEASE_GRACE_MS));
 }
@@ -257,11 +269,7 @@ async function serveDebug<P>(
   const level = env.TF_LOG_PROVIDER || env.TF_LOG ? levelFromEnv(env) : 'debug';
   const log = options.log ?? createLogger({ level, module: `provider.terraform-provider-${provider.typeName}` });
   const address = options.address ?? argumentValue('--address') ?? `registry.terraform.io/${provider.typeName}/${provider.typeName}`;
-  const server = new grpc.Server({
-    'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
-    'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
-  });
-  const openStreams: OpenStreams = new Set();
+  const server = createServer(log);
   let stop = new AbortController();
   let exiting = false;
   let release: (reason: StopReason) => Promise<void> = async () => undefined;
@@ -269,32 +277,9 @@ async function serveDebug<P>(
     if (exiting) return;
     exiting = true;
     stop.abort();
-    void release(reason).finally(() => {
-      for (const stream of openStreams) stream.end();
-      server.forceShutdown();
-      process.exit(0);
-    });
+    void release(reason).finally(() => exitNow(server));
   };
-  const credentials = grpc.ServerCredentials.createInsecure();
-  const bind = (target: string): Promise<number> =>
-    new Promise((resolve, reject) => server.bindAsync(target, credentials, (err, port) => (err ? reject(err) : resolve(port))));
-  let network: 'unix' | 'tcp' = 'unix';
-  let listen = join(env.PLUGIN_UNIX_SOCKET_DIR || tmpdir(), `plugin${randomBytes(6).toString('hex')}.sock`);
-  try {
-    if (Buffer.byteLength(listen) > 100) throw new Error('socket path too long');
-    await bind(`unix:${listen}`);
-    const socket = listen;
-    process.on('exit', () => {
-      try {
-        unlinkSync(socket);
-      } catch {
-        // already gone
-      }
-    });
-  } catch {
-    network = 'tcp';
-    listen = `127.0.0.1:${await bind('127.0.0.1:0')}`;
-  }
+  const { network, address: listenAddress } = await listen(server, env, log);
   // One process serves many terraform runs: a StopProvider (Ctrl-C in one run) must cancel
   // that run's work only, so each stop hands later calls a fresh signal.
   const stopProxy: AbortController = {
@@ -307,17 +292,17 @@ async function serveDebug<P>(
       current.abort(reason);
     },
   } as AbortController;
-  release = addProtocolServices(server, loadDefinition(provider), { log, stop: stopProxy, openStreams, shutdown, debug: true });
-  const reattach = reattachConfig(address, network, listen);
+  release = addProtocolServices(server, loadDefinition(provider), { log, stop: stopProxy, shutdown, debug: true });
+  const reattach = reattachConfig(address, network, listenAddress);
   writeSync(
     1,
     'Provider started. To attach Terraform, set the TF_REATTACH_PROVIDERS environment variable with the following:\n\n' +
       `\tTF_REATTACH_PROVIDERS='${JSON.stringify(reattach)}'\n\n`,
   );
-  log.info('Provider serving in debug mode', { network, address: listen, provider_address: address });
+  log.info('Provider serving in debug mode', { network, address: listenAddress, provider_address: address });
   process.on('SIGINT', () => shutdown('signal'));
   process.on('SIGTERM', () => shutdown('signal'));
-  return { network, address: listen, shutdown: () => shutdown('shutdown') };
+  return { network, address: listenAddress, shutdown: () => shutdown('shutdown') };
 }
 
 /** The TF_REATTACH_PROVIDERS value for one provider, as go-plugin's ReattachConfig marshals it. */

@@ -1,21 +1,21 @@
 /**
- * Builds grpc-js service definitions from the precompiled descriptor (the method list) and the
+ * Builds the gRPC service definitions (../grpc/server; grpc-js clients take the same shape) from the precompiled descriptor (the method list) and the
  * static encoders and decoders that generate-descriptor.ts writes (messages.generated.ts).
  * Both choices are about start-up, which the CLI pays 2–5 times per command:
  * @grpc/proto-loader derives reflection descriptors for every message up front, and protobufjs'
  * reflection generates each message's code with `new Function` on first use (code the V8 code
  * cache cannot keep); the static code is plain, cacheable JavaScript.
  */
-import type * as grpc from '@grpc/grpc-js';
 import type { IConversionOptions } from 'protobufjs';
+import type { ServiceDefinition } from '../grpc/server';
 import descriptor from './descriptor.json';
 
 export interface ProtocolServices {
-  provider: grpc.ServiceDefinition;
-  controller: grpc.ServiceDefinition;
-  stdio: grpc.ServiceDefinition;
-  broker: grpc.ServiceDefinition;
-  health: grpc.ServiceDefinition;
+  provider: ServiceDefinition;
+  controller: ServiceDefinition;
+  stdio: ServiceDefinition;
+  broker: ServiceDefinition;
+  health: ServiceDefinition;
 }
 
 /** What the static module gives each message type. */
@@ -51,13 +51,13 @@ function messageType(root: StaticTree, packagePath: string[], typeName: string):
   throw new Error(`message type ${typeName} not found in the static protocol messages`);
 }
 
-function serviceDefinition(root: StaticTree, fullName: string): grpc.ServiceDefinition {
+function serviceDefinition(root: StaticTree, fullName: string): ServiceDefinition {
   const path = fullName.split('.');
   let service: DescriptorNamespace | undefined = descriptor as DescriptorNamespace;
   for (const part of path) service = child(service?.nested, part);
   if (!service?.methods) throw new Error(`service ${fullName} is not in the descriptor`);
   const packagePath = path.slice(0, -1);
-  const definition: Record<string, grpc.MethodDefinition<unknown, unknown>> = {};
+  const definition: ServiceDefinition = {};
   const serialize =
     (type: StaticMessage) =>
     (value: unknown): Buffer => {
@@ -82,7 +82,7 @@ function serviceDefinition(root: StaticTree, fullName: string): grpc.ServiceDefi
       originalName: name,
     };
   }
-  return definition as grpc.ServiceDefinition;
+  return definition;
 }
 
 export function loadProtocolServices(): ProtocolServices {

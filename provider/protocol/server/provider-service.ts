@@ -4,11 +4,11 @@
  * within one process, so the only shared state is the configured provider value.
  *
  * The handlers live by kind (provider-rpcs, resource-rpcs, data-source-rpcs, ephemeral-rpcs)
- * and take typed requests (../rpc/types); `implementation()` wires them to grpc-js through one
+ * and take typed requests (../rpc/types); `implementation()` wires them to the gRPC server (../grpc/server) through one
  * thin adapter per RPC (./adapters). Tests call the typed handlers directly.
  */
-import type * as grpc from '@grpc/grpc-js';
 import type { ProviderDefinition, StopReason } from '../definition';
+import type { UnaryHandler } from '../grpc/server';
 import type { Logger } from '../logging/logger';
 import type { ProtoRequest } from '../proto/messages';
 import type * as T from '../rpc/types';
@@ -42,27 +42,25 @@ export class ProviderService<P> implements T.ProviderServer, LoggedServer {
     this.ephemeralRpcs = new EphemeralRpcs(this.runtime);
   }
 
-  /** grpc-js implementation object for `server.addService(providerService, …)`. */
-  implementation(): grpc.UntypedServiceImplementation {
-    const impl: grpc.UntypedServiceImplementation = {};
+  /** Handlers for `server.addService(providerService, …)`: one unary handler per RPC. */
+  implementation(): Record<string, UnaryHandler<ProtoRequest, object>> {
+    const impl: Record<string, UnaryHandler<ProtoRequest, object>> = {};
     for (const [name, adapter] of Object.entries(ADAPTERS)) {
-      impl[name] = (call: grpc.ServerUnaryCall<ProtoRequest, object>, callback: grpc.sendUnaryData<object>) => {
+      impl[name] = async (request) => {
         const log = this.options.log
-          .with({ tf_rpc: name, tf_resource_type: call.request.type_name || undefined })
-          .withSecretFields(this.runtime.secretNamesFor(name, call.request.type_name));
+          .with({ tf_rpc: name, tf_resource_type: request.type_name || undefined })
+          .withSecretFields(this.runtime.secretNamesFor(name, request.type_name));
         const started = Date.now();
         log.trace('Received request');
-        adapter(this, call.request, log).then(
-          (response) => {
-            log.trace('Served request', { tf_req_duration_ms: Date.now() - started });
-            callback(null, response);
-          },
+        try {
+          const response = await adapter(this, request, log);
+          log.trace('Served request', { tf_req_duration_ms: Date.now() - started });
+          return response;
+        } catch (err) {
           // Handlers catch their own errors; this is the last line of defence.
-          (err: unknown) => {
-            log.error('Unhandled failure in request handler', { error: err instanceof Error ? err.message : String(err) });
-            callback(null, { diagnostics: errorToDiagnostics(err, name).map(diagnosticToProto) });
-          },
-        );
+          log.error('Unhandled failure in request handler', { error: err instanceof Error ? err.message : String(err) });
+          return { diagnostics: errorToDiagnostics(err, name).map(diagnosticToProto) };
+        }
       };
     }
     return impl;

@@ -288,7 +288,7 @@ class Call {
     }
     if (method.responseStream) {
       this.startStreamCall();
-      this.invoke(() => (handler as ServerStreamHandler)(this.request, this.streamCall!));
+      this.invoke(() => (handler as ServerStreamHandler)(this.request, this.streamCall!)).catch((err: unknown) => this.fail(err));
       return;
     }
     this.invoke(() => (handler as UnaryHandler)(this.request, this.context())).then(

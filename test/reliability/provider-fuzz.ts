@@ -14,8 +14,8 @@
 // answered without an error diagnostic; a gRPC error status for a request that decodes (where
 // a diagnostic was due). "Bad input" is: a value the protocol's cty codec refuses for the
 // schema's type, an unknown type name, state JSON that is not an object. A raw byte string
-// that is not a protobuf message at all can only get a gRPC status (grpc-js decodes before any
-// handler runs); for those the provider must answer and stay up.
+// that is not a protobuf message at all can only get a gRPC status (the provider's gRPC server
+// decodes before any handler runs); for those the provider must answer and stay up.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import * as path from 'node:path';

@@ -44,7 +44,7 @@ export async function buildStaticMessages(): Promise<string> {
     '--wrap',
     'commonjs',
     '--keep-case',
-    // Only what the grpc-js service definitions call: encode, decode, fromObject, toObject.
+    // Only what the gRPC service definitions call: encode, decode, fromObject, toObject.
     '--no-create',
     '--no-verify',
     '--no-delimited',

@@ -1,5 +1,5 @@
 /**
- * TypeScript shapes of the tfplugin6 messages as grpc-js hands them to us and accepts them
+ * TypeScript shapes of the tfplugin6 messages as the gRPC server hands them to us and accepts them
  * back (proto-loader with keepCase, longs as String, bytes as Buffer, defaults, oneofs).
  * Only the fields we read or write are listed.
  */
@@ -103,7 +103,7 @@ export interface ProtoRequest {
   name?: string;
 }
 
-// Per-RPC request messages: the fields each RPC carries (as grpc-js decodes them).
+// Per-RPC request messages: the fields each RPC carries (as the gRPC server decodes them).
 type Fields<K extends keyof ProtoRequest> = Pick<ProtoRequest, K>;
 export type ProtoValidateProviderConfigRequest = Fields<'config'>;
 export type ProtoValidateResourceConfigRequest = Fields<'type_name' | 'config' | 'client_capabilities'>;

@@ -1,5 +1,5 @@
 /**
- * grpc-js request messages → typed requests. Every field is treated as possibly absent: the
+ * Decoded request messages → typed requests. Every field is treated as possibly absent: the
  * CLI omits empty ones, and a request is never trusted to be complete.
  */
 import type * as P from '../proto/messages';

@@ -1,4 +1,4 @@
-/** Typed responses → grpc-js response messages (field names as in the .proto, int64 as strings). */
+/** Typed responses → response message objects (field names as in the .proto, int64 as strings). */
 import type { AttributePath, Diagnostic } from '../diagnostics';
 import type * as P from '../proto/messages';
 import { schemaToProto } from '../schema/to-proto';

@@ -4,7 +4,7 @@
  * strings, `Date` instead of protobuf timestamps. Values stay encoded (`EncodedValue`) because
  * only the handler knows the schema to decode them with.
  *
- * `./from-proto` and `./to-proto` convert between these and the grpc-js message objects; the
+ * `./from-proto` and `./to-proto` convert between these and the decoded message objects; the
  * handlers in `../server` see nothing else. `ProviderServer` is the set of handlers, one method
  * per RPC, which is what the in-process tests drive.
  */

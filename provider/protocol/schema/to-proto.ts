@@ -1,4 +1,4 @@
-/** Converts our schema DSL to the tfplugin6 `Schema` message (as plain objects for grpc-js). */
+/** Converts our schema DSL to the tfplugin6 `Schema` message (as plain objects for the gRPC server). */
 import type { AttributeSpec, BlockSpec, DescriptionKind, NestedBlockSpec, Schema } from './definition';
 import type { ProtoAttribute, ProtoBlock, ProtoSchema } from '../proto/messages';
 

@@ -374,7 +374,10 @@ class Call {
     if (!this.headersSent) {
       sendTrailersOnly(stream, code, message);
     } else {
-      stream.once('wantTrailers', () => stream.sendTrailers(statusTrailers(code, message)));
+      stream.once('wantTrailers', () => {
+        // The client may have reset the stream meanwhile; then there is no one to tell.
+        if (!stream.closed && !stream.destroyed) stream.sendTrailers(statusTrailers(code, message));
+      });
       stream.end();
     }
     // The client may still be sending (an oversized or refused request): stop it without an error.

@@ -15,13 +15,11 @@ import * as http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
 
 /** The status codes this server sends. */
-export const Status = {
+const Status = {
   OK: 0,
-  CANCELLED: 1,
   RESOURCE_EXHAUSTED: 8,
   UNIMPLEMENTED: 12,
   INTERNAL: 13,
-  UNAVAILABLE: 14,
 } as const;
 
 /** A method as the protocol's service definitions describe it (the same shape grpc-js clients take). */
@@ -397,7 +395,7 @@ function sendTrailersOnly(stream: http2.ServerHttp2Stream, code: number, message
 }
 
 /** grpc-message is percent-encoded UTF-8: printable ASCII except '%' stays as it is. */
-export function encodeGrpcMessage(message: string): string {
+function encodeGrpcMessage(message: string): string {
   let out = '';
   for (const byte of Buffer.from(message, 'utf8')) {
     out +=
@@ -407,7 +405,7 @@ export function encodeGrpcMessage(message: string): string {
 }
 
 /** Reassembles length-prefixed messages from DATA chunks of any size. */
-export class MessageReader {
+class MessageReader {
   private chunks: Buffer[] = [];
   private buffered = 0;
 

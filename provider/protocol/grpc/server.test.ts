@@ -348,22 +348,35 @@ test("a client's cancel of a server stream ends the call on the server", async (
   }
 });
 
-test('endAll ends open streams with OK, which the client reads as a clean end', async () => {
+test('endAll ends open streams with OK, which the client reads as a clean end, even one the client keeps sending on', async () => {
   const client = grpcClient(h);
   try {
-    const fn = (client as unknown as Record<string, (request: Json) => grpc.ClientReadableStream<Json>>).Watch!;
-    const call = fn.call(client, {});
-    const received: Json[] = [];
-    const ended = new Promise<grpc.StatusObject>((resolve) => {
-      call.on('data', (message: Json) => {
-        received.push(message);
-        h.server.endAll();
+    const methods = client as unknown as Record<
+      string,
+      (request?: Json) => grpc.ClientReadableStream<Json> & grpc.ClientDuplexStream<Json, Json>
+    >;
+    const watch = methods.Watch!.call(client, {});
+    const chat = methods.Chat!.call(client);
+    const statusOf = (call: grpc.ClientReadableStream<Json>): Promise<grpc.StatusObject> =>
+      new Promise((resolve) => {
+        call.on('status', resolve);
+        call.on('error', () => undefined);
       });
-      call.on('status', resolve);
-    });
-    expect((await ended).code).toBe(grpc.status.OK);
-    expect(received).toEqual([{ hello: true }]);
+    const watchStatus = statusOf(watch);
+    const chatStatus = statusOf(chat);
+    // Both calls are open on the server once each has answered once.
+    const watchFirst = new Promise<Json>((resolve) => watch.once('data', resolve));
+    const chatFirst = new Promise<Json>((resolve) => chat.once('data', resolve));
+    chat.write({ n: 1 });
+    expect(await watchFirst).toEqual({ hello: true });
+    expect(await chatFirst).toEqual({ echo: { n: 1 } });
+    expect(h.server.openStreamCount).toBe(2);
+    // Resolves when both streams have closed on the server: the bidi one without waiting for
+    // the client to end its side.
+    await h.server.endAll();
     expect(h.server.openStreamCount).toBe(0);
+    expect((await watchStatus).code).toBe(grpc.status.OK);
+    expect((await chatStatus).code).toBe(grpc.status.OK);
   } finally {
     client.close();
   }

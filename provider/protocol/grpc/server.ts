@@ -151,9 +151,17 @@ export class GrpcServer {
     });
   }
 
-  /** Ends every open streaming call with OK (a clean goodbye the client reads as end of stream). */
-  endAll(): void {
-    for (const call of [...this.streams]) call.end();
+  /**
+   * Ends every open streaming call with OK (a clean goodbye the client reads as end of stream);
+   * resolves once each of those streams has closed, i.e. its last frames are with the socket.
+   */
+  endAll(): Promise<void> {
+    const closed = [...this.streams].map((call) => {
+      const done = new Promise<void>((resolve) => call.onClose(resolve));
+      call.end();
+      return done;
+    });
+    return Promise.all(closed).then(() => undefined);
   }
 
   /** Stops accepting connections and drops the open ones at once. */
@@ -195,6 +203,8 @@ class Call {
   private readonly reader: MessageReader;
   private headersSent = false;
   private finished = false;
+  /** The client has half-closed: it sends nothing more. */
+  private requestDone = false;
   private requestCount = 0;
   private request: unknown;
   private streamCall: DuplexCall | undefined;
@@ -219,7 +229,10 @@ class Call {
     });
     if (route.method.requestStream) this.startStreamCall();
     stream.on('data', (chunk: Buffer) => this.receive(chunk));
-    stream.on('end', () => this.requestEnded());
+    stream.on('end', () => {
+      this.requestDone = true;
+      this.requestEnded();
+    });
   }
 
   private context(): CallContext {
@@ -369,17 +382,25 @@ class Call {
     if (this.streamCall) this.openStreams.delete(this.streamCall);
     const { stream } = this;
     if (stream.closed || stream.destroyed) return;
+    // A client still sending (a bidi stream, an oversized or refused request) is told to stop
+    // without an error once the status is out, so the stream closes now rather than whenever
+    // the client ends its side.
+    const stopClient = (): void => {
+      if (!this.requestDone && !stream.closed) stream.close(http2.constants.NGHTTP2_NO_ERROR);
+    };
     if (!this.headersSent) {
       sendTrailersOnly(stream, code, message);
+      setImmediate(stopClient);
     } else {
       stream.once('wantTrailers', () => {
         // The client may have reset the stream meanwhile; then there is no one to tell.
-        if (!stream.closed && !stream.destroyed) stream.sendTrailers(statusTrailers(code, message));
+        if (stream.closed || stream.destroyed) return;
+        stream.sendTrailers(statusTrailers(code, message));
+        // A reset submitted in this turn would overtake the trailers still queued in HTTP/2.
+        setImmediate(stopClient);
       });
       stream.end();
     }
-    // The client may still be sending (an oversized or refused request): stop it without an error.
-    if (code !== Status.OK) setImmediate(() => stream.closed || stream.close(http2.constants.NGHTTP2_NO_ERROR));
   }
 }
 

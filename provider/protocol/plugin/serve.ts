@@ -7,10 +7,9 @@
  *
  * Start-up order is chosen for speed (the CLI starts a provider 2–5 times per command): only
  * the gRPC server (../grpc/server, on node:http2), the certificate and the socket come before
- * the handshake line; the protocol
- * service, the message descriptors and (given a LazyProviderDefinition) the provider's own
- * code load right after it, in the same synchronous turn, so they overlap the CLI dialling in
- * and no call can arrive before its handler exists.
+ * the handshake line; the protocol service, the message descriptors and (given a
+ * LazyProviderDefinition) the provider's own code load right after it, in the same synchronous
+ * turn, so they overlap the CLI dialling in and no call can arrive before its handler exists.
  */
 import { randomBytes } from 'node:crypto';
 import { unlinkSync, writeSync } from 'node:fs';
@@ -29,6 +28,8 @@ const MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
  * exits; this caps the wait should the close never come.
  */
 const SHUTDOWN_FLUSH_CAP_MS = 50;
+/** How long ending the open streams may hold up the exit. */
+const STREAM_END_CAP_MS = 20;
 
 export interface ServeOptions {
   env?: NodeJS.ProcessEnv;
@@ -165,14 +166,15 @@ async function listen(server: GrpcServer, env: NodeJS.ProcessEnv, log: Logger): 
 }
 
 /**
- * Ends the open streams (the client reads a clean end of stdio and broker) and exits. Nothing
- * else is awaited: once the process is gone the kernel closes every socket, and the client has
- * its Shutdown reply already.
+ * Ends the open streams (stdio and broker then read a clean end of stream, not a dropped
+ * connection) and exits as soon as their last frames are out, within a small cap. Nothing
+ * else is awaited or closed: the client has its Shutdown reply already, and the kernel closes
+ * the sockets when the process is gone (the socket file goes in the 'exit' handler).
  */
 function exitNow(server: GrpcServer): void {
-  server.endAll();
-  server.close();
-  process.exit(0);
+  const exit = (): never => process.exit(0);
+  setTimeout(exit, STREAM_END_CAP_MS).unref();
+  void server.endAll().then(exit);
 }
 
 function loadDefinition<P>(provider: ProviderDefinition<P> | LazyProviderDefinition<P>): ProviderDefinition<P> {

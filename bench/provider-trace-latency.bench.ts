@@ -15,7 +15,7 @@
  * TypeScript yardstick, and optionally another checkout's (`--baseline DIR`, e.g. a worktree of
  * main before a change), so a change is measured against its baseline in one run on one machine.
  * TF_PROVIDER_NODE, when set, is passed to the TypeScript providers (the node binary to run).
- * Usage: tsx bench/provider-trace-latency.bench.ts [--runs N] [--baseline DIR]
+ * Usage: tsx bench/provider-trace-latency.bench.ts [--runs N] [--baseline DIR] [--tf-log off]
  */
 import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -35,6 +35,8 @@ const arg = (flag: string): string | undefined => {
 };
 const RUNS = Number(arg('--runs') ?? 15);
 const BASELINE = arg('--baseline');
+/** `--tf-log off` measures plan time and CPU without the cost of trace logging (no gaps then). */
+const TF_LOG = arg('--tf-log') ?? 'trace';
 
 interface Side {
   name: string;
@@ -164,7 +166,7 @@ async function main(): Promise<void> {
       });
     }
 
-    const env: Record<string, string> = { [CODE_CACHE_DIR_ENV]: join(work, 'code-cache'), TF_LOG: 'trace' };
+    const env: Record<string, string> = { [CODE_CACHE_DIR_ENV]: join(work, 'code-cache'), ...(TF_LOG === 'off' ? {} : { TF_LOG }) };
     if (process.env.TF_PROVIDER_NODE) env.TF_PROVIDER_NODE = process.env.TF_PROVIDER_NODE;
     const sources = sides.map((s) => `registry.terraform.io/peers/${s.type}`);
     for (const side of sides) {
@@ -207,7 +209,7 @@ async function main(): Promise<void> {
     ];
     const out = [
       '',
-      `terraform plan of 1 resource, TF_LOG=trace, ${RUNS} interleaved runs per side; median (min–max), samples in brackets.`,
+      `terraform plan of 1 resource, TF_LOG=${TF_LOG}, ${RUNS} interleaved runs per side; median (min–max), samples in brackets.`,
       `provider node: ${env.TF_PROVIDER_NODE ?? 'node on PATH'}; load average (1 min) ${Math.min(...load).toFixed(1)}–${Math.max(...load).toFixed(1)}.`,
       '',
       `| measure | ${sides.map((s) => s.name).join(' | ')} |`,

@@ -3,15 +3,22 @@
 // resources (Terraform's built-in no-op) plus the same 100 creates sent straight to the API at
 // concurrency 10, on the same machine with the same API running, interleaved round by round.
 // Goal: tokens ≤ 1.3 × (terraform_data + direct creates). Real parts throughout: embedded PostgreSQL, the API on a
-// random port, the bundled provider installed from a filesystem mirror, the terraform CLI.
+// random port, the terraform CLI, and the provider from a filesystem mirror two ways: the release
+// executable (what a release installs; the goal is judged on it) and the bundled-JS package on
+// the PATH's node (a source checkout's provider:install).
 import { randomUUID } from 'node:crypto';
-import { loadavg } from 'node:os';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { currentPlatform } from '../provider/protocol';
+import { BUNDLE_FILE } from '../provider/protocol/packaging/loader';
+import { PROVIDER_NAMESPACE, PROVIDER_TYPE } from '../provider/tessera/version';
 import globalSetup from '../test/support/global-setup';
 import globalTeardown from '../test/support/global-teardown';
 import { createTerraformWorkdir, type TerraformWorkdir } from '../test/support/terraform';
 import { providerMirror } from '../test/provider/provider-mirror';
 import { startTestApi } from '../test/support/api-server';
-import { median } from './support';
+import { median, releaseExecutable } from './support';
 
 const COUNT = 100;
 const PARALLELISM = 10;
@@ -71,41 +78,73 @@ async function main(): Promise<void> {
   await globalSetup();
   const api = await startTestApi();
   const workdirs: TerraformWorkdir[] = [];
+  const work = mkdtempSync(join(tmpdir(), 'tessera-apply-bench-'));
   try {
     const mirror = await providerMirror();
     const env = { TESSERA_ENDPOINT: api.url, TESSERA_API_TOKEN: api.adminToken };
-    const tokens = await createTerraformWorkdir({
+    const launcher = await createTerraformWorkdir({
       mirrorDir: mirror.mirrorDir,
       providerSources: mirror.addresses,
       files: { 'main.tf': TOKENS_TF },
       env,
     });
+    // The release executable in a mirror of its own (linux_amd64 only; elsewhere the launcher is judged).
+    const address = `registry.terraform.io/${PROVIDER_NAMESPACE}/${PROVIDER_TYPE}`;
+    const releaseMirror = join(work, 'mirror');
+    const packageDir = join(releaseMirror, address, mirror.version, currentPlatform());
+    let release: { workdir: TerraformWorkdir; version: string } | undefined;
+    if (currentPlatform() === 'linux_amd64') {
+      mkdirSync(packageDir, { recursive: true });
+      const built = await releaseExecutable(
+        join(dirname(mirror.bundlePath), BUNDLE_FILE),
+        join(packageDir, `terraform-provider-${PROVIDER_TYPE}_v${mirror.version}`),
+      );
+      chmodSync(built.executable, 0o755);
+      const workdir = await createTerraformWorkdir({
+        mirrorDir: releaseMirror,
+        providerSources: [address],
+        files: { 'main.tf': TOKENS_TF },
+        env,
+      });
+      release = { workdir, version: built.version };
+      workdirs.push(workdir);
+      await workdir.runOk(['init', '-no-color', '-input=false']);
+    } else process.stdout.write(`release executable SKIPPED: it is built for linux_amd64 and this is ${currentPlatform()}\n`);
+    const tokens = release?.workdir ?? launcher;
     const data = await createTerraformWorkdir({
       mirrorDir: mirror.mirrorDir,
       providerSources: mirror.addresses,
       files: { 'main.tf': DATA_TF },
       env,
     });
-    workdirs.push(tokens, data);
-    await tokens.runOk(['init', '-no-color', '-input=false']);
+    workdirs.push(launcher, data);
+    await launcher.runOk(['init', '-no-color', '-input=false']);
     await data.runOk(['init', '-no-color', '-input=false']);
 
     const apply = ['apply', '-auto-approve', '-no-color', '-input=false', `-parallelism=${PARALLELISM}`];
     const destroy = ['destroy', '-auto-approve', '-no-color', '-input=false', `-parallelism=${PARALLELISM}`];
-    const results = { tokens: [] as number[], data: [] as number[], tokensDestroy: [] as number[], dataDestroy: [] as number[] };
+    const results = {
+      tokens: [] as number[],
+      data: [] as number[],
+      launcher: [] as number[],
+      tokensDestroy: [] as number[],
+      dataDestroy: [] as number[],
+      launcherDestroy: [] as number[],
+    };
     const apiOnly: number[] = [];
     const load: number[] = [loadavg()[0] ?? 0];
     for (let round = 1; round <= ROUNDS; round += 1) {
       // The floor for any client: the same creates straight against the API.
       apiOnly.push(await createDirectly(api.url, api.adminToken, `bench-direct-${round}`));
       // Alternate the order so neither side always runs on a warmer machine.
-      const order = round % 2 ? (['tokens', 'data'] as const) : (['data', 'tokens'] as const);
+      const sides = release ? (['tokens', 'data', 'launcher'] as const) : (['tokens', 'data'] as const);
+      const order = round % 2 ? sides : [...sides].reverse();
       for (const side of order) {
-        const workdir = side === 'tokens' ? tokens : data;
+        const workdir = side === 'tokens' ? tokens : side === 'data' ? data : launcher;
         const applyMs = await timed(workdir, apply);
         const destroyMs = await timed(workdir, destroy);
         results[side].push(applyMs);
-        results[side === 'tokens' ? 'tokensDestroy' : 'dataDestroy'].push(destroyMs);
+        results[`${side}Destroy`].push(destroyMs);
         process.stdout.write(`round ${round}: ${side.padEnd(6)} apply ${fmt(applyMs)}, destroy ${fmt(destroyMs)}\n`);
       }
       load.push(loadavg()[0] ?? 0);
@@ -128,7 +167,13 @@ async function main(): Promise<void> {
         '',
         `terraform apply, ${COUNT} resources, -parallelism=${PARALLELISM}, median of ${ROUNDS} interleaved rounds` +
           ` (load average ${Math.min(...load).toFixed(1)}–${Math.max(...load).toFixed(1)}):`,
-        `  tessera_personal_access_token: ${fmt(median(results.tokens))} (destroy ${fmt(median(results.tokensDestroy))})`,
+        `  tessera_personal_access_token, ${release ? `release executable (Node v${release.version})` : 'launcher package'}: ${fmt(median(results.tokens))} (destroy ${fmt(median(results.tokensDestroy))})`,
+        ...(release
+          ? [
+              `  tessera_personal_access_token, launcher package (Node ${process.version}): ${fmt(median(results.launcher))} (destroy ${fmt(median(results.launcherDestroy))}),` +
+                ` ratio ${(median(results.launcher) / baseline).toFixed(2)}×`,
+            ]
+          : []),
         `  terraform_data:                ${fmt(median(results.data))} (destroy ${fmt(median(results.dataDestroy))})`,
         `  ${COUNT} POST /api/v1/personal-access-tokens straight to the API, ${PARALLELISM} at a time: ${fmt(median(apiOnly))}`,
         `  ratio tokens / (terraform_data + direct creates): ${ratio.toFixed(2)}× (goal ≤ ${GOAL}×) ${ratio <= GOAL ? 'MET' : 'NOT MET'}`,
@@ -141,6 +186,7 @@ async function main(): Promise<void> {
     );
   } finally {
     for (const w of workdirs) w.cleanup();
+    rmSync(work, { recursive: true, force: true });
     await api.stop();
     await globalTeardown();
   }

@@ -106,6 +106,13 @@ async function main(): Promise<void> {
 
   const variants: Variant[] = [
     { name: 'node -e (baseline)', command: process.execPath, args: ['-e', 'process.stdout.write("1|6|x\\n")'], env, samples: [] },
+    {
+      name: `release's node -e (v${linuxRuntime.version})`,
+      command: linuxNode,
+      args: ['-e', 'process.stdout.write("1|6|x\\n")'],
+      env,
+      samples: [],
+    },
     { name: 'tessera SEA, warm run-time cache', command: sea, args: [], env: withCache, samples: [] },
     { name: 'tessera SEA, no cache (first start)', command: sea, args: [], env: cacheOff, samples: [] },
     { name: 'tessera SEA, build-time cache (not repro)', command: seaBuildCache, args: [], env: cacheOff, samples: [] },

@@ -1,10 +1,13 @@
 /**
  * Our protocol layer against a Go provider, side by side: the Go yardstick (bench/yardstick/go:
  * hashicorp/go-plugin with gRPC and AutoMTLS, no framework) and the same trivial resource
- * `peer_thing` written on provider/protocol (bench/yardstick/peer-provider.ts), bundled and
- * installed the way every provider here is (esbuild bundle, V8 code cache, `sh` launcher that
- * execs node). Both come from one filesystem mirror; every terraform run has its own CLI config
- * (TF_CLI_CONFIG_FILE) and CHECKPOINT_DISABLE=1.
+ * `peer_thing` written on provider/protocol (bench/yardstick/peer-provider.ts), packaged both ways
+ * a provider here ships: the self-contained release executable (Node single executable, built
+ * exactly as `npm run provider:release` builds the linux_amd64 one, on the release's pinned Node)
+ * and the bundled-JS package whose `sh` launcher execs the `node` on the PATH (a source
+ * checkout's `npm run provider:install`). Both use the V8 code cache kept at run time. All come
+ * from one filesystem mirror; every terraform run has its own CLI config (TF_CLI_CONFIG_FILE)
+ * and CHECKPOINT_DISABLE=1.
  *
  * Measured, interleaved round by round so machine load hits both sides alike:
  *   - exec → handshake line (the environment go-plugin sets, client certificate → TLS on),
@@ -14,7 +17,10 @@
  *     starts, and the largest peak RSS among them: a second, metered mirror wraps each
  *     executable in GNU time, which reports the rusage of the process it waits for;
  *   - the same for a `node -e` that exits at once, started as often as the plan starts
- *     providers: what any Node provider pays before its first line of code.
+ *     providers: what any Node provider pays before its first line of code (for the release's
+ *     Node and for the PATH's);
+ *   - `apply` of 100 `terraform_data` (built into Terraform, no plugin process): what any
+ *     plugin provider, Go's included, adds to an apply is the Go row minus this one.
  *
  * Where Go cannot be built (bench/yardstick/go/build.sh installs it from Debian packages), the Go
  * rows are skipped with the reason and the TypeScript side is still measured.
@@ -28,7 +34,7 @@ import { bundleProvider, createServerCertificate, currentPlatform, writeMirrorPa
 import { CODE_CACHE_DIR_ENV } from '../provider/protocol/packaging/loader';
 import { goPluginEnv } from '../test/protocol/support/plugin-process';
 import { createTerraformWorkdir, type TerraformWorkdir } from '../test/support/terraform';
-import { median } from './support';
+import { median, releaseExecutable } from './support';
 
 const REPO = resolve(__dirname, '..');
 const NAMESPACE = 'peers';
@@ -41,8 +47,9 @@ const ROUNDS = Number(argRounds > 0 ? process.argv[argRounds + 1] : (process.env
 /** exec → handshake samples per side per round. */
 const STARTS_PER_ROUND = 6;
 
-type Side = 'go' | 'ts';
-const TYPE: Record<Side, string> = { go: 'goprov', ts: 'tsprov' };
+/** go: the Go yardstick; sea: our release executable; ts: our bundled-JS package on the PATH's node. */
+type Side = 'go' | 'sea' | 'ts';
+const TYPE: Record<Side, string> = { go: 'goprov', sea: 'seaprov', ts: 'tsprov' };
 
 interface Samples {
   handshake: number[];
@@ -55,6 +62,10 @@ interface Samples {
 }
 
 const emptySamples = (): Samples => ({ handshake: [], plan: [], apply: [], destroy: [], cpu: [], rss: [], processes: [] });
+
+function dataConfig(count: number): string {
+  return ['resource "terraform_data" "t" {', `  count = ${count}`, '  input = "thing-${count.index}"', '}', ''].join('\n');
+}
 
 function config(type: string, count: number): string {
   return [
@@ -171,7 +182,11 @@ async function main(): Promise<void> {
     if (!go.ok)
       process.stdout.write(`Go yardstick SKIPPED (cannot build it here): ${go.reason}\nOnly the TypeScript side is measured.\n\n`);
     const bundle = await bundleProvider({ entry: join(REPO, 'bench/yardstick/peer-main.ts'), outDir: join(work, 'ts-bundle') });
-    const sides: Side[] = go.ok ? ['go', 'ts'] : ['ts'];
+    // The release executable is built for linux_amd64 only; elsewhere the launcher package stands alone.
+    const sea = currentPlatform() === 'linux_amd64' ? await releaseExecutable(bundle.bundlePath, join(work, 'sea-provider')) : undefined;
+    if (!sea) process.stdout.write(`release executable SKIPPED: it is built for linux_amd64 and this is ${currentPlatform()}\n`);
+    const sides: Side[] = [...(go.ok ? (['go'] as const) : []), ...(sea ? (['sea'] as const) : []), 'ts'];
+    const binaries: Partial<Record<Side, string>> = { go: go.ok ? go.executable : undefined, sea: sea?.executable };
     for (const root of [mirror, metered]) {
       await writeMirrorPackage({
         mirrorDir: root,
@@ -181,10 +196,13 @@ async function main(): Promise<void> {
         version: VERSION,
         bundlePath: bundle.bundlePath,
       });
-      if (go.ok) {
-        mkdirSync(packageDir(root, TYPE.go), { recursive: true });
-        copyFileSync(go.executable, join(packageDir(root, TYPE.go), `terraform-provider-${TYPE.go}_v${VERSION}`));
-        chmodSync(join(packageDir(root, TYPE.go), `terraform-provider-${TYPE.go}_v${VERSION}`), 0o755);
+      for (const side of ['go', 'sea'] as const) {
+        const binary = binaries[side];
+        if (!binary) continue;
+        const target = join(packageDir(root, TYPE[side]), `terraform-provider-${TYPE[side]}_v${VERSION}`);
+        mkdirSync(packageDir(root, TYPE[side]), { recursive: true });
+        copyFileSync(binary, target);
+        chmodSync(target, 0o755);
       }
     }
     const canMeter = existsSync(GNU_TIME);
@@ -217,21 +235,45 @@ async function main(): Promise<void> {
       rmSync(join(rusageDir, TYPE[side]), { force: true });
     }
 
+    // terraform_data needs no provider package: a workdir with an empty mirror.
+    const dataWorkdir = await createTerraformWorkdir({
+      mirrorDir: join(work, 'empty-mirror'),
+      providerSources: [],
+      files: { 'main.tf': dataConfig(COUNT) },
+      env,
+      parentDir: work,
+    });
+    await dataWorkdir.runOk(['init'], { timeoutMs: 300_000 });
+
     const certificate = createServerCertificate().certificatePem;
     const launchEnv = goPluginEnv({ PLUGIN_CLIENT_CERT: certificate, TMPDIR: tmpdir(), ...env });
     const executable = (side: Side): string => join(packageDir(mirror, TYPE[side]), `terraform-provider-${TYPE[side]}_v${VERSION}`);
-    const samples: Record<Side | 'node', Samples> = { go: emptySamples(), ts: emptySamples(), node: emptySamples() };
+    type Floor = 'node' | 'seaNode';
+    const samples: Record<Side | Floor, Samples> = {
+      go: emptySamples(),
+      sea: emptySamples(),
+      ts: emptySamples(),
+      node: emptySamples(),
+      seaNode: emptySamples(),
+    };
+    const dataApply: number[] = [];
+    const floors: Array<{ floor: Floor; node: string }> = [
+      { floor: 'node', node: process.execPath },
+      ...(sea ? [{ floor: 'seaNode' as const, node: sea.node }] : []),
+    ];
     const nodeFloor = ['-e', 'process.stdout.write("1|6|x\\n")'];
     const apply = ['apply', '-auto-approve', `-parallelism=${PARALLELISM}`];
     const destroy = ['destroy', '-auto-approve', `-parallelism=${PARALLELISM}`];
 
     for (let round = 1; round <= ROUNDS; round += 1) {
-      // Alternate who goes first so neither side always runs on a warmer machine.
+      // Alternate who goes first so no side always runs on a warmer machine.
       const order = round % 2 ? sides : [...sides].reverse();
       for (let i = 0; i < STARTS_PER_ROUND; i += 1) {
-        samples.node.handshake.push(await timeToFirstLine(process.execPath, nodeFloor, launchEnv));
+        for (const { floor, node } of floors) samples[floor].handshake.push(await timeToFirstLine(node, nodeFloor, launchEnv));
         for (const side of order) samples[side].handshake.push(await timeToFirstLine(executable(side), [], launchEnv));
       }
+      dataApply.push(await timed(dataWorkdir, apply));
+      await dataWorkdir.runOk(destroy, { timeoutMs: 600_000 });
       for (const side of order) {
         const w = workdirs[side];
         samples[side].plan.push(await timed(w.one, ['plan']));
@@ -248,11 +290,15 @@ async function main(): Promise<void> {
       if (canMeter) {
         // Node's floor: as many `node -e 0` processes as the TypeScript plan started.
         const starts = samples.ts.processes[samples.ts.processes.length - 1] ?? 3;
-        const log = join(rusageDir, 'node');
-        for (let i = 0; i < starts; i += 1) spawnSync(GNU_TIME, ['-a', '-o', log, '-f', '%U %S %M', process.execPath, '-e', '0']);
-        const usage = readRusage(log);
-        samples.node.cpu.push(usage.cpuSeconds);
-        samples.node.rss.push(usage.maxRssKiB / 1024);
+        for (const { floor, node } of floors) {
+          const log = join(rusageDir, floor);
+          // The environment a provider gets, not this shell's: NODE_EXTRA_CA_CERTS, for one, makes
+          // Node 20 parse a CA bundle at start and would inflate the floor several times over.
+          for (let i = 0; i < starts; i += 1) spawnSync(GNU_TIME, ['-a', '-o', log, '-f', '%U %S %M', node, '-e', '0'], { env: launchEnv });
+          const usage = readRusage(log);
+          samples[floor].cpu.push(usage.cpuSeconds);
+          samples[floor].rss.push(usage.maxRssKiB / 1024);
+        }
       }
       load.push(loadavg()[0] ?? 0);
       process.stdout.write(
@@ -263,7 +309,7 @@ async function main(): Promise<void> {
                 `${s} plan ${((samples[s].plan.at(-1) ?? 0) / 1000).toFixed(2)} s apply ${((samples[s].apply.at(-1) ?? 0) / 1000).toFixed(2)} s`,
             )
             .join(', ') +
-          ` (load ${load[load.length - 1]?.toFixed(1)})\n`,
+          `, terraform_data apply ${((dataApply.at(-1) ?? 0) / 1000).toFixed(2)} s (load ${load[load.length - 1]?.toFixed(1)})\n`,
       );
     }
 
@@ -276,37 +322,61 @@ async function main(): Promise<void> {
         { measure: 'provider CPU per plan', key: 'cpu', scale: 1, unit: 's', digits: 3, goal: 2, floor: true },
         { measure: 'peak RSS', key: 'rss', scale: 1, unit: 'MiB', digits: 1, goal: 2.5, floor: true },
       ];
+    const seaName = sea ? `release executable (Node v${sea.version})` : 'release executable (skipped)';
     const out: string[] = [
       '',
-      `Go yardstick vs the same resource on provider/protocol (Node ${process.version}), ${ROUNDS} interleaved rounds` +
-        ` (${STARTS_PER_ROUND} starts per round for the handshake); min / median / max; ratio = TypeScript median / Go median.`,
-      `"node floor": \`node -e\` alone (handshake: printing one line; CPU and RSS: as many processes as the plan started).`,
+      `Go yardstick vs the same resource on provider/protocol, ${ROUNDS} interleaved rounds` +
+        ` (${STARTS_PER_ROUND} starts per round for the handshake); min / median / max; ratio = median / Go median.`,
+      `The goal is judged on the ${seaName}, what a release installs; the launcher package runs the PATH's Node ${process.version}.`,
+      `"node floor": \`node -e\` alone (handshake: printing one line; CPU and RSS: as many processes as the plan started), for the release's Node and the PATH's.`,
       `load average (1 min) during the run: ${Math.min(...load).toFixed(1)}–${Math.max(...load).toFixed(1)} on ${availableParallelism()} cores shared with other work; ` +
         'absolute figures are noisy, the ratios are what the goals are about.',
       '',
-      `| measure | Go | TypeScript | ratio | goal | node floor (ratio to Go) |`,
-      `|---|---|---|---|---|---|`,
+      `| measure | Go | ${seaName} | ratio | goal | launcher (Node ${process.version}) | ratio | node floor: release / PATH (ratio to Go) |`,
+      `|---|---|---|---|---|---|---|---|`,
     ];
+    const goMedian = (key: keyof Samples, scale: number): number =>
+      samples.go[key].length ? median(samples.go[key].map((v) => v * scale)) : NaN;
+    const cell = (values: number[], digits: number, unit: string): string =>
+      values.length ? `${spread(values, digits)} ${unit}` : 'skipped';
+    const ratioCell = (values: number[], base: number): string =>
+      values.length && !Number.isNaN(base) ? `**${(median(values) / base).toFixed(2)}×**` : 'n/a';
     for (const row of rows) {
-      const ts = samples.ts[row.key].map((v) => v * row.scale);
-      if (ts.length === 0) continue;
       const goValues = samples.go[row.key].map((v) => v * row.scale);
-      const nodeValues = samples.node[row.key].map((v) => v * row.scale);
-      const ratio = goValues.length ? median(ts) / median(goValues) : NaN;
+      const base = goMedian(row.key, row.scale);
+      const seaValues = samples.sea[row.key].map((v) => v * row.scale);
+      const tsValues = samples.ts[row.key].map((v) => v * row.scale);
+      const judged = seaValues.length ? seaValues : tsValues;
+      const ratio = median(judged) / base;
       const verdict = Number.isNaN(ratio) ? 'n/a' : `≤ ${row.goal}× ${ratio <= row.goal ? 'MET' : 'NOT MET'}`;
-      const floor =
-        row.floor && nodeValues.length
-          ? `${median(nodeValues).toFixed(row.digits)} ${row.unit}${goValues.length ? ` (${(median(nodeValues) / median(goValues)).toFixed(2)}×)` : ''}`
-          : '';
+      const floorOf = (floor: Floor): string => {
+        const values = samples[floor][row.key].map((v) => v * row.scale);
+        if (!values.length) return '–';
+        return `${median(values).toFixed(row.digits)} ${row.unit}${Number.isNaN(base) ? '' : ` (${(median(values) / base).toFixed(2)}×)`}`;
+      };
       out.push(
-        `| ${row.measure} | ${goValues.length ? `${spread(goValues, row.digits)} ${row.unit}` : 'skipped'} | ${spread(ts, row.digits)} ${row.unit} | ` +
-          `${Number.isNaN(ratio) ? 'n/a' : `**${ratio.toFixed(2)}×**`} | ${verdict} | ${floor} |`,
+        `| ${row.measure} | ${cell(goValues, row.digits, row.unit)} | ${cell(seaValues, row.digits, row.unit)} | ${ratioCell(seaValues, base)} | ${verdict} | ` +
+          `${cell(tsValues, row.digits, row.unit)} | ${ratioCell(tsValues, base)} | ${row.floor ? `${floorOf('seaNode')} / ${floorOf('node')}` : ''} |`,
       );
     }
-    if (samples.ts.processes.length)
-      out.push('', `provider processes per plan: Go ${median(samples.go.processes)}, TypeScript ${median(samples.ts.processes)}`);
+    const perSide = (key: 'processes'): string => sides.map((side) => `${side} ${median(samples[side][key])}`).join(', ');
+    if (samples.ts.processes.length) out.push('', `provider processes per plan: ${perSide('processes')}`);
+    const goApply = goMedian('apply', 1 / 1000);
+    const data = median(dataApply) / 1000;
+    out.push(
+      '',
+      `apply of ${COUNT} terraform_data (no plugin process): ${spread(
+        dataApply.map((v) => v / 1000),
+        2,
+      )} s.` +
+        (Number.isNaN(goApply)
+          ? ''
+          : ` A plugin provider's own share of an apply of ${COUNT}, measured on the Go one: ${(goApply - data).toFixed(2)} s` +
+            ` (Go apply ÷ terraform_data apply = ${(goApply / data).toFixed(2)}×).`),
+    );
     process.stdout.write(`${out.join('\n')}\n`);
     for (const side of sides) for (const w of Object.values(workdirs[side])) w.cleanup();
+    dataWorkdir.cleanup();
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

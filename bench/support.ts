@@ -3,6 +3,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { createInterface } from 'node:readline';
+import { fetchNodeRuntime, injectSeaBlob, makeSeaBlob } from '../provider/protocol/packaging/sea';
+import { RELEASE_TARGETS, releaseCacheDir } from '../scripts/provider-release';
 
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -72,3 +74,19 @@ export function stopServer(child: ChildProcess): Promise<void> {
 /** The Tessera API's listening line, as spawnServer's `ready`. */
 export const apiListening = (entry: Record<string, unknown>): string | null =>
   entry.msg === 'Tessera API listening' && typeof entry.url === 'string' ? entry.url : null;
+
+/**
+ * The linux_amd64 release executable of a provider bundle, made as `npm run provider:release`
+ * makes it (the release target's pinned Node from npm, the same blob), without zipping or
+ * signing: what the benchmarks measure as "what a release installs".
+ */
+export async function releaseExecutable(
+  bundleFile: string,
+  outFile: string,
+): Promise<{ executable: string; node: string; version: string }> {
+  const target = RELEASE_TARGETS.find((t) => t.platform === 'linux_amd64');
+  if (!target) throw new Error('no linux_amd64 release target');
+  const node = await fetchNodeRuntime(target.runtime, releaseCacheDir());
+  await injectSeaBlob({ targetNode: node, blob: await makeSeaBlob({ bundleFile, blobNode: node }), outFile });
+  return { executable: outFile, node, version: target.runtime.version };
+}

@@ -32,6 +32,7 @@ const ECHO: ServiceDefinition = {
   Big: method('Big', false, false),
   Watch: method('Watch', false, true),
   Chat: method('Chat', true, true),
+  ChatFail: method('ChatFail', true, true),
   Missing: method('Missing', false, false),
 };
 
@@ -75,6 +76,11 @@ async function start(): Promise<Harness> {
     Chat: (call: DuplexCall<Json, Json>) => {
       call.onMessage((message) => call.write({ echo: message }));
       call.onEnd(() => call.end());
+    },
+    ChatFail: (call: DuplexCall<Json, Json>) => {
+      call.onMessage(() => {
+        throw new Error('listener broke with token hunter2');
+      });
     },
   });
   harness.port = await server.listen({ host: '127.0.0.1', port: 0 });
@@ -324,6 +330,25 @@ test('a handler failure is INTERNAL and tells the client nothing of the error', 
     expect(error.details).not.toMatch(/hunter2|secret\.ts|at /);
     expect(h.handlerErrors).toHaveLength(1);
     expect(h.handlerErrors[0]?.path).toBe('/test.Echo/Fail');
+  } finally {
+    client.close();
+  }
+});
+
+test('a stream listener that throws ends its call with INTERNAL, and the server keeps serving', async () => {
+  const client = grpcClient(h);
+  try {
+    const chat = (client as unknown as Record<string, () => grpc.ClientDuplexStream<Json, Json>>).ChatFail!.call(client);
+    const status = new Promise<grpc.StatusObject>((resolve) => {
+      chat.on('status', resolve);
+      chat.on('error', () => undefined);
+    });
+    chat.write({ n: 1 });
+    const ended = await status;
+    expect(ended.code).toBe(grpc.status.INTERNAL);
+    expect(ended.details).not.toContain('hunter2');
+    expect(h.handlerErrors.map((e) => e.path)).toEqual(['/test.Echo/ChatFail']);
+    await expect(unary(client, 'Unary', { after: true })).resolves.toEqual({ echo: { after: true } });
   } finally {
     client.close();
   }

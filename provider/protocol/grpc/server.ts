@@ -273,8 +273,9 @@ class Call {
         return;
       }
       this.requestCount += 1;
-      if (this.route.method.requestStream) this.messageListener?.(message);
-      else if (this.requestCount === 1) this.request = message;
+      if (this.route.method.requestStream) {
+        if (!this.runListener(this.messageListener, message)) return;
+      } else if (this.requestCount === 1) this.request = message;
       else {
         this.fail(new CallFailure(Status.UNIMPLEMENTED, 'More than one request message for a unary method'));
         return;
@@ -290,7 +291,7 @@ class Call {
     }
     const { method, handler } = this.route;
     if (method.requestStream) {
-      this.endListener?.();
+      this.runListener(this.endListener, undefined);
       return;
     }
     if (this.requestCount !== 1) {
@@ -314,6 +315,17 @@ class Call {
       },
       (err: unknown) => this.fail(err),
     );
+  }
+
+  /** Runs a stream handler's listener; a throw ends the call like a failed handler. Returns false then. */
+  private runListener<T>(listener: ((value: T) => void) | undefined, value: T): boolean {
+    try {
+      listener?.(value);
+      return true;
+    } catch (err) {
+      this.fail(err);
+      return false;
+    }
   }
 
   /** Runs a handler; a synchronous throw becomes a rejection. */

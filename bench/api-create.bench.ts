@@ -40,6 +40,8 @@ interface Result {
   sql: number[];
   echo: number[];
   apiCpuPerCreate: number;
+  /** The bare Express process's CPU per echoed POST: the HTTP floor of the API's CPU per create. */
+  echoCpuPerRequest: number;
 }
 
 /** Runs `task(i)` for i in [0, COUNT), CONCURRENCY at a time; returns the wall time in ms. */
@@ -94,6 +96,7 @@ async function measure(durability: 'durable' | 'ephemeral', root: string): Promi
     bare = await spawnServer(repoRoot, ['bench/api-hello-server.ts'], {}, (entry) => (typeof entry.url === 'string' ? entry.url : null));
     const bareUrl = bare.url;
     const apiPid = server.child.pid ?? 0;
+    const barePid = bare.child.pid ?? 0;
     const apiUrl = server.url;
     pool = new Pool({ connectionString: databaseUrl, max: CONCURRENCY });
     const userId = String((await pool.query<{ id: string }>('SELECT id FROM users LIMIT 1')).rows[0]?.id);
@@ -140,8 +143,9 @@ async function measure(durability: 'durable' | 'ephemeral', root: string): Promi
     await viaApi(-1);
     await viaInsert(-1);
     await viaExpress(-1);
-    const result: Result = { durability, api: [], sql: [], echo: [], apiCpuPerCreate: 0 };
+    const result: Result = { durability, api: [], sql: [], echo: [], apiCpuPerCreate: 0, echoCpuPerRequest: 0 };
     let apiCpu = 0;
+    let echoCpu = 0;
     for (let round = 0; round < ROUNDS; round += 1) {
       const order = round % 2 ? (['sql', 'echo', 'api'] as const) : (['api', 'echo', 'sql'] as const);
       for (const side of order) {
@@ -150,7 +154,9 @@ async function measure(durability: 'durable' | 'ephemeral', root: string): Promi
           continue;
         }
         if (side === 'echo') {
+          const echoBefore = cpuMicros(barePid);
           result.echo.push(await viaExpress(round));
+          echoCpu += cpuMicros(barePid) - echoBefore;
           continue;
         }
         const before = cpuMicros(apiPid);
@@ -162,6 +168,7 @@ async function measure(durability: 'durable' | 'ephemeral', root: string): Promi
       );
     }
     result.apiCpuPerCreate = apiCpu / (ROUNDS * COUNT);
+    result.echoCpuPerRequest = echoCpu / (ROUNDS * COUNT);
     return result;
   } finally {
     agent.destroy();
@@ -192,7 +199,7 @@ async function main(): Promise<void> {
         row(`${r.durability} PostgreSQL: (a) single-row INSERT transactions (the floor)`, r.sql),
         row(`${r.durability} PostgreSQL: (b) POST /api/v1/personal-access-tokens with Idempotency-Key`, r.api),
         row(`(c) the same POSTs to bare Express 5 parsing and echoing the JSON body (no database)`, r.echo),
-        `| ${r.durability}: **ratio (b)/(a)** (medians) | | **${ratio.toFixed(2)}×** (goal ≤ ${GOAL}×) ${ratio <= GOAL ? 'MET' : 'NOT MET'} | API CPU ${r.apiCpuPerCreate.toFixed(0)} µs per create |`,
+        `| ${r.durability}: **ratio (b)/(a)** (medians) | | **${ratio.toFixed(2)}×** (goal ≤ ${GOAL}×) ${ratio <= GOAL ? 'MET' : 'NOT MET'} | API CPU ${r.apiCpuPerCreate.toFixed(0)} µs per create (bare Express ${r.echoCpuPerRequest.toFixed(0)} µs per echo) |`,
       );
     }
     lines.push('', `machine: ${machineLoad()} (the load generator, the API and PostgreSQL share the CPUs)`, '');

@@ -3,7 +3,8 @@
 import { AUDIT_EVENT_COLUMN_TYPES, auditEventRow, type AuditEventInput } from '../audit/repository';
 import type { Knex } from 'knex';
 import type { Queryable } from '../db/connection';
-import { claimRecordSql, type IdempotencyRecord } from '../idempotency/repository';
+import { CLAIM_RECORD_SQL, claimRecordBindings, type IdempotencyRecord } from '../idempotency/repository';
+import { preparedStatement, runStatement, type PreparedStatement } from '../db/statement';
 import { keyPair, type PageRequest } from '../pagination';
 import type { SecretKind } from '../credentials/secret';
 
@@ -114,6 +115,30 @@ function typedSelect(
 }
 
 /**
+ * The create statement, with and without the idempotency claim: the token and audit rows always
+ * have the same columns (a token's id is chosen before it is written), so the text never changes
+ * and is built (and prepared, see api/db/statement.ts) once.
+ */
+const createStatements = new Map<boolean, PreparedStatement>();
+function createStatement(
+  tokenValues: { columns: string; select: string },
+  auditRow: { columns: string; select: string },
+  claimed: boolean,
+) {
+  let statement = createStatements.get(claimed);
+  if (statement === undefined) {
+    const sql =
+      `WITH ${claimed ? `claim AS (${CLAIM_RECORD_SQL}), ` : ''}` +
+      `created AS (INSERT INTO tokens (${tokenValues.columns}) SELECT ${tokenValues.select}` +
+      `${claimed ? ' WHERE EXISTS (SELECT 1 FROM claim)' : ''} RETURNING id) ` +
+      `INSERT INTO audit_events (${auditRow.columns}) SELECT ${auditRow.select} FROM created RETURNING id`;
+    statement = preparedStatement(claimed ? 'tessera_create_token_claimed' : 'tessera_create_token', sql);
+    createStatements.set(claimed, statement);
+  }
+  return statement;
+}
+
+/**
  * Creates a token with its audit event, and with `record` its idempotency record, in one
  * statement: one round trip, atomic without a transaction. False, with nothing written, when
  * `record`'s key was already claimed.
@@ -126,14 +151,13 @@ export async function createTokenWithAudit(
 ): Promise<boolean> {
   const tokenValues = typedSelect(tokenRow(token), TOKEN_COLUMN_TYPES);
   const auditRow = typedSelect(auditEventRow(audit), AUDIT_EVENT_COLUMN_TYPES);
-  const claim = record === null ? null : claimRecordSql(record);
-  const sql =
-    `WITH ${claim === null ? '' : `claim AS (${claim.sql}), `}` +
-    `created AS (INSERT INTO tokens (${tokenValues.columns}) SELECT ${tokenValues.select}` +
-    `${claim === null ? '' : ' WHERE EXISTS (SELECT 1 FROM claim)'} RETURNING id) ` +
-    `INSERT INTO audit_events (${auditRow.columns}) SELECT ${auditRow.select} FROM created RETURNING id`;
-  const result = (await db.raw(sql, [...(claim?.bindings ?? []), ...tokenValues.values, ...auditRow.values])) as { rows: unknown[] };
-  return result.rows.length > 0;
+  const statement = createStatement(tokenValues, auditRow, record !== null);
+  const rows = await runStatement(db, statement, [
+    ...(record === null ? [] : claimRecordBindings(record)),
+    ...tokenValues.values,
+    ...auditRow.values,
+  ]);
+  return rows.length > 0;
 }
 
 /** A user's live personal tokens (not revoked, not expired at `now`), oldest first. */

@@ -46,8 +46,11 @@ interface Result {
   apiCpuPerCreate: number;
   /** The bare Express process's CPU per echoed POST: the HTTP floor of the API's CPU per create. */
   echoCpuPerRequest: number;
+  /** PostgreSQL's CPU (all its processes) per create through the API, and per INSERT transaction. */
+  pgCpuPerCreate: number;
+  pgCpuPerInsert: number;
   /** With BENCH_COMPARE: the other checkout's API, measured the same way. */
-  other?: { api: number[]; apiCpuPerCreate: number };
+  other?: { api: number[]; apiCpuPerCreate: number; pgCpuPerCreate: number };
 }
 
 /** Runs `task(i)` for i in [0, COUNT), CONCURRENCY at a time; returns the wall time in ms. */
@@ -113,7 +116,9 @@ async function measure(durability: 'durable' | 'ephemeral', root: string): Promi
     const apiPid = server.child.pid ?? 0;
     const barePid = bare.child.pid ?? 0;
     const apiUrl = server.url;
-    pool = new Pool({ connectionString: databaseUrl, max: CONCURRENCY });
+    // Connections stay open between sides, so PostgreSQL's CPU is read from the same backends.
+    pool = new Pool({ connectionString: databaseUrl, max: CONCURRENCY, idleTimeoutMillis: 0 });
+    const pgPid = cluster.pid;
     const userId = String((await pool.query<{ id: string }>('SELECT id FROM users LIMIT 1')).rows[0]?.id);
 
     const viaApi = (round: number, base = apiUrl): Promise<number> =>
@@ -159,24 +164,40 @@ async function measure(durability: 'durable' | 'ephemeral', root: string): Promi
     if (otherServer) await viaApi(-2, otherServer.url);
     await viaInsert(-1);
     await viaExpress(-1);
-    const result: Result = { durability, api: [], sql: [], echo: [], apiCpuPerCreate: 0, echoCpuPerRequest: 0 };
+    const result: Result = {
+      durability,
+      api: [],
+      sql: [],
+      echo: [],
+      apiCpuPerCreate: 0,
+      echoCpuPerRequest: 0,
+      pgCpuPerCreate: 0,
+      pgCpuPerInsert: 0,
+    };
+    let pgCpuApi = 0;
+    let pgCpuSql = 0;
+    let pgCpuOther = 0;
     let apiCpu = 0;
     let echoCpu = 0;
     let otherCpu = 0;
     const otherPid = otherServer?.child.pid ?? 0;
-    if (otherServer) result.other = { api: [], apiCpuPerCreate: 0 };
+    if (otherServer) result.other = { api: [], apiCpuPerCreate: 0, pgCpuPerCreate: 0 };
     for (let round = 0; round < ROUNDS; round += 1) {
       const order = round % 2 ? (['sql', 'echo', 'other', 'api'] as const) : (['api', 'other', 'echo', 'sql'] as const);
       for (const side of order) {
         if (side === 'other') {
           if (!otherServer || !result.other) continue;
           const otherBefore = cpuMicros(otherPid);
+          const pgBefore = cpuMicros(pgPid);
           result.other.api.push(await viaApi(ROUNDS + round, otherServer.url));
           otherCpu += cpuMicros(otherPid) - otherBefore;
+          pgCpuOther += cpuMicros(pgPid) - pgBefore;
           continue;
         }
         if (side === 'sql') {
+          const pgBefore = cpuMicros(pgPid);
           result.sql.push(await viaInsert(round));
+          pgCpuSql += cpuMicros(pgPid) - pgBefore;
           continue;
         }
         if (side === 'echo') {
@@ -186,8 +207,10 @@ async function measure(durability: 'durable' | 'ephemeral', root: string): Promi
           continue;
         }
         const before = cpuMicros(apiPid);
+        const pgBefore = cpuMicros(pgPid);
         result.api.push(await viaApi(round));
         apiCpu += cpuMicros(apiPid) - before;
+        pgCpuApi += cpuMicros(pgPid) - pgBefore;
       }
       process.stderr.write(
         `  round ${round + 1}/${ROUNDS}: API ${(result.api.at(-1) ?? 0).toFixed(0)} ms, INSERT ${(result.sql.at(-1) ?? 0).toFixed(0)} ms\n`,
@@ -195,7 +218,12 @@ async function measure(durability: 'durable' | 'ephemeral', root: string): Promi
     }
     result.apiCpuPerCreate = apiCpu / (ROUNDS * COUNT);
     result.echoCpuPerRequest = echoCpu / (ROUNDS * COUNT);
-    if (result.other) result.other.apiCpuPerCreate = otherCpu / (ROUNDS * COUNT);
+    result.pgCpuPerCreate = pgCpuApi / (ROUNDS * COUNT);
+    result.pgCpuPerInsert = pgCpuSql / (ROUNDS * COUNT);
+    if (result.other) {
+      result.other.apiCpuPerCreate = otherCpu / (ROUNDS * COUNT);
+      result.other.pgCpuPerCreate = pgCpuOther / (ROUNDS * COUNT);
+    }
     return result;
   } finally {
     agent.destroy();
@@ -230,10 +258,10 @@ async function main(): Promise<void> {
         ...(r.other
           ? [
               row(`${r.durability} PostgreSQL: (b′) the same POSTs to ${COMPARE ?? ''}`, r.other.api),
-              `| (b′)/(a) (medians) | | ${(median(r.other.api) / median(r.sql)).toFixed(2)}× | its API CPU ${r.other.apiCpuPerCreate.toFixed(0)} µs per create |`,
+              `| (b′)/(a) (medians) | | ${(median(r.other.api) / median(r.sql)).toFixed(2)}× | its API CPU ${r.other.apiCpuPerCreate.toFixed(0)} µs, PostgreSQL CPU ${r.other.pgCpuPerCreate.toFixed(0)} µs per create |`,
             ]
           : []),
-        `| ${r.durability}: **ratio (b)/(a)** (medians) | | **${ratio.toFixed(2)}×** (goal ≤ ${GOAL}×) ${ratio <= GOAL ? 'MET' : 'NOT MET'} | API CPU ${r.apiCpuPerCreate.toFixed(0)} µs per create (bare Express ${r.echoCpuPerRequest.toFixed(0)} µs per echo) |`,
+        `| ${r.durability}: **ratio (b)/(a)** (medians) | | **${ratio.toFixed(2)}×** (goal ≤ ${GOAL}×) ${ratio <= GOAL ? 'MET' : 'NOT MET'} | API CPU ${r.apiCpuPerCreate.toFixed(0)} µs per create (bare Express ${r.echoCpuPerRequest.toFixed(0)} µs per echo); PostgreSQL CPU ${r.pgCpuPerCreate.toFixed(0)} µs per create, ${r.pgCpuPerInsert.toFixed(0)} µs per INSERT transaction |`,
       );
     }
     lines.push('', `machine: ${machineLoad()} (the load generator, the API and PostgreSQL share the CPUs)`, '');

@@ -6,7 +6,10 @@
 // Only the samples between the first and the last one whose stack holds MARKER (a substring of a
 // function name or file, default "createPersonalAccessToken") are counted, so start-up (module
 // loading, migrations check) and shutdown do not dilute the request path. With `COUNT=<n>` in the
-// environment, times are also shown per request (µs per request, over n requests).
+// environment, times are also shown per request (µs per request, over n requests). Last, each busy
+// sample is put in one phase of a token create (by the innermost frame of its stack that one of
+// CREATE_PHASES matches: Express calls the rest of the chain from inside the body parser's
+// callback, so an outer frame says little), which splits a create's CPU by what it is for.
 // A diagnosis tool, not part of any benchmark.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -24,6 +27,24 @@ interface Profile {
 }
 
 const repoRoot = path.resolve(__dirname, '..');
+
+/** Phases of POST /api/v1/personal-access-tokens, by a frame (`function@url`) on the stack. */
+const CREATE_PHASES: Array<[string, RegExp]> = [
+  ['handler: idempotency crypto (seal response, record key, fingerprint)', /^(sealResponse|recordKey|requestFingerprint)@/],
+  ['handler: new token (secret, keyed hash, ids)', /^newPersonalToken@/],
+  ['handler: statement values', /^writePersonalToken@/],
+  ['response: JSON, headers, socket write', /^sendCreated@|node_modules\/express\/lib\/response\.js$/],
+  ['handler: other', /^createPersonalAccessToken@/],
+  ['validation (zod)', /^validated@/],
+  ['authentication', /api\/http\/authenticate\.ts$/],
+  ['metrics (prom-client)', /prom-client/],
+  ['pg and the pool: send the statement, read its result', /node_modules\/(pg|pg-protocol|tarn)\//],
+  ['body: read and JSON.parse', /node_modules\/(body-parser|raw-body)\//],
+  ['Express routing and middleware', /node_modules\/(express|router)\//],
+  ['HTTP request parsing', /^(parserOnHeadersComplete|parserOnIncoming|parserOnBody|parserOnMessageComplete)@/],
+  ['garbage collection', /^\(garbage collector\)@/],
+];
+const OTHER_PHASE = 'other (Node: socket reads, timers, microtask queue)';
 
 function functionLabel(node: ProfileNode): string {
   const url = node.callFrame.url.replace(/^file:\/\//, '').replace(`${repoRoot}/`, '');
@@ -66,6 +87,7 @@ function main(): void {
   const selfByPackage = new Map<string, number>();
   const inclusiveByFunction = new Map<string, number>();
   const inclusiveByPackage = new Map<string, number>();
+  const byPhase = new Map<string, number>();
   const add = (map: Map<string, number>, key: string, us: number): void => {
     map.set(key, (map.get(key) ?? 0) + us);
   };
@@ -85,6 +107,16 @@ function main(): void {
     const stack = stackOf(node.id);
     for (const key of new Set(stack.map(functionLabel))) add(inclusiveByFunction, key, us);
     for (const key of new Set(stack.map(packageLabel))) add(inclusiveByPackage, key, us);
+    let phase = OTHER_PHASE;
+    for (const frame of stack) {
+      const name = `${frame.callFrame.functionName}@${frame.callFrame.url}`;
+      const found = CREATE_PHASES.find(([, pattern]) => pattern.test(name));
+      if (found) {
+        phase = found[0];
+        break;
+      }
+    }
+    add(byPhase, phase, us);
   }
   const print = (title: string, map: Map<string, number>): void => {
     const rows = [...map.entries()].sort((a, b) => b[1] - a[1]).slice(0, top);
@@ -105,6 +137,7 @@ function main(): void {
   print('inclusive time by package / folder', inclusiveByPackage);
   print('self time by function', selfByFunction);
   print('inclusive time by function', inclusiveByFunction);
+  if (marker === 'createPersonalAccessToken') print('a create by phase (each busy sample once)', byPhase);
 }
 
 main();

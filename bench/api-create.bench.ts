@@ -13,7 +13,8 @@
 //
 // Environment: BENCH_ROUNDS (default 7), BENCH_COUNT (creates per round, default 100),
 // BENCH_CONCURRENCY (default 10), BENCH_DURABILITY (durable, ephemeral or both; default both),
-// BENCH_CPU_PROF (a folder: the API process writes its CPU profile there when it stops),
+// BENCH_CPU_PROF (a folder: the API process writes its CPU profile there when it stops, the bare
+// Express app its own in echo/; read them with bench/cpuprofile-report.ts),
 // BENCH_COMPARE (another checkout of this repository, e.g. the previous commit unpacked with
 // `git archive`: its API runs beside ours on the same database and is measured in the same
 // rounds, interleaved, so a change's effect on CPU per create shows on a busy machine too).
@@ -111,7 +112,16 @@ async function measure(durability: 'durable' | 'ephemeral', root: string): Promi
         apiListening,
       );
     }
-    bare = await spawnServer(repoRoot, ['bench/api-hello-server.ts'], {}, (entry) => (typeof entry.url === 'string' ? entry.url : null));
+    // Profiled too with BENCH_CPU_PROF (in its echo/ subfolder), for the floor's own breakdown.
+    bare = await spawnServer(
+      repoRoot,
+      [
+        ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.join(process.env.BENCH_CPU_PROF, 'echo')}`] : []),
+        'bench/api-hello-server.ts',
+      ],
+      {},
+      (entry) => (typeof entry.url === 'string' ? entry.url : null),
+    );
     const bareUrl = bare.url;
     const apiPid = server.child.pid ?? 0;
     const barePid = bare.child.pid ?? 0;

@@ -137,7 +137,7 @@ function main(): void {
   print('inclusive time by package / folder', inclusiveByPackage);
   print('self time by function', selfByFunction);
   print('inclusive time by function', inclusiveByFunction);
-  if (marker === 'createPersonalAccessToken') print('a create by phase (each busy sample once)', byPhase);
+  print('by phase of a request (each busy sample once; the handler phases are those of a token create)', byPhase);
 }
 
 main();

@@ -292,7 +292,9 @@ async function main(): Promise<void> {
         const starts = samples.ts.processes[samples.ts.processes.length - 1] ?? 3;
         for (const { floor, node } of floors) {
           const log = join(rusageDir, floor);
-          for (let i = 0; i < starts; i += 1) spawnSync(GNU_TIME, ['-a', '-o', log, '-f', '%U %S %M', node, '-e', '0']);
+          // The environment a provider gets, not this shell's: NODE_EXTRA_CA_CERTS, for one, makes
+          // Node 20 parse a CA bundle at start and would inflate the floor several times over.
+          for (let i = 0; i < starts; i += 1) spawnSync(GNU_TIME, ['-a', '-o', log, '-f', '%U %S %M', node, '-e', '0'], { env: launchEnv });
           const usage = readRusage(log);
           samples[floor].cpu.push(usage.cpuSeconds);
           samples[floor].rss.push(usage.maxRssKiB / 1024);

@@ -50,6 +50,9 @@ interface Result {
   /** PostgreSQL's CPU (all its processes) per create through the API, and per INSERT transaction. */
   pgCpuPerCreate: number;
   pgCpuPerInsert: number;
+  /** This process's CPU (the load generator) per create sent over HTTP, and per INSERT transaction it runs itself. */
+  clientCpuPerCreate: number;
+  clientCpuPerInsert: number;
   /** With BENCH_COMPARE: the other checkout's API, measured the same way. */
   other?: { api: number[]; apiCpuPerCreate: number; pgCpuPerCreate: number };
 }
@@ -183,7 +186,15 @@ async function measure(durability: 'durable' | 'ephemeral', root: string): Promi
       echoCpuPerRequest: 0,
       pgCpuPerCreate: 0,
       pgCpuPerInsert: 0,
+      clientCpuPerCreate: 0,
+      clientCpuPerInsert: 0,
     };
+    const ownCpu = (): number => {
+      const usage = process.cpuUsage();
+      return usage.user + usage.system;
+    };
+    let clientCpuApi = 0;
+    let clientCpuSql = 0;
     let pgCpuApi = 0;
     let pgCpuSql = 0;
     let pgCpuOther = 0;
@@ -206,7 +217,9 @@ async function measure(durability: 'durable' | 'ephemeral', root: string): Promi
         }
         if (side === 'sql') {
           const pgBefore = cpuMicros(pgPid);
+          const clientBefore = ownCpu();
           result.sql.push(await viaInsert(round));
+          clientCpuSql += ownCpu() - clientBefore;
           pgCpuSql += cpuMicros(pgPid) - pgBefore;
           continue;
         }
@@ -218,7 +231,9 @@ async function measure(durability: 'durable' | 'ephemeral', root: string): Promi
         }
         const before = cpuMicros(apiPid);
         const pgBefore = cpuMicros(pgPid);
+        const clientBefore = ownCpu();
         result.api.push(await viaApi(round));
+        clientCpuApi += ownCpu() - clientBefore;
         apiCpu += cpuMicros(apiPid) - before;
         pgCpuApi += cpuMicros(pgPid) - pgBefore;
       }
@@ -230,6 +245,8 @@ async function measure(durability: 'durable' | 'ephemeral', root: string): Promi
     result.echoCpuPerRequest = echoCpu / (ROUNDS * COUNT);
     result.pgCpuPerCreate = pgCpuApi / (ROUNDS * COUNT);
     result.pgCpuPerInsert = pgCpuSql / (ROUNDS * COUNT);
+    result.clientCpuPerCreate = clientCpuApi / (ROUNDS * COUNT);
+    result.clientCpuPerInsert = clientCpuSql / (ROUNDS * COUNT);
     if (result.other) {
       result.other.apiCpuPerCreate = otherCpu / (ROUNDS * COUNT);
       result.other.pgCpuPerCreate = pgCpuOther / (ROUNDS * COUNT);
@@ -271,7 +288,7 @@ async function main(): Promise<void> {
               `| (b′)/(a) (medians) | | ${(median(r.other.api) / median(r.sql)).toFixed(2)}× | its API CPU ${r.other.apiCpuPerCreate.toFixed(0)} µs, PostgreSQL CPU ${r.other.pgCpuPerCreate.toFixed(0)} µs per create |`,
             ]
           : []),
-        `| ${r.durability}: **ratio (b)/(a)** (medians) | | **${ratio.toFixed(2)}×** (goal ≤ ${GOAL}×) ${ratio <= GOAL ? 'MET' : 'NOT MET'} | API CPU ${r.apiCpuPerCreate.toFixed(0)} µs per create (bare Express ${r.echoCpuPerRequest.toFixed(0)} µs per echo); PostgreSQL CPU ${r.pgCpuPerCreate.toFixed(0)} µs per create, ${r.pgCpuPerInsert.toFixed(0)} µs per INSERT transaction |`,
+        `| ${r.durability}: **ratio (b)/(a)** (medians) | | **${ratio.toFixed(2)}×** (goal ≤ ${GOAL}×) ${ratio <= GOAL ? 'MET' : 'NOT MET'} | API CPU ${r.apiCpuPerCreate.toFixed(0)} µs per create (bare Express ${r.echoCpuPerRequest.toFixed(0)} µs per echo); PostgreSQL CPU ${r.pgCpuPerCreate.toFixed(0)} µs per create, ${r.pgCpuPerInsert.toFixed(0)} µs per INSERT transaction; load generator CPU ${r.clientCpuPerCreate.toFixed(0)} µs per create, ${r.clientCpuPerInsert.toFixed(0)} µs per INSERT transaction |`,
       );
     }
     lines.push('', `machine: ${machineLoad()} (the load generator, the API and PostgreSQL share the CPUs)`, '');

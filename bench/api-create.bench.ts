@@ -13,7 +13,11 @@
 //
 // Environment: BENCH_ROUNDS (default 7), BENCH_COUNT (creates per round, default 100),
 // BENCH_CONCURRENCY (default 10), BENCH_DURABILITY (durable, ephemeral or both; default both),
-// BENCH_CPU_PROF (a folder: the API process writes its CPU profile there when it stops).
+// BENCH_CPU_PROF (a folder: the API process writes its CPU profile there when it stops, the bare
+// Express app its own in echo/; read them with bench/cpuprofile-report.ts),
+// BENCH_COMPARE (another checkout of this repository, e.g. the previous commit unpacked with
+// `git archive`: its API runs beside ours on the same database and is measured in the same
+// rounds, interleaved, so a change's effect on CPU per create shows on a busy machine too).
 import { randomBytes, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
@@ -32,6 +36,7 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 10);
 const DURABILITIES =
   (process.env.BENCH_DURABILITY ?? 'both') === 'both' ? (['durable', 'ephemeral'] as const) : ([process.env.BENCH_DURABILITY] as const);
 const GOAL = 2;
+const COMPARE = process.env.BENCH_COMPARE;
 const repoRoot = path.resolve(__dirname, '..');
 
 interface Result {
@@ -40,6 +45,16 @@ interface Result {
   sql: number[];
   echo: number[];
   apiCpuPerCreate: number;
+  /** The bare Express process's CPU per echoed POST: the HTTP floor of the API's CPU per create. */
+  echoCpuPerRequest: number;
+  /** PostgreSQL's CPU (all its processes) per create through the API, and per INSERT transaction. */
+  pgCpuPerCreate: number;
+  pgCpuPerInsert: number;
+  /** This process's CPU (the load generator) per create sent over HTTP, and per INSERT transaction it runs itself. */
+  clientCpuPerCreate: number;
+  clientCpuPerInsert: number;
+  /** With BENCH_COMPARE: the other checkout's API, measured the same way. */
+  other?: { api: number[]; apiCpuPerCreate: number; pgCpuPerCreate: number };
 }
 
 /** Runs `task(i)` for i in [0, COUNT), CONCURRENCY at a time; returns the wall time in ms. */
@@ -70,6 +85,7 @@ async function measure(durability: 'durable' | 'ephemeral', root: string): Promi
   let cluster: EmbeddedPostgres | null = null;
   let server: Awaited<ReturnType<typeof spawnServer>> | null = null;
   let bare: Awaited<ReturnType<typeof spawnServer>> | null = null;
+  let otherServer: Awaited<ReturnType<typeof spawnServer>> | null = null;
   // Kept-alive connections, as any real client (the provider included) holds them.
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   let pool: Pool | null = null;
@@ -91,18 +107,38 @@ async function measure(durability: 'durable' | 'ephemeral', root: string): Promi
       { DATABASE_URL: databaseUrl, TESSERA_SERVER_KEY: serverKey.toString('hex'), PORT: '0', LOG_LEVEL: 'info' },
       apiListening,
     );
-    bare = await spawnServer(repoRoot, ['bench/api-hello-server.ts'], {}, (entry) => (typeof entry.url === 'string' ? entry.url : null));
+    if (COMPARE) {
+      otherServer = await spawnServer(
+        path.resolve(COMPARE),
+        ['api/main.ts'],
+        { DATABASE_URL: databaseUrl, TESSERA_SERVER_KEY: serverKey.toString('hex'), PORT: '0', LOG_LEVEL: 'info' },
+        apiListening,
+      );
+    }
+    // Profiled too with BENCH_CPU_PROF (in its echo/ subfolder), for the floor's own breakdown.
+    bare = await spawnServer(
+      repoRoot,
+      [
+        ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.join(process.env.BENCH_CPU_PROF, 'echo')}`] : []),
+        'bench/api-hello-server.ts',
+      ],
+      {},
+      (entry) => (typeof entry.url === 'string' ? entry.url : null),
+    );
     const bareUrl = bare.url;
     const apiPid = server.child.pid ?? 0;
+    const barePid = bare.child.pid ?? 0;
     const apiUrl = server.url;
-    pool = new Pool({ connectionString: databaseUrl, max: CONCURRENCY });
+    // Connections stay open between sides, so PostgreSQL's CPU is read from the same backends.
+    pool = new Pool({ connectionString: databaseUrl, max: CONCURRENCY, idleTimeoutMillis: 0 });
+    const pgPid = cluster.pid;
     const userId = String((await pool.query<{ id: string }>('SELECT id FROM users LIMIT 1')).rows[0]?.id);
 
-    const viaApi = (round: number): Promise<number> =>
+    const viaApi = (round: number, base = apiUrl): Promise<number> =>
       timedBatch(async (i) => {
         const status = await post(
           agent,
-          `${apiUrl}/api/v1/personal-access-tokens`,
+          `${base}/api/v1/personal-access-tokens`,
           { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
           JSON.stringify({ name: `bench-api-${round}-${i}`, expiration_days: 1 }),
         );
@@ -138,36 +174,90 @@ async function measure(durability: 'durable' | 'ephemeral', root: string): Promi
 
     process.stderr.write(`${durability} PostgreSQL: warming up …\n`);
     await viaApi(-1);
+    if (otherServer) await viaApi(-2, otherServer.url);
     await viaInsert(-1);
     await viaExpress(-1);
-    const result: Result = { durability, api: [], sql: [], echo: [], apiCpuPerCreate: 0 };
+    const result: Result = {
+      durability,
+      api: [],
+      sql: [],
+      echo: [],
+      apiCpuPerCreate: 0,
+      echoCpuPerRequest: 0,
+      pgCpuPerCreate: 0,
+      pgCpuPerInsert: 0,
+      clientCpuPerCreate: 0,
+      clientCpuPerInsert: 0,
+    };
+    const ownCpu = (): number => {
+      const usage = process.cpuUsage();
+      return usage.user + usage.system;
+    };
+    let clientCpuApi = 0;
+    let clientCpuSql = 0;
+    let pgCpuApi = 0;
+    let pgCpuSql = 0;
+    let pgCpuOther = 0;
     let apiCpu = 0;
+    let echoCpu = 0;
+    let otherCpu = 0;
+    const otherPid = otherServer?.child.pid ?? 0;
+    if (otherServer) result.other = { api: [], apiCpuPerCreate: 0, pgCpuPerCreate: 0 };
     for (let round = 0; round < ROUNDS; round += 1) {
-      const order = round % 2 ? (['sql', 'echo', 'api'] as const) : (['api', 'echo', 'sql'] as const);
+      const order = round % 2 ? (['sql', 'echo', 'other', 'api'] as const) : (['api', 'other', 'echo', 'sql'] as const);
       for (const side of order) {
+        if (side === 'other') {
+          if (!otherServer || !result.other) continue;
+          const otherBefore = cpuMicros(otherPid);
+          const pgBefore = cpuMicros(pgPid);
+          result.other.api.push(await viaApi(ROUNDS + round, otherServer.url));
+          otherCpu += cpuMicros(otherPid) - otherBefore;
+          pgCpuOther += cpuMicros(pgPid) - pgBefore;
+          continue;
+        }
         if (side === 'sql') {
+          const pgBefore = cpuMicros(pgPid);
+          const clientBefore = ownCpu();
           result.sql.push(await viaInsert(round));
+          clientCpuSql += ownCpu() - clientBefore;
+          pgCpuSql += cpuMicros(pgPid) - pgBefore;
           continue;
         }
         if (side === 'echo') {
+          const echoBefore = cpuMicros(barePid);
           result.echo.push(await viaExpress(round));
+          echoCpu += cpuMicros(barePid) - echoBefore;
           continue;
         }
         const before = cpuMicros(apiPid);
+        const pgBefore = cpuMicros(pgPid);
+        const clientBefore = ownCpu();
         result.api.push(await viaApi(round));
+        clientCpuApi += ownCpu() - clientBefore;
         apiCpu += cpuMicros(apiPid) - before;
+        pgCpuApi += cpuMicros(pgPid) - pgBefore;
       }
       process.stderr.write(
         `  round ${round + 1}/${ROUNDS}: API ${(result.api.at(-1) ?? 0).toFixed(0)} ms, INSERT ${(result.sql.at(-1) ?? 0).toFixed(0)} ms\n`,
       );
     }
     result.apiCpuPerCreate = apiCpu / (ROUNDS * COUNT);
+    result.echoCpuPerRequest = echoCpu / (ROUNDS * COUNT);
+    result.pgCpuPerCreate = pgCpuApi / (ROUNDS * COUNT);
+    result.pgCpuPerInsert = pgCpuSql / (ROUNDS * COUNT);
+    result.clientCpuPerCreate = clientCpuApi / (ROUNDS * COUNT);
+    result.clientCpuPerInsert = clientCpuSql / (ROUNDS * COUNT);
+    if (result.other) {
+      result.other.apiCpuPerCreate = otherCpu / (ROUNDS * COUNT);
+      result.other.pgCpuPerCreate = pgCpuOther / (ROUNDS * COUNT);
+    }
     return result;
   } finally {
     agent.destroy();
     await pool?.end();
     if (server) await stopServer(server.child);
     if (bare) await stopServer(bare.child);
+    if (otherServer) await stopServer(otherServer.child);
     await cluster?.stop();
   }
 }
@@ -192,7 +282,13 @@ async function main(): Promise<void> {
         row(`${r.durability} PostgreSQL: (a) single-row INSERT transactions (the floor)`, r.sql),
         row(`${r.durability} PostgreSQL: (b) POST /api/v1/personal-access-tokens with Idempotency-Key`, r.api),
         row(`(c) the same POSTs to bare Express 5 parsing and echoing the JSON body (no database)`, r.echo),
-        `| ${r.durability}: **ratio (b)/(a)** (medians) | | **${ratio.toFixed(2)}×** (goal ≤ ${GOAL}×) ${ratio <= GOAL ? 'MET' : 'NOT MET'} | API CPU ${r.apiCpuPerCreate.toFixed(0)} µs per create |`,
+        ...(r.other
+          ? [
+              row(`${r.durability} PostgreSQL: (b′) the same POSTs to ${COMPARE ?? ''}`, r.other.api),
+              `| (b′)/(a) (medians) | | ${(median(r.other.api) / median(r.sql)).toFixed(2)}× | its API CPU ${r.other.apiCpuPerCreate.toFixed(0)} µs, PostgreSQL CPU ${r.other.pgCpuPerCreate.toFixed(0)} µs per create |`,
+            ]
+          : []),
+        `| ${r.durability}: **ratio (b)/(a)** (medians) | | **${ratio.toFixed(2)}×** (goal ≤ ${GOAL}×) ${ratio <= GOAL ? 'MET' : 'NOT MET'} | API CPU ${r.apiCpuPerCreate.toFixed(0)} µs per create (bare Express ${r.echoCpuPerRequest.toFixed(0)} µs per echo); PostgreSQL CPU ${r.pgCpuPerCreate.toFixed(0)} µs per create, ${r.pgCpuPerInsert.toFixed(0)} µs per INSERT transaction; load generator CPU ${r.clientCpuPerCreate.toFixed(0)} µs per create, ${r.clientCpuPerInsert.toFixed(0)} µs per INSERT transaction |`,
       );
     }
     lines.push('', `machine: ${machineLoad()} (the load generator, the API and PostgreSQL share the CPUs)`, '');

@@ -22,25 +22,24 @@ export interface StoredRecord {
 /**
  * The claiming INSERT as a fragment for a larger statement: it returns one row when the key is
  * claimed and none when an unexpired record already holds it. A concurrent claim of the same key
- * waits on the unique index until the first commits, then sees it.
+ * waits on the unique index until the first commits, then sees it. Its bindings: claimRecordBindings.
  */
-export function claimRecordSql(record: IdempotencyRecord): { sql: string; bindings: Knex.Value[] } {
-  return {
-    sql: `INSERT INTO idempotency_records AS r (key_hash, request_hash, response_status, response_ciphertext, created_at, expires_at)
+export const CLAIM_RECORD_SQL = `INSERT INTO idempotency_records AS r (key_hash, request_hash, response_status, response_ciphertext, created_at, expires_at)
           VALUES (?, ?, ?, ?, ?, ?)
           ON CONFLICT (key_hash) DO UPDATE SET
             request_hash = EXCLUDED.request_hash, response_status = EXCLUDED.response_status,
             response_ciphertext = EXCLUDED.response_ciphertext, created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at
           WHERE r.expires_at <= EXCLUDED.created_at
-          RETURNING key_hash`,
-    bindings: [record.keyHash, record.requestHash, record.responseStatus, record.responseCiphertext, record.createdAt, record.expiresAt],
-  };
+          RETURNING key_hash`;
+
+/** The values of CLAIM_RECORD_SQL's bindings, in order. */
+export function claimRecordBindings(record: IdempotencyRecord): Knex.Value[] {
+  return [record.keyHash, record.requestHash, record.responseStatus, record.responseCiphertext, record.createdAt, record.expiresAt];
 }
 
 /** Claims the key on its own; false when an unexpired record holds it. */
 export async function claimRecord(db: Queryable, record: IdempotencyRecord): Promise<boolean> {
-  const { sql, bindings } = claimRecordSql(record);
-  const result = (await db.raw(sql, bindings)) as { rows: unknown[] };
+  const result = (await db.raw(CLAIM_RECORD_SQL, claimRecordBindings(record))) as { rows: unknown[] };
   return result.rows.length > 0;
 }
 

@@ -6,6 +6,7 @@ import { isSysAdmin } from '../auth/principal';
 import { NotFoundError } from '../errors';
 import { actorOf, principalOf, requireSysAdmin, requireUser } from '../http/authenticate';
 import { bodyOf } from '../http/body';
+import { sendJson } from '../http/send-json';
 import type { HandlersFor } from '../http/operations';
 import { parseIdempotencyKey } from '../idempotency/service';
 import { findUserById } from '../users/repository';
@@ -35,7 +36,7 @@ function sendCreated(res: Response, body: CreatedPersonalAccessToken, replayed: 
   // The body carries a secret: no cache may keep it.
   res.setHeader('Cache-Control', 'no-store');
   if (replayed) res.setHeader('Idempotent-Replayed', 'true');
-  res.json(body);
+  sendJson(res, body);
 }
 
 export function personalTokenHandlers(ctx: ServiceContext): HandlersFor<TokenOperation> {

@@ -3,7 +3,8 @@
 import { AUDIT_EVENT_COLUMN_TYPES, auditEventRow, type AuditEventInput } from '../audit/repository';
 import type { Knex } from 'knex';
 import type { Queryable } from '../db/connection';
-import { claimRecordSql, type IdempotencyRecord } from '../idempotency/repository';
+import { CLAIM_RECORD_SQL, claimRecordBindings, type IdempotencyRecord } from '../idempotency/repository';
+import { preparedStatement, runStatement, type PreparedStatement } from '../db/statement';
 import { keyPair, type PageRequest } from '../pagination';
 import type { SecretKind } from '../credentials/secret';
 
@@ -100,17 +101,53 @@ const TOKEN_COLUMN_TYPES: Readonly<Record<string, string>> = {
   client_reference: 'text',
 };
 
-/** `?::type, …` for a row bound in a SELECT list, with its values in column order. */
-function typedSelect(
-  row: Record<string, Knex.Value>,
-  types: Readonly<Record<string, string>>,
-): { columns: string; select: string; values: Knex.Value[] } {
+/** `column, …` and `?::type, …` for a row of these columns bound in a SELECT list. */
+function typedSelect(types: Readonly<Record<string, string>>): { columns: string; select: string } {
+  const columns = Object.keys(types);
+  return { columns: columns.join(', '), select: columns.map((column) => `?::${types[column]}`).join(', ') };
+}
+
+/**
+ * A row's values in the order of `types`' columns. Dates go as ISO strings (the statement casts
+ * each value to its column's type): the same instant, without pg's slower local-time formatting.
+ */
+function rowValues(row: Record<string, Knex.Value>, types: Readonly<Record<string, string>>): Knex.Value[] {
+  const values: Knex.Value[] = [];
+  for (const column in types) {
+    const value = row[column] ?? null;
+    values.push(value instanceof Date ? value.toISOString() : value);
+  }
+  return values;
+}
+
+function sameColumns(row: Record<string, Knex.Value>, types: Readonly<Record<string, string>>): boolean {
   const columns = Object.keys(row);
-  return {
-    columns: columns.join(', '),
-    select: columns.map((column) => `?::${types[column] ?? 'text'}`).join(', '),
-    values: columns.map((column) => row[column] ?? null),
-  };
+  return columns.length === Object.keys(types).length && columns.every((column) => column in types);
+}
+
+/**
+ * The create statement, with and without the idempotency claim. The token and audit rows always
+ * have the same columns (a token's id is chosen before it is written), so the text never changes
+ * and is built (and prepared, see api/db/statement.ts) once.
+ */
+const createStatements = new Map<boolean, PreparedStatement>();
+function createStatement(token: Record<string, Knex.Value>, audit: Record<string, Knex.Value>, claimed: boolean): PreparedStatement {
+  let statement = createStatements.get(claimed);
+  if (statement === undefined) {
+    if (!sameColumns(token, TOKEN_COLUMN_TYPES) || !sameColumns(audit, AUDIT_EVENT_COLUMN_TYPES)) {
+      throw new Error('the token or audit row has columns without a type for the create statement');
+    }
+    const tokenSelect = typedSelect(TOKEN_COLUMN_TYPES);
+    const auditSelect = typedSelect(AUDIT_EVENT_COLUMN_TYPES);
+    const sql =
+      `WITH ${claimed ? `claim AS (${CLAIM_RECORD_SQL}), ` : ''}` +
+      `created AS (INSERT INTO tokens (${tokenSelect.columns}) SELECT ${tokenSelect.select}` +
+      `${claimed ? ' WHERE EXISTS (SELECT 1 FROM claim)' : ''} RETURNING id) ` +
+      `INSERT INTO audit_events (${auditSelect.columns}) SELECT ${auditSelect.select} FROM created RETURNING id`;
+    statement = preparedStatement(claimed ? 'tessera_create_token_claimed' : 'tessera_create_token', sql);
+    createStatements.set(claimed, statement);
+  }
+  return statement;
 }
 
 /**
@@ -124,16 +161,16 @@ export async function createTokenWithAudit(
   audit: AuditEventInput,
   record: IdempotencyRecord | null,
 ): Promise<boolean> {
-  const tokenValues = typedSelect(tokenRow(token), TOKEN_COLUMN_TYPES);
-  const auditRow = typedSelect(auditEventRow(audit), AUDIT_EVENT_COLUMN_TYPES);
-  const claim = record === null ? null : claimRecordSql(record);
-  const sql =
-    `WITH ${claim === null ? '' : `claim AS (${claim.sql}), `}` +
-    `created AS (INSERT INTO tokens (${tokenValues.columns}) SELECT ${tokenValues.select}` +
-    `${claim === null ? '' : ' WHERE EXISTS (SELECT 1 FROM claim)'} RETURNING id) ` +
-    `INSERT INTO audit_events (${auditRow.columns}) SELECT ${auditRow.select} FROM created RETURNING id`;
-  const result = (await db.raw(sql, [...(claim?.bindings ?? []), ...tokenValues.values, ...auditRow.values])) as { rows: unknown[] };
-  return result.rows.length > 0;
+  const tokenValues = tokenRow(token);
+  const auditValues = auditEventRow(audit);
+  const statement = createStatement(tokenValues, auditValues, record !== null);
+  const values = record === null ? [] : claimRecordBindings(record).map((value) => (value instanceof Date ? value.toISOString() : value));
+  const rows = await runStatement(db, statement, [
+    ...values,
+    ...rowValues(tokenValues, TOKEN_COLUMN_TYPES),
+    ...rowValues(auditValues, AUDIT_EVENT_COLUMN_TYPES),
+  ]);
+  return rows.length > 0;
 }
 
 /** A user's live personal tokens (not revoked, not expired at `now`), oldest first. */

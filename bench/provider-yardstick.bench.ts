@@ -29,9 +29,9 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { bundleProvider, createServerCertificate, currentPlatform, writeMirrorPackage } from '../provider/protocol';
-import { CODE_CACHE_DIR_ENV } from '../provider/protocol/packaging/loader';
+import { BUNDLE_FILE, CODE_CACHE_DIR_ENV } from '../provider/protocol/packaging/loader';
 import { goPluginEnv } from '../test/protocol/support/plugin-process';
 import { createTerraformWorkdir, type TerraformWorkdir } from '../test/support/terraform';
 import { median, releaseExecutable } from './support';
@@ -183,7 +183,10 @@ async function main(): Promise<void> {
       process.stdout.write(`Go yardstick SKIPPED (cannot build it here): ${go.reason}\nOnly the TypeScript side is measured.\n\n`);
     const bundle = await bundleProvider({ entry: join(REPO, 'bench/yardstick/peer-main.ts'), outDir: join(work, 'ts-bundle') });
     // The release executable is built for linux_amd64 only; elsewhere the launcher package stands alone.
-    const sea = currentPlatform() === 'linux_amd64' ? await releaseExecutable(bundle.bundlePath, join(work, 'sea-provider')) : undefined;
+    const sea =
+      currentPlatform() === 'linux_amd64'
+        ? await releaseExecutable(join(dirname(bundle.bundlePath), BUNDLE_FILE), join(work, 'sea-provider'))
+        : undefined;
     if (!sea) process.stdout.write(`release executable SKIPPED: it is built for linux_amd64 and this is ${currentPlatform()}\n`);
     const sides: Side[] = [...(go.ok ? (['go'] as const) : []), ...(sea ? (['sea'] as const) : []), 'ts'];
     const binaries: Partial<Record<Side, string>> = { go: go.ok ? go.executable : undefined, sea: sea?.executable };

@@ -63,8 +63,8 @@ export type ServerStreamHandler<Request = unknown, Response = unknown> = (reques
 export type DuplexHandler<Request = unknown, Response = unknown> = (call: DuplexCall<Request, Response>) => void;
 
 // Handlers take the protocol's message objects; a method's definition decides which shape applies.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnyHandler = UnaryHandler<any, any> | ServerStreamHandler<any, any> | DuplexHandler<any, any>;
+// `never` requests and `unknown` responses accept a handler of any message types without `any`.
+type AnyHandler = UnaryHandler<never, unknown> | ServerStreamHandler<never, unknown> | DuplexHandler<never, unknown>;
 export type ServiceHandlers = Record<string, AnyHandler>;
 
 export interface GrpcServerOptions {

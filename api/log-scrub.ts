@@ -9,9 +9,11 @@ const SECRET = /ts(?:pat|svc)_[0-9A-Za-z]+/g;
 // credentials run to the end of the JSON string or the next separator.
 const AUTH_SCHEMES =
   'Bearer|Basic|Digest|Token|Negotiate|NTLM|HOBA|Mutual|ApiKey|Api-Key|AWS4-HMAC-SHA256|SCRAM-SHA-1|SCRAM-SHA-256|DPoP|PrivateToken|OAuth';
-// Credentials hold a digit or a symbol, or are long: "Token verification failed" keeps its words.
+// After a space, credentials hold a digit or a symbol, or are long: "Token verification failed"
+// keeps its words. URL-encoded (`Bearer%20…`, `Bearer+…`) it is a credential whatever its shape:
+// prose is not URL-encoded into a log line, a query parameter carrying a credential is.
 const AUTH_VALUE = new RegExp(
-  `\\b(${AUTH_SCHEMES})((?:\\s|\\\\t|%20|\\+)+)(?=[^\\s"\\\\,;&]*[0-9=+/._~-]|[^\\s"\\\\,;&]{16})[^\\s"\\\\,;&]+`,
+  `\\b(${AUTH_SCHEMES})((?:%20|\\+)+|(?:\\s|\\\\t|%20|\\+)+(?=[^\\s"\\\\,;&]*[0-9=+/._~-]|[^\\s"\\\\,;&]{16}))[^\\s"\\\\,;&]+`,
   'gi',
 );
 // A header whose name says it holds a credential: its whole value goes, whatever the scheme.

@@ -65,6 +65,15 @@ describe('log scrubbing', () => {
     for (const leaked of [secret, opaque, session]) expect(logged).not.toContain(leaked);
   });
 
+  it('removes URL-encoded credentials from query strings whatever their shape', async () => {
+    // Letters only and short: after a plain space such a word is kept as prose, URL-encoded it is not.
+    const mark = api.logs.length;
+    await api.request('GET', '/api/v1/users?note=visible-query&a=Bearer%20abcdefghijkl&b=Token+mnopqrstuv', { token: api.adminToken });
+    const logged = logsSince(mark);
+    expect(logged).toContain('visible-query');
+    for (const leaked of ['abcdefghijkl', 'mnopqrstuv']) expect(logged).not.toContain(leaked);
+  });
+
   it('removes them from a malformed JSON body', async () => {
     const secret = generateSecret('personal_access_token');
     const mark = api.logs.length;

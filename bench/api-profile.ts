@@ -13,6 +13,7 @@ import { Client } from 'pg';
 import { ensureBootstrapAdmin } from '../api/bootstrap';
 import { migrateLatest } from '../api/db/migrate';
 import { startEmbeddedPostgres } from '../api/db/embedded-postgres';
+import { profileFunctionLabel, profilePackageLabel } from './support';
 
 interface ProfileNode {
   id: number;
@@ -22,20 +23,6 @@ interface ProfileNode {
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const repoRoot = path.resolve(__dirname, '..');
-
-function label(node: ProfileNode): string {
-  const url = node.callFrame.url.replace(/^file:\/\//, '').replace(`${repoRoot}/`, '');
-  return `${node.callFrame.functionName || '(anonymous)'} ${url}:${node.callFrame.lineNumber + 1}`;
-}
-
-function bucket(url: string): string {
-  const clean = url.replace(/^file:\/\//, '');
-  const inModules = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(clean);
-  if (inModules?.[1]) return inModules[1];
-  if (clean.startsWith(repoRoot)) return path.dirname(clean.slice(repoRoot.length + 1));
-  if (clean.startsWith('node:')) return clean;
-  return clean === '' ? '(native / GC / idle)' : clean;
-}
 
 async function main(): Promise<void> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-profile-'));
@@ -87,8 +74,9 @@ async function main(): Promise<void> {
     for (const node of profile.nodes) {
       const hits = node.hitCount ?? 0;
       if (hits === 0) continue;
-      byFunction.set(label(node), (byFunction.get(label(node)) ?? 0) + hits);
-      const b = node.callFrame.functionName === '(idle)' ? '(idle)' : bucket(node.callFrame.url);
+      const label = profileFunctionLabel(node.callFrame);
+      byFunction.set(label, (byFunction.get(label) ?? 0) + hits);
+      const b = profilePackageLabel(node.callFrame);
       byBucket.set(b, (byBucket.get(b) ?? 0) + hits);
     }
     const top = (map: Map<string, number>, n: number): string =>

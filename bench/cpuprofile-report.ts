@@ -12,7 +12,7 @@
 // callback, so an outer frame says little), which splits a create's CPU by what it is for.
 // A diagnosis tool, not part of any benchmark.
 import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { profileFunctionLabel, profilePackageLabel } from './support';
 
 interface ProfileNode {
   id: number;
@@ -25,8 +25,6 @@ interface Profile {
   samples: number[];
   timeDeltas: number[];
 }
-
-const repoRoot = path.resolve(__dirname, '..');
 
 /** Phases of POST /api/v1/personal-access-tokens, by a frame (`function@url`) on the stack. */
 const CREATE_PHASES: Array<[string, RegExp]> = [
@@ -45,22 +43,6 @@ const CREATE_PHASES: Array<[string, RegExp]> = [
   ['garbage collection', /^\(garbage collector\)@/],
 ];
 const OTHER_PHASE = 'other (Node: socket reads, timers, microtask queue)';
-
-function functionLabel(node: ProfileNode): string {
-  const url = node.callFrame.url.replace(/^file:\/\//, '').replace(`${repoRoot}/`, '');
-  return `${node.callFrame.functionName || '(anonymous)'} ${url}${url ? `:${node.callFrame.lineNumber + 1}` : ''}`;
-}
-
-function packageLabel(node: ProfileNode): string {
-  const name = node.callFrame.functionName;
-  if (name === '(idle)' || name === '(garbage collector)' || name === '(program)') return name;
-  const clean = node.callFrame.url.replace(/^file:\/\//, '');
-  const inModules = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(clean);
-  if (inModules?.[1]) return inModules[1];
-  if (clean.startsWith(repoRoot)) return path.dirname(clean.slice(repoRoot.length + 1));
-  if (clean.startsWith('node:')) return clean;
-  return clean === '' ? '(native)' : clean;
-}
 
 function main(): void {
   const [file, marker = 'createPersonalAccessToken', shown = '30'] = process.argv.slice(2);
@@ -102,11 +84,11 @@ function main(): void {
       continue;
     }
     busy += us;
-    add(selfByFunction, functionLabel(node), us);
-    add(selfByPackage, packageLabel(node), us);
+    add(selfByFunction, profileFunctionLabel(node.callFrame), us);
+    add(selfByPackage, profilePackageLabel(node.callFrame), us);
     const stack = stackOf(node.id);
-    for (const key of new Set(stack.map(functionLabel))) add(inclusiveByFunction, key, us);
-    for (const key of new Set(stack.map(packageLabel))) add(inclusiveByPackage, key, us);
+    for (const key of new Set(stack.map((n) => profileFunctionLabel(n.callFrame)))) add(inclusiveByFunction, key, us);
+    for (const key of new Set(stack.map((n) => profilePackageLabel(n.callFrame)))) add(inclusiveByPackage, key, us);
     let phase = OTHER_PHASE;
     for (const frame of stack) {
       const name = `${frame.callFrame.functionName}@${frame.callFrame.url}`;

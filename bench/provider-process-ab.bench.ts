@@ -16,22 +16,17 @@
 import * as grpc from '@grpc/grpc-js';
 import { spawn } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { bundleProvider, createServerCertificate, currentPlatform, encodeValue, writeMirrorPackage } from '../provider/protocol';
 import { CODE_CACHE_DIR_ENV } from '../provider/protocol/packaging/loader';
 import { connect, goPluginEnv, type Handshake } from '../test/protocol/support/plugin-process';
-import { median } from './support';
+import { argValue, GNU_TIME, median, readRusage } from './support';
 
 const REPO = resolve(__dirname, '..');
-const GNU_TIME = '/usr/bin/time';
-const arg = (flag: string): string | undefined => {
-  const at = process.argv.indexOf(flag);
-  return at > 0 ? process.argv[at + 1] : undefined;
-};
-const RUNS = Number(arg('--runs') ?? 30);
-const BASELINE = arg('--baseline');
+const RUNS = Number(argValue('--runs') ?? 30);
+const BASELINE = argValue('--baseline');
 const LATER_CALLS = 5;
 
 type Measure = 'handshake' | 'firstCall' | 'laterCall' | 'shutdownToExit' | 'cpu' | 'rss';
@@ -86,8 +81,15 @@ async function oneStart(
     await client.controller('Shutdown', {});
     await exited;
     const shutdownToExit = ms(at);
-    const [user = 0, system = 0, rssKiB = 0] = (readFileSync(timeFile, 'utf8').trim().split('\n').pop() ?? '').split(' ').map(Number);
-    return { handshake: handshakeMs, firstCall, laterCall: median(later), shutdownToExit, cpu: (user + system) * 1000, rss: rssKiB / 1024 };
+    const usage = readRusage(timeFile);
+    return {
+      handshake: handshakeMs,
+      firstCall,
+      laterCall: median(later),
+      shutdownToExit,
+      cpu: usage.cpuSeconds * 1000,
+      rss: usage.maxRssKiB / 1024,
+    };
   } finally {
     client.close();
   }

@@ -17,26 +17,20 @@
  * TF_PROVIDER_NODE, when set, is passed to the TypeScript providers (the node binary to run).
  * Usage: tsx bench/provider-trace-latency.bench.ts [--runs N] [--baseline DIR] [--tf-log off]
  */
-import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { bundleProvider, currentPlatform, writeMirrorPackage } from '../provider/protocol';
 import { CODE_CACHE_DIR_ENV } from '../provider/protocol/packaging/loader';
 import { createTerraformWorkdir, type TerraformWorkdir } from '../test/support/terraform';
-import { median } from './support';
+import { argValue, buildGoYardstick, meterWithGnuTime, median, readRusage } from './support';
 
 const REPO = resolve(__dirname, '..');
 const VERSION = '0.1.0';
-const GNU_TIME = '/usr/bin/time';
-const arg = (flag: string): string | undefined => {
-  const at = process.argv.indexOf(flag);
-  return at > 0 ? process.argv[at + 1] : undefined;
-};
-const RUNS = Number(arg('--runs') ?? 15);
-const BASELINE = arg('--baseline');
+const RUNS = Number(argValue('--runs') ?? 15);
+const BASELINE = argValue('--baseline');
 /** `--tf-log off` measures plan time and CPU without the cost of trace logging (no gaps then). */
-const TF_LOG = arg('--tf-log') ?? 'trace';
+const TF_LOG = argValue('--tf-log') ?? 'trace';
 
 interface Side {
   name: string;
@@ -97,17 +91,6 @@ function gaps(log: string, type: string): Record<LogMeasure, number[]> {
   return out;
 }
 
-function readCpu(file: string): number {
-  const lines = existsSync(file) ? readFileSync(file, 'utf8').split('\n') : [];
-  rmSync(file, { force: true });
-  let seconds = 0;
-  for (const line of lines) {
-    const match = /^([\d.]+) ([\d.]+)$/.exec(line.trim());
-    if (match) seconds += Number(match[1]) + Number(match[2]);
-  }
-  return seconds;
-}
-
 async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'tessera-trace-latency-'));
   const load: number[] = [loadavg()[0] ?? 0];
@@ -127,19 +110,13 @@ async function main(): Promise<void> {
       closeToExit: [],
     });
 
-    const goOut = join(work, 'go');
-    const built = spawnSync(
-      'bash',
-      [join(REPO, 'bench/yardstick/go/build.sh'), goOut, join(REPO, 'provider/protocol/proto/tfplugin6.proto')],
-      { encoding: 'utf8', cwd: REPO },
-    );
-    const goExecutable = join(goOut, `terraform-provider-goprov_v${VERSION}`);
-    if (built.status === 0 && existsSync(goExecutable)) {
+    const built = buildGoYardstick(join(work, 'go'));
+    if (built.ok) {
       mkdirSync(packageDir('goprov'), { recursive: true });
-      copyFileSync(goExecutable, join(packageDir('goprov'), `terraform-provider-goprov_v${VERSION}`));
+      copyFileSync(built.executable, join(packageDir('goprov'), `terraform-provider-goprov_v${VERSION}`));
       chmodSync(join(packageDir('goprov'), `terraform-provider-goprov_v${VERSION}`), 0o755);
       sides.push({ name: 'go', type: 'goprov', samples: empty() });
-    } else process.stdout.write('Go yardstick SKIPPED: bench/yardstick/go/build.sh failed\n');
+    } else process.stdout.write(`Go yardstick SKIPPED: ${built.reason}\n`);
 
     const trees: Array<[string, string]> = [['this checkout', REPO]];
     if (BASELINE) trees.push(['baseline', resolve(BASELINE)]);
@@ -157,14 +134,8 @@ async function main(): Promise<void> {
       sides.push({ name, type, samples: empty() });
     }
     // Every provider runs under GNU time, which appends its CPU seconds to a file per side.
-    for (const side of sides) {
-      const executable = join(packageDir(side.type), `terraform-provider-${side.type}_v${VERSION}`);
-      copyFileSync(executable, `${executable}.real`);
-      chmodSync(`${executable}.real`, 0o755);
-      writeFileSync(executable, `#!/bin/sh\nexec ${GNU_TIME} -a -o '${join(cpuDir, side.type)}' -f '%U %S' "$0.real" "$@"\n`, {
-        mode: 0o755,
-      });
-    }
+    for (const side of sides)
+      meterWithGnuTime(join(packageDir(side.type), `terraform-provider-${side.type}_v${VERSION}`), join(cpuDir, side.type));
 
     const env: Record<string, string> = { [CODE_CACHE_DIR_ENV]: join(work, 'code-cache'), ...(TF_LOG === 'off' ? {} : { TF_LOG }) };
     if (process.env.TF_PROVIDER_NODE) env.TF_PROVIDER_NODE = process.env.TF_PROVIDER_NODE;
@@ -181,7 +152,7 @@ async function main(): Promise<void> {
       });
       await side.workdir.runOk(['init'], { timeoutMs: 300_000 });
       await side.workdir.runOk(['plan']); // warm-up: code cache, page cache
-      readCpu(join(cpuDir, side.type));
+      readRusage(join(cpuDir, side.type));
     }
 
     for (let run = 1; run <= RUNS; run += 1) {
@@ -190,7 +161,7 @@ async function main(): Promise<void> {
         const started = process.hrtime.bigint();
         const result = await side.workdir!.runOk(['plan']);
         side.samples.plan.push(Number(process.hrtime.bigint() - started) / 1e6);
-        side.samples.cpu.push(readCpu(join(cpuDir, side.type)) * 1000);
+        side.samples.cpu.push(readRusage(join(cpuDir, side.type)).cpuSeconds * 1000);
         if (process.env.BENCH_TRACE_DUMP) writeFileSync(join(process.env.BENCH_TRACE_DUMP, `${side.type}-${run}.log`), result.stderr);
         const found = gaps(result.stderr, side.type);
         for (const [key, values] of Object.entries(found) as Array<[LogMeasure, number[]]>) side.samples[key].push(...values);

@@ -27,21 +27,20 @@
  * Usage: tsx bench/provider-yardstick.bench.ts [--rounds N]   (or BENCH_YARDSTICK_ROUNDS)
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { bundleProvider, createServerCertificate, currentPlatform, writeMirrorPackage } from '../provider/protocol';
 import { BUNDLE_FILE, CODE_CACHE_DIR_ENV } from '../provider/protocol/packaging/loader';
 import { goPluginEnv } from '../test/protocol/support/plugin-process';
 import { createTerraformWorkdir, type TerraformWorkdir } from '../test/support/terraform';
-import { median, releaseExecutable } from './support';
+import { buildGoYardstick, GNU_TIME, meterWithGnuTime, median, readRusage, releaseExecutable } from './support';
 
 const REPO = resolve(__dirname, '..');
 const NAMESPACE = 'peers';
 const VERSION = '0.1.0';
 const COUNT = 100;
 const PARALLELISM = 10;
-const GNU_TIME = '/usr/bin/time';
 const argRounds = process.argv.indexOf('--rounds');
 const ROUNDS = Number(argRounds > 0 ? process.argv[argRounds + 1] : (process.env.BENCH_YARDSTICK_ROUNDS ?? 5));
 /** exec → handshake samples per side per round. */
@@ -82,56 +81,13 @@ function config(type: string, count: number): string {
   ].join('\n');
 }
 
-function buildGo(outDir: string): { ok: true; executable: string } | { ok: false; reason: string } {
-  const result = spawnSync(
-    'bash',
-    [join(REPO, 'bench/yardstick/go/build.sh'), outDir, join(REPO, 'provider/protocol/proto/tfplugin6.proto')],
-    {
-      encoding: 'utf8',
-      cwd: REPO,
-    },
-  );
-  const executable = join(outDir, `terraform-provider-goprov_v${VERSION}`);
-  if (result.status === 0 && existsSync(executable)) return { ok: true, executable };
-  const output = `${result.stderr ?? ''}${result.stdout ?? ''}`.trim().split('\n').slice(-3).join(' / ');
-  return { ok: false, reason: result.error?.message ?? (output || `build.sh exited with ${result.status}`) };
-}
-
 function packageDir(mirror: string, type: string): string {
   return join(mirror, 'registry.terraform.io', NAMESPACE, type, VERSION, currentPlatform());
 }
 
 /** Replaces each provider executable with a `sh` script that runs it under GNU time. */
 function meter(mirror: string, types: string[], logDir: string): void {
-  for (const type of types) {
-    const executable = join(packageDir(mirror, type), `terraform-provider-${type}_v${VERSION}`);
-    copyFileSync(executable, `${executable}.real`);
-    chmodSync(`${executable}.real`, 0o755);
-    // exec: the CLI's signals reach GNU time, which waits for the provider and appends its rusage.
-    writeFileSync(executable, `#!/bin/sh\nexec ${GNU_TIME} -a -o '${join(logDir, type)}' -f '%U %S %M' "$0.real" "$@"\n`, { mode: 0o755 });
-  }
-}
-
-interface Rusage {
-  cpuSeconds: number;
-  maxRssKiB: number;
-  processes: number;
-}
-
-function readRusage(file: string): Rusage {
-  const lines = existsSync(file) ? readFileSync(file, 'utf8').split('\n') : [];
-  rmSync(file, { force: true });
-  let cpuSeconds = 0;
-  let maxRssKiB = 0;
-  let processes = 0;
-  for (const line of lines) {
-    const match = /^([\d.]+) ([\d.]+) (\d+)$/.exec(line.trim());
-    if (!match) continue; // GNU time also notes a signal ("Command terminated by signal 9")
-    cpuSeconds += Number(match[1]) + Number(match[2]);
-    maxRssKiB = Math.max(maxRssKiB, Number(match[3]));
-    processes += 1;
-  }
-  return { cpuSeconds, maxRssKiB, processes };
+  for (const type of types) meterWithGnuTime(join(packageDir(mirror, type), `terraform-provider-${type}_v${VERSION}`), join(logDir, type));
 }
 
 function timeToFirstLine(command: string, args: string[], env: Record<string, string>): Promise<number> {
@@ -178,7 +134,7 @@ async function main(): Promise<void> {
     const rusageDir = join(work, 'rusage');
     mkdirSync(rusageDir, { recursive: true });
 
-    const go = buildGo(join(work, 'go'));
+    const go = buildGoYardstick(join(work, 'go'));
     if (!go.ok)
       process.stdout.write(`Go yardstick SKIPPED (cannot build it here): ${go.reason}\nOnly the TypeScript side is measured.\n\n`);
     const bundle = await bundleProvider({ entry: join(REPO, 'bench/yardstick/peer-main.ts'), outDir: join(work, 'ts-bundle') });

@@ -1,7 +1,8 @@
 // Small pieces every benchmark here uses.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
+import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fetchNodeRuntime, injectSeaBlob, makeSeaBlob } from '../provider/protocol/packaging/sea';
 import { RELEASE_TARGETS, releaseCacheDir } from '../scripts/provider-release';
@@ -89,4 +90,92 @@ export async function releaseExecutable(
   const node = await fetchNodeRuntime(target.runtime, releaseCacheDir());
   await injectSeaBlob({ targetNode: node, blob: await makeSeaBlob({ bundleFile, blobNode: node }), outFile });
   return { executable: outFile, node, version: target.runtime.version };
+}
+
+/** GNU time (Debian package "time"): the rusage of the process it waits for. */
+export const GNU_TIME = '/usr/bin/time';
+
+/** The value after `flag` on the command line (`--runs 30`), if given. */
+export function argValue(flag: string): string | undefined {
+  const at = process.argv.indexOf(flag);
+  return at > 0 ? process.argv[at + 1] : undefined;
+}
+
+/**
+ * Makes `executable` run under GNU time: it moves to `<executable>.real` and a `sh` script takes
+ * its place. exec: the caller's signals reach GNU time, which waits for the program and appends
+ * "user system maxrss" to `logFile`.
+ */
+export function meterWithGnuTime(executable: string, logFile: string): void {
+  fs.copyFileSync(executable, `${executable}.real`);
+  fs.chmodSync(`${executable}.real`, 0o755);
+  fs.writeFileSync(executable, `#!/bin/sh\nexec ${GNU_TIME} -a -o '${logFile}' -f '%U %S %M' "$0.real" "$@"\n`, { mode: 0o755 });
+}
+
+export interface Rusage {
+  cpuSeconds: number;
+  maxRssKiB: number;
+  processes: number;
+}
+
+/** Sums what GNU time appended to `file` since the last read, and empties it. */
+export function readRusage(file: string): Rusage {
+  const lines = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n') : [];
+  fs.rmSync(file, { force: true });
+  let cpuSeconds = 0;
+  let maxRssKiB = 0;
+  let processes = 0;
+  for (const line of lines) {
+    const match = /^([\d.]+) ([\d.]+) (\d+)$/.exec(line.trim());
+    if (!match) continue; // GNU time also notes a signal ("Command terminated by signal 9")
+    cpuSeconds += Number(match[1]) + Number(match[2]);
+    maxRssKiB = Math.max(maxRssKiB, Number(match[3]));
+    processes += 1;
+  }
+  return { cpuSeconds, maxRssKiB, processes };
+}
+
+/**
+ * Builds the Go yardstick provider (bench/yardstick/go/build.sh installs Go from Debian packages
+ * where it is missing) into `outDir`; where it cannot, says why in a line.
+ */
+export function buildGoYardstick(outDir: string): { ok: true; executable: string } | { ok: false; reason: string } {
+  const repo = path.resolve(__dirname, '..');
+  const result = spawnSync(
+    'bash',
+    [path.join(repo, 'bench/yardstick/go/build.sh'), outDir, path.join(repo, 'provider/protocol/proto/tfplugin6.proto')],
+    { encoding: 'utf8', cwd: repo },
+  );
+  // build.sh names it after the provider type and version the benches use.
+  const executable = path.join(outDir, 'terraform-provider-goprov_v0.1.0');
+  if (result.status === 0 && fs.existsSync(executable)) return { ok: true, executable };
+  const output = `${result.stderr ?? ''}${result.stdout ?? ''}`.trim().split('\n').slice(-3).join(' / ');
+  return { ok: false, reason: result.error?.message ?? (output || `build.sh exited with ${result.status}`) };
+}
+
+/** A V8 CPU profile's call frame, as `--cpu-prof` writes it. */
+export interface ProfileFrame {
+  functionName: string;
+  url: string;
+  lineNumber: number;
+}
+
+const REPO_ROOT = path.resolve(__dirname, '..');
+
+/** `function file:line`, the file relative to the repository. */
+export function profileFunctionLabel(frame: ProfileFrame): string {
+  const url = frame.url.replace(/^file:\/\//, '').replace(`${REPO_ROOT}/`, '');
+  return `${frame.functionName || '(anonymous)'} ${url}${url ? `:${frame.lineNumber + 1}` : ''}`;
+}
+
+/** Where a frame's code comes from: an npm package, a folder of the repository, a Node built-in, or V8 itself. */
+export function profilePackageLabel(frame: ProfileFrame): string {
+  const name = frame.functionName;
+  if (name === '(idle)' || name === '(garbage collector)' || name === '(program)') return name;
+  const clean = frame.url.replace(/^file:\/\//, '');
+  const inModules = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(clean);
+  if (inModules?.[1]) return inModules[1];
+  if (clean.startsWith(REPO_ROOT)) return path.dirname(clean.slice(REPO_ROOT.length + 1));
+  if (clean.startsWith('node:')) return clean;
+  return clean === '' ? '(native)' : clean;
 }

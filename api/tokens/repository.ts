@@ -108,16 +108,16 @@ function typedSelect(types: Readonly<Record<string, string>>): { columns: string
 }
 
 /**
- * A row's values in the order of `types`' columns. Dates go as ISO strings (the statement casts
- * each value to its column's type): the same instant, without pg's slower local-time formatting.
+ * A value as the create statement binds it. Dates go as ISO strings (the statement casts each
+ * value to its column's type): the same instant, without pg's slower local-time formatting.
  */
+function bindable(value: Knex.Value): Knex.Value {
+  return value instanceof Date ? value.toISOString() : value;
+}
+
+/** A row's values in the order of `types`' columns. */
 function rowValues(row: Record<string, Knex.Value>, types: Readonly<Record<string, string>>): Knex.Value[] {
-  const values: Knex.Value[] = [];
-  for (const column in types) {
-    const value = row[column] ?? null;
-    values.push(value instanceof Date ? value.toISOString() : value);
-  }
-  return values;
+  return Object.keys(types).map((column) => bindable(row[column] ?? null));
 }
 
 function sameColumns(row: Record<string, Knex.Value>, types: Readonly<Record<string, string>>): boolean {
@@ -164,7 +164,7 @@ export async function createTokenWithAudit(
   const tokenValues = tokenRow(token);
   const auditValues = auditEventRow(audit);
   const statement = createStatement(tokenValues, auditValues, record !== null);
-  const values = record === null ? [] : claimRecordBindings(record).map((value) => (value instanceof Date ? value.toISOString() : value));
+  const values = record === null ? [] : claimRecordBindings(record).map(bindable);
   const rows = await runStatement(db, statement, [
     ...values,
     ...rowValues(tokenValues, TOKEN_COLUMN_TYPES),

@@ -1,6 +1,7 @@
 /**
- * Builds the gRPC service definitions (../grpc/server; grpc-js clients take the same shape) from the precompiled descriptor (the method list) and the
- * static encoders and decoders that generate-descriptor.ts writes (messages.generated.ts).
+ * Builds the gRPC service definitions (../grpc/server; grpc-js clients take the same shape) from
+ * the precompiled descriptor (the method list) and the static encoders and decoders that
+ * generate-descriptor.ts writes (messages.generated.ts).
  * Both choices are about start-up, which the CLI pays 2–5 times per command:
  * @grpc/proto-loader derives reflection descriptors for every message up front, and protobufjs'
  * reflection generates each message's code with `new Function` on first use (code the V8 code

@@ -1,6 +1,7 @@
 /**
  * TypeScript shapes of the tfplugin6 messages as the gRPC server hands them to us and accepts them
- * back (proto-loader with keepCase, longs as String, bytes as Buffer, defaults, oneofs).
+ * back (./load.ts: the static protobuf code's toObject with field names as in the .proto, longs as
+ * String, bytes as Buffer, defaults, oneofs).
  * Only the fields we read or write are listed.
  */
 export interface ProtoDynamicValue {

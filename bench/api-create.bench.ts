@@ -4,7 +4,11 @@
 // POST /api/v1/personal-access-tokens with an Idempotency-Key (as the provider sends them), 10 at
 // a time, to an API process on the same database. Goal: (b) ≤ 2 × (a). For scale, (c): the same
 // 100 POSTs with the same bodies to a bare Express 5 app that parses and echoes them (no database):
-// the HTTP floor of any Express API on this machine.
+// the HTTP floor of any Express API on this machine. And (d): the same 100 POSTs with the same
+// bodies (the Idempotency-Key ignored) to a bare Express 5 app that parses them and runs (a)'s
+// very INSERT transaction (bench/token-row.ts, shared by both) through a pg Pool of 10
+// connections, answering 201 with the row: the floor of any Express API that stores the row, which
+// (b) is measured against as well. Each process's CPU per request is read from /proc.
 //
 // Measured on two clusters: "durable", PostgreSQL's crash-safe settings, as `npm start` runs it
 // (each commit waits for its WAL flush), and "ephemeral", the test suite's (fsync off), where a
@@ -14,7 +18,7 @@
 // Environment: BENCH_ROUNDS (default 7), BENCH_COUNT (creates per round, default 100),
 // BENCH_CONCURRENCY (default 10), BENCH_DURABILITY (durable, ephemeral or both; default both),
 // BENCH_CPU_PROF (a folder: the API process writes its CPU profile there when it stops, the bare
-// Express app its own in echo/; read them with bench/cpuprofile-report.ts),
+// Express apps theirs in echo/ and insert/; read them with bench/cpuprofile-report.ts),
 // BENCH_COMPARE (another checkout of this repository, e.g. the previous commit unpacked with
 // `git archive`: its API runs beside ours on the same database and is measured in the same
 // rounds, interleaved, so a change's effect on CPU per create shows on a busy machine too).
@@ -25,10 +29,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Pool } from 'pg';
 import { ensureBootstrapAdmin } from '../api/bootstrap';
-import { generateSecret, hashSecret, tokenHint } from '../api/credentials/secret';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../api/db/embedded-postgres';
 import { migrateLatest } from '../api/db/migrate';
 import { apiListening, cpuMicros, machineLoad, median, spawnServer, stopServer } from './support';
+import { insertTokenRow } from './token-row';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const COUNT = Number(process.env.BENCH_COUNT ?? 100);
@@ -39,22 +43,29 @@ const GOAL = 2;
 const COMPARE = process.env.BENCH_COMPARE;
 const repoRoot = path.resolve(__dirname, '..');
 
+/** CPU in µs, summed over the rounds or (in a Result) per create, of the process serving a side, of
+ * PostgreSQL (all its processes) and of this process (the load generator). */
+interface Cpu {
+  server: number;
+  pg: number;
+  client: number;
+}
+
+/** One side's wall times (ms per batch, one per round) and its CPU per create. */
+type Measured = Cpu & { times: number[] };
+
 interface Result {
   durability: string;
-  api: number[];
-  sql: number[];
-  echo: number[];
-  apiCpuPerCreate: number;
-  /** The bare Express process's CPU per echoed POST: the HTTP floor of the API's CPU per create. */
-  echoCpuPerRequest: number;
-  /** PostgreSQL's CPU (all its processes) per create through the API, and per INSERT transaction. */
-  pgCpuPerCreate: number;
-  pgCpuPerInsert: number;
-  /** This process's CPU (the load generator) per create sent over HTTP, and per INSERT transaction it runs itself. */
-  clientCpuPerCreate: number;
-  clientCpuPerInsert: number;
+  /** (b) the API: server CPU is the API process's. */
+  api: Measured;
+  /** (a) INSERT transactions sent by this process: no server process. */
+  sql: Measured;
+  /** (c) bare Express echo: the HTTP floor of the API's CPU per create. */
+  echo: Measured;
+  /** (d) bare Express + (a)'s INSERT transaction. */
+  floor: Measured;
   /** With BENCH_COMPARE: the other checkout's API, measured the same way. */
-  other?: { api: number[]; apiCpuPerCreate: number; pgCpuPerCreate: number };
+  other?: Measured;
 }
 
 /** Runs `task(i)` for i in [0, COUNT), CONCURRENCY at a time; returns the wall time in ms. */
@@ -85,6 +96,7 @@ async function measure(durability: 'durable' | 'ephemeral', root: string): Promi
   let cluster: EmbeddedPostgres | null = null;
   let server: Awaited<ReturnType<typeof spawnServer>> | null = null;
   let bare: Awaited<ReturnType<typeof spawnServer>> | null = null;
+  let bareInsert: Awaited<ReturnType<typeof spawnServer>> | null = null;
   let otherServer: Awaited<ReturnType<typeof spawnServer>> | null = null;
   // Kept-alive connections, as any real client (the provider included) holds them.
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
@@ -115,61 +127,51 @@ async function measure(durability: 'durable' | 'ephemeral', root: string): Promi
         apiListening,
       );
     }
-    // Profiled too with BENCH_CPU_PROF (in its echo/ subfolder), for the floor's own breakdown.
-    bare = await spawnServer(
-      repoRoot,
-      [
-        ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.join(process.env.BENCH_CPU_PROF, 'echo')}`] : []),
-        'bench/api-hello-server.ts',
-      ],
-      {},
-      (entry) => (typeof entry.url === 'string' ? entry.url : null),
-    );
-    const bareUrl = bare.url;
-    const apiPid = server.child.pid ?? 0;
-    const barePid = bare.child.pid ?? 0;
-    const apiUrl = server.url;
     // Connections stay open between sides, so PostgreSQL's CPU is read from the same backends.
     pool = new Pool({ connectionString: databaseUrl, max: CONCURRENCY, idleTimeoutMillis: 0 });
     const pgPid = cluster.pid;
     const userId = String((await pool.query<{ id: string }>('SELECT id FROM users LIMIT 1')).rows[0]?.id);
+    // The bare Express apps, profiled too with BENCH_CPU_PROF (in its `folder`), for the floors'
+    // own breakdown.
+    const spawnBare = (folder: string, env: NodeJS.ProcessEnv): ReturnType<typeof spawnServer> =>
+      spawnServer(
+        repoRoot,
+        [
+          ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.join(process.env.BENCH_CPU_PROF, folder)}`] : []),
+          'bench/api-hello-server.ts',
+        ],
+        env,
+        (entry) => (typeof entry.url === 'string' ? entry.url : null),
+      );
+    bare = await spawnBare('echo', {});
+    bareInsert = await spawnBare('insert', {
+      BENCH_INSERT_DATABASE_URL: databaseUrl,
+      BENCH_INSERT_SERVER_KEY: serverKey.toString('hex'),
+      BENCH_INSERT_USER_ID: userId,
+    });
+    const apiUrl = server.url;
+    const echoUrl = `${bare.url}/echo`;
+    const floorUrl = `${bareInsert.url}/tokens`;
 
-    const viaApi = (round: number, base = apiUrl): Promise<number> =>
+    // The API's create request, as the provider sends it, to `url`; every side sends the same.
+    const viaPost = (url: string, round: number): Promise<number> =>
       timedBatch(async (i) => {
         const status = await post(
           agent,
-          `${base}/api/v1/personal-access-tokens`,
+          url,
           { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
           JSON.stringify({ name: `bench-api-${round}-${i}`, expiration_days: 1 }),
         );
-        if (status !== 201) throw new Error(`create answered ${status}`);
+        if (status !== 201) throw new Error(`${url} answered ${status}`);
       });
-    const viaExpress = (round: number): Promise<number> =>
-      timedBatch(async (i) => {
-        const status = await post(
-          agent,
-          `${bareUrl}/echo`,
-          { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
-          JSON.stringify({ name: `bench-api-${round}-${i}`, expiration_days: 1 }),
-        );
-        if (status !== 201) throw new Error(`echo answered ${status}`);
-      });
+    const viaApi = (round: number, base = apiUrl): Promise<number> => viaPost(`${base}/api/v1/personal-access-tokens`, round);
+    const viaExpress = (round: number): Promise<number> => viaPost(echoUrl, round);
+    const viaExpressInsert = (round: number): Promise<number> => viaPost(floorUrl, round);
     // The same row the API writes: one token of the user, with a fresh keyed hash.
+    const sqlPool = pool;
     const viaInsert = (round: number): Promise<number> =>
       timedBatch(async (i) => {
-        const secret = generateSecret('personal_access_token');
-        const client = await pool!.connect();
-        try {
-          await client.query('BEGIN');
-          await client.query(
-            `INSERT INTO tokens (kind, user_id, name, secret_hash, token_hint, expiration_days, created_at, expires_at)
-             VALUES ('personal_access_token', $1, $2, $3, $4, 1, now(), now() + interval '1 day')`,
-            [userId, `bench-sql-${round}-${i}`, hashSecret(serverKey, secret), tokenHint(secret)],
-          );
-          await client.query('COMMIT');
-        } finally {
-          client.release();
-        }
+        await insertTokenRow(sqlPool, serverKey, userId, `bench-sql-${round}-${i}`, 1);
       });
 
     process.stderr.write(`${durability} PostgreSQL: warming up …\n`);
@@ -177,86 +179,63 @@ async function measure(durability: 'durable' | 'ephemeral', root: string): Promi
     if (otherServer) await viaApi(-2, otherServer.url);
     await viaInsert(-1);
     await viaExpress(-1);
-    const result: Result = {
-      durability,
-      api: [],
-      sql: [],
-      echo: [],
-      apiCpuPerCreate: 0,
-      echoCpuPerRequest: 0,
-      pgCpuPerCreate: 0,
-      pgCpuPerInsert: 0,
-      clientCpuPerCreate: 0,
-      clientCpuPerInsert: 0,
+    await viaExpressInsert(-1);
+    // Each side: what it runs, the server process whose CPU it is metered by (none for the
+    // INSERTs, which this process sends), its wall times and its CPU summed over the rounds.
+    type Side = 'api' | 'other' | 'echo' | 'floor' | 'sql';
+    const sides = new Map<Side, { run: (round: number) => Promise<number>; pid: number | null; times: number[]; cpu: Cpu }>();
+    const side = (name: Side, run: (round: number) => Promise<number>, pid: number | null): void => {
+      sides.set(name, { run, pid, times: [], cpu: { server: 0, pg: 0, client: 0 } });
     };
+    side('api', (round) => viaApi(round), server.child.pid ?? 0);
+    const other = otherServer;
+    if (other) side('other', (round) => viaApi(ROUNDS + round, other.url), other.child.pid ?? 0);
+    side('echo', viaExpress, bare.child.pid ?? 0);
+    side('floor', viaExpressInsert, bareInsert.child.pid ?? 0);
+    side('sql', viaInsert, null);
     const ownCpu = (): number => {
       const usage = process.cpuUsage();
       return usage.user + usage.system;
     };
-    let clientCpuApi = 0;
-    let clientCpuSql = 0;
-    let pgCpuApi = 0;
-    let pgCpuSql = 0;
-    let pgCpuOther = 0;
-    let apiCpu = 0;
-    let echoCpu = 0;
-    let otherCpu = 0;
-    const otherPid = otherServer?.child.pid ?? 0;
-    if (otherServer) result.other = { api: [], apiCpuPerCreate: 0, pgCpuPerCreate: 0 };
     for (let round = 0; round < ROUNDS; round += 1) {
-      const order = round % 2 ? (['sql', 'echo', 'other', 'api'] as const) : (['api', 'other', 'echo', 'sql'] as const);
-      for (const side of order) {
-        if (side === 'other') {
-          if (!otherServer || !result.other) continue;
-          const otherBefore = cpuMicros(otherPid);
-          const pgBefore = cpuMicros(pgPid);
-          result.other.api.push(await viaApi(ROUNDS + round, otherServer.url));
-          otherCpu += cpuMicros(otherPid) - otherBefore;
-          pgCpuOther += cpuMicros(pgPid) - pgBefore;
-          continue;
-        }
-        if (side === 'sql') {
-          const pgBefore = cpuMicros(pgPid);
-          const clientBefore = ownCpu();
-          result.sql.push(await viaInsert(round));
-          clientCpuSql += ownCpu() - clientBefore;
-          pgCpuSql += cpuMicros(pgPid) - pgBefore;
-          continue;
-        }
-        if (side === 'echo') {
-          const echoBefore = cpuMicros(barePid);
-          result.echo.push(await viaExpress(round));
-          echoCpu += cpuMicros(barePid) - echoBefore;
-          continue;
-        }
-        const before = cpuMicros(apiPid);
+      const order: Side[] = round % 2 ? ['sql', 'floor', 'echo', 'other', 'api'] : ['api', 'other', 'echo', 'floor', 'sql'];
+      for (const name of order) {
+        const measured = sides.get(name);
+        if (!measured) continue;
+        const serverBefore = measured.pid === null ? 0 : cpuMicros(measured.pid);
         const pgBefore = cpuMicros(pgPid);
         const clientBefore = ownCpu();
-        result.api.push(await viaApi(round));
-        clientCpuApi += ownCpu() - clientBefore;
-        apiCpu += cpuMicros(apiPid) - before;
-        pgCpuApi += cpuMicros(pgPid) - pgBefore;
+        measured.times.push(await measured.run(round));
+        measured.cpu.client += ownCpu() - clientBefore;
+        measured.cpu.server += measured.pid === null ? 0 : cpuMicros(measured.pid) - serverBefore;
+        measured.cpu.pg += cpuMicros(pgPid) - pgBefore;
       }
+      const last = (name: Side): string => `${(sides.get(name)?.times.at(-1) ?? 0).toFixed(0)} ms`;
       process.stderr.write(
-        `  round ${round + 1}/${ROUNDS}: API ${(result.api.at(-1) ?? 0).toFixed(0)} ms, INSERT ${(result.sql.at(-1) ?? 0).toFixed(0)} ms\n`,
+        `  round ${round + 1}/${ROUNDS}: API ${last('api')}, INSERT ${last('sql')}, Express + INSERT ${last('floor')}\n`,
       );
     }
-    result.apiCpuPerCreate = apiCpu / (ROUNDS * COUNT);
-    result.echoCpuPerRequest = echoCpu / (ROUNDS * COUNT);
-    result.pgCpuPerCreate = pgCpuApi / (ROUNDS * COUNT);
-    result.pgCpuPerInsert = pgCpuSql / (ROUNDS * COUNT);
-    result.clientCpuPerCreate = clientCpuApi / (ROUNDS * COUNT);
-    result.clientCpuPerInsert = clientCpuSql / (ROUNDS * COUNT);
-    if (result.other) {
-      result.other.apiCpuPerCreate = otherCpu / (ROUNDS * COUNT);
-      result.other.pgCpuPerCreate = pgCpuOther / (ROUNDS * COUNT);
-    }
-    return result;
+    const perCreate = (name: Side): Measured => {
+      const measured = sides.get(name);
+      const cpu = measured?.cpu ?? { server: 0, pg: 0, client: 0 };
+      const creates = ROUNDS * COUNT;
+      return { times: measured?.times ?? [], server: cpu.server / creates, pg: cpu.pg / creates, client: cpu.client / creates };
+    };
+    const otherResult = other ? perCreate('other') : null;
+    return {
+      durability,
+      api: perCreate('api'),
+      sql: perCreate('sql'),
+      echo: perCreate('echo'),
+      floor: perCreate('floor'),
+      ...(otherResult ? { other: otherResult } : {}),
+    };
   } finally {
     agent.destroy();
     await pool?.end();
     if (server) await stopServer(server.child);
     if (bare) await stopServer(bare.child);
+    if (bareInsert) await stopServer(bareInsert.child);
     if (otherServer) await stopServer(otherServer.child);
     await cluster?.stop();
   }
@@ -276,19 +255,26 @@ async function main(): Promise<void> {
     const row = (label: string, values: number[]): string =>
       `| ${label} | ${ms(Math.min(...values))} | ${ms(median(values))} | ${ms(Math.max(...values))} |`;
     const lines = ['', `| ${COUNT} creates, ${CONCURRENCY} at a time, ${ROUNDS} rounds | min | median | max |`, '|---|---|---|---|'];
+    const us = (value: number): string => `${value.toFixed(0)} µs`;
     for (const r of results) {
-      const ratio = median(r.api) / median(r.sql);
+      const ratio = median(r.api.times) / median(r.sql.times);
       lines.push(
-        row(`${r.durability} PostgreSQL: (a) single-row INSERT transactions (the floor)`, r.sql),
-        row(`${r.durability} PostgreSQL: (b) POST /api/v1/personal-access-tokens with Idempotency-Key`, r.api),
-        row(`(c) the same POSTs to bare Express 5 parsing and echoing the JSON body (no database)`, r.echo),
+        row(`${r.durability} PostgreSQL: (a) single-row INSERT transactions (the floor)`, r.sql.times),
+        row(`${r.durability} PostgreSQL: (b) POST /api/v1/personal-access-tokens with Idempotency-Key`, r.api.times),
+        row(`(c) the same POSTs to bare Express 5 parsing and echoing the JSON body (no database)`, r.echo.times),
+        row(
+          `${r.durability} PostgreSQL: (d) the same POSTs to bare Express 5 running (a)'s INSERT transaction (pg Pool of 10)`,
+          r.floor.times,
+        ),
         ...(r.other
           ? [
-              row(`${r.durability} PostgreSQL: (b′) the same POSTs to ${COMPARE ?? ''}`, r.other.api),
-              `| (b′)/(a) (medians) | | ${(median(r.other.api) / median(r.sql)).toFixed(2)}× | its API CPU ${r.other.apiCpuPerCreate.toFixed(0)} µs, PostgreSQL CPU ${r.other.pgCpuPerCreate.toFixed(0)} µs per create |`,
+              row(`${r.durability} PostgreSQL: (b′) the same POSTs to ${COMPARE ?? ''}`, r.other.times),
+              `| (b′)/(a) (medians) | | ${(median(r.other.times) / median(r.sql.times)).toFixed(2)}× | its API CPU ${us(r.other.server)}, PostgreSQL CPU ${us(r.other.pg)} per create |`,
             ]
           : []),
-        `| ${r.durability}: **ratio (b)/(a)** (medians) | | **${ratio.toFixed(2)}×** (goal ≤ ${GOAL}×) ${ratio <= GOAL ? 'MET' : 'NOT MET'} | API CPU ${r.apiCpuPerCreate.toFixed(0)} µs per create (bare Express ${r.echoCpuPerRequest.toFixed(0)} µs per echo); PostgreSQL CPU ${r.pgCpuPerCreate.toFixed(0)} µs per create, ${r.pgCpuPerInsert.toFixed(0)} µs per INSERT transaction; load generator CPU ${r.clientCpuPerCreate.toFixed(0)} µs per create, ${r.clientCpuPerInsert.toFixed(0)} µs per INSERT transaction |`,
+        `| ${r.durability}: **ratio (b)/(a)** (medians) | | **${ratio.toFixed(2)}×** (goal ≤ ${GOAL}×) ${ratio <= GOAL ? 'MET' : 'NOT MET'} | API CPU ${us(r.api.server)} per create (bare Express ${us(r.echo.server)} per echo); PostgreSQL CPU ${us(r.api.pg)} per create, ${us(r.sql.pg)} per INSERT transaction; load generator CPU ${us(r.api.client)} per create, ${us(r.sql.client)} per INSERT transaction |`,
+        `| ${r.durability}: (d)/(a), the Express + INSERT floor (medians) | | ${(median(r.floor.times) / median(r.sql.times)).toFixed(2)}× | its Express CPU ${us(r.floor.server)} per create; PostgreSQL CPU ${us(r.floor.pg)} per create; load generator CPU ${us(r.floor.client)} per create |`,
+        `| ${r.durability}: (b)/(d), the API against that floor (medians) | | ${(median(r.api.times) / median(r.floor.times)).toFixed(2)}× | API CPU ÷ (d)'s Express CPU per create: ${(r.api.server / r.floor.server).toFixed(2)}× |`,
       );
     }
     lines.push('', `machine: ${machineLoad()} (the load generator, the API and PostgreSQL share the CPUs)`, '');

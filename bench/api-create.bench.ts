@@ -7,8 +7,9 @@
 // the HTTP floor of any Express API on this machine. And (d): the same 100 POSTs with the same
 // bodies (the Idempotency-Key ignored) to a bare Express 5 app that parses them and runs (a)'s
 // very INSERT transaction (bench/token-row.ts, shared by both) through a pg Pool of 10
-// connections, answering 201 with the row: the floor of any Express API that stores the row, which
-// (b) is measured against as well. Each process's CPU per request is read from /proc.
+// connections, answering 201 with the row's values and the secret: the floor of any Express API
+// that stores the row, which (b) is measured against as well. CPU per request of each process
+// (the servers, PostgreSQL, this load generator) is read from /proc around each side's batch.
 //
 // Measured on two clusters: "durable", PostgreSQL's crash-safe settings, as `npm start` runs it
 // (each commit waits for its WAL flush), and "ephemeral", the test suite's (fsync off), where a

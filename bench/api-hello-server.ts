@@ -3,8 +3,8 @@
 // Given BENCH_INSERT_DATABASE_URL (with BENCH_INSERT_SERVER_KEY in hex and BENCH_INSERT_USER_ID),
 // a third, the create bench's Express + INSERT floor: POST /tokens parses the same JSON body as
 // a token create, writes the row in one INSERT transaction (bench/token-row.ts) through a pg Pool
-// of 10 connections and answers 201 with the row and its secret. No authentication, audit,
-// idempotency or validation: what any Express API that stores the row must do at the least.
+// of 10 connections and answers 201 with the row's values and its secret. No authentication,
+// audit, idempotency or validation: what any Express API that stores the row must do at the least.
 // Prints {"url": …} on one stdout line once listening; exits on SIGTERM or when stdin closes.
 import express from 'express';
 import { Pool } from 'pg';

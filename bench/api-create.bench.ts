@@ -172,7 +172,7 @@ async function measure(durability: 'durable' | 'ephemeral', root: string): Promi
     const sqlPool = pool;
     const viaInsert = (round: number): Promise<number> =>
       timedBatch(async (i) => {
-        await insertTokenRow(sqlPool, serverKey, userId, `bench-sql-${round}-${i}`, 1);
+        await insertTokenRow(sqlPool, serverKey, userId, `bench-sql-${round}-${i}`);
       });
 
     process.stderr.write(`${durability} PostgreSQL: warming up …\n`);

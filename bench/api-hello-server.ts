@@ -27,8 +27,9 @@ if (pool) {
   const serverKey = Buffer.from(process.env.BENCH_INSERT_SERVER_KEY ?? '', 'hex');
   const userId = process.env.BENCH_INSERT_USER_ID ?? '';
   app.post('/tokens', express.json(), async (req, res) => {
-    const body = req.body as { name: string; expiration_days: number };
-    const { row, secret } = await insertTokenRow(pool, serverKey, userId, body.name, body.expiration_days);
+    // Its expiration_days is always 1, the one (a)'s statement writes.
+    const body = req.body as { name: string };
+    const { row, secret } = await insertTokenRow(pool, serverKey, userId, body.name);
     res.status(201).json({ ...row, token: secret });
   });
 }

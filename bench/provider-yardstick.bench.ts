@@ -41,7 +41,7 @@ import { bundleProvider, createServerCertificate, currentPlatform, writeMirrorPa
 import { BUNDLE_FILE, CODE_CACHE_DIR_ENV } from '../provider/protocol/packaging/loader';
 import { goPluginEnv } from '../test/protocol/support/plugin-process';
 import { createTerraformWorkdir, type TerraformWorkdir } from '../test/support/terraform';
-import { buildGoYardstick, GNU_TIME, meterWithGnuTime, median, readRusage, releaseExecutable } from './support';
+import { buildGoYardstick, bunExecutable, GNU_TIME, meterWithGnuTime, median, readRusage, releaseExecutable } from './support';
 import { RECORD_FILE_ENV, REPLAY_FILE_ENV } from './yardstick/replay';
 
 const REPO = resolve(__dirname, '..');
@@ -59,8 +59,15 @@ const STARTS_PER_ROUND = 6;
  * node; floor: the Node floor provider (bench/yardstick/floor-main.ts) as a release executable,
  * replaying the peer provider's recorded answers.
  */
-type Side = 'go' | 'sea' | 'ts' | 'floor';
-const TYPE: Record<Side, string> = { go: 'goprov', sea: 'seaprov', ts: 'tsprov', floor: 'floorprov' };
+type Side = 'go' | 'sea' | 'ts' | 'floor' | 'bun' | 'bunfloor';
+const TYPE: Record<Side, string> = {
+  go: 'goprov',
+  sea: 'seaprov',
+  ts: 'tsprov',
+  floor: 'floorprov',
+  bun: 'bunprov',
+  bunfloor: 'bunfloorprov',
+};
 
 interface Samples {
   handshake: number[];
@@ -160,11 +167,30 @@ async function main(): Promise<void> {
     const floor = sea
       ? await releaseExecutable(join(dirname(floorBundle.bundlePath), BUNDLE_FILE), join(work, 'floor-provider'))
       : undefined;
-    const sides: Side[] = [...(go.ok ? (['go'] as const) : []), ...(sea ? (['sea', 'floor'] as const) : []), 'ts'];
+    // The same two bundles as Bun single executables: the other runtime npm ships.
+    let bun: { peer: Awaited<ReturnType<typeof bunExecutable>>; floor: Awaited<ReturnType<typeof bunExecutable>> } | undefined;
+    if (sea) {
+      try {
+        bun = {
+          peer: await bunExecutable(join(dirname(bundle.bundlePath), BUNDLE_FILE), join(work, 'bun-provider')),
+          floor: await bunExecutable(join(dirname(floorBundle.bundlePath), BUNDLE_FILE), join(work, 'bun-floor-provider')),
+        };
+      } catch (failure) {
+        process.stdout.write(`Bun rows SKIPPED: ${failure instanceof Error ? failure.message : String(failure)}\n`);
+      }
+    }
+    const sides: Side[] = [
+      ...(go.ok ? (['go'] as const) : []),
+      ...(sea ? (['sea', 'floor'] as const) : []),
+      ...(bun ? (['bun', 'bunfloor'] as const) : []),
+      'ts',
+    ];
     const binaries: Partial<Record<Side, string>> = {
       go: go.ok ? go.executable : undefined,
       sea: sea?.executable,
       floor: floor?.executable,
+      bun: bun?.peer.executable,
+      bunfloor: bun?.floor.executable,
     };
     for (const root of [mirror, metered]) {
       await writeMirrorPackage({
@@ -175,7 +201,7 @@ async function main(): Promise<void> {
         version: VERSION,
         bundlePath: bundle.bundlePath,
       });
-      for (const side of ['go', 'sea', 'floor'] as const) {
+      for (const side of ['go', 'sea', 'floor', 'bun', 'bunfloor'] as const) {
         const binary = binaries[side];
         if (!binary) continue;
         const target = join(packageDir(root, TYPE[side]), `terraform-provider-${TYPE[side]}_v${VERSION}`);
@@ -244,6 +270,8 @@ async function main(): Promise<void> {
       sea: emptySamples(),
       ts: emptySamples(),
       floor: emptySamples(),
+      bun: emptySamples(),
+      bunfloor: emptySamples(),
       node: emptySamples(),
       seaNode: emptySamples(),
     };
@@ -312,6 +340,7 @@ async function main(): Promise<void> {
         { measure: 'peak RSS', key: 'rss', scale: 1, unit: 'MiB', digits: 1, goal: 2.5, floor: true },
       ];
     const seaName = sea ? `release executable (Node v${sea.version})` : 'release executable (skipped)';
+    const bunName = bun ? `Bun v${bun.peer.version} executable` : 'Bun executable (skipped)';
     const out: string[] = [
       '',
       `Go yardstick vs the same resource on provider/protocol, ${ROUNDS} interleaved rounds` +
@@ -319,12 +348,16 @@ async function main(): Promise<void> {
       `The goal is judged on the ${seaName}, what a release installs; the launcher package runs the PATH's Node ${process.version}.`,
       '"Node floor provider": bench/yardstick/floor-main.ts on the release\'s Node, packaged like the release executable: TLS, HTTP/2, gRPC and the handshake, ' +
         "answering each call with the peer provider's recorded bytes (no protobuf, cty or provider code): no Node provider can cost less.",
+      '"Bun": the same two bundles made into Bun single executables (`bun build --compile --bytecode`), the runtime the goal is not judged on: ' +
+        (bun
+          ? `its zip would be ${(bun.peer.zipBytes / 1e6).toFixed(1)} MB (the release budget is 45 MB; the Node one is about 43 MB).`
+          : 'skipped.'),
       `"node -e": \`node -e\` alone (handshake: printing one line; CPU and RSS: as many processes as the plan started), for the release's Node and the PATH's.`,
       `load average (1 min) during the run: ${Math.min(...load).toFixed(1)}–${Math.max(...load).toFixed(1)} on ${availableParallelism()} cores shared with other work; ` +
         'absolute figures are noisy, the ratios are what the goals are about.',
       '',
-      `| measure | Go | ${seaName} | ratio | goal | Node floor provider (replay) | ratio | launcher (Node ${process.version}) | ratio | node -e: release / PATH (ratio to Go) |`,
-      `|---|---|---|---|---|---|---|---|---|---|`,
+      `| measure | Go | ${seaName} | ratio | goal | Node floor provider (replay) | ratio | ${bunName} | ratio | Bun floor provider | ratio | launcher (Node ${process.version}) | ratio | node -e: release / PATH (ratio to Go) |`,
+      `|---|---|---|---|---|---|---|---|---|---|---|---|---|---|`,
     ];
     const goMedian = (key: keyof Samples, scale: number): number =>
       samples.go[key].length ? median(samples.go[key].map((v) => v * scale)) : NaN;
@@ -338,6 +371,8 @@ async function main(): Promise<void> {
       const seaValues = samples.sea[row.key].map((v) => v * row.scale);
       const tsValues = samples.ts[row.key].map((v) => v * row.scale);
       const floorValues = samples.floor[row.key].map((v) => v * row.scale);
+      const bunValues = samples.bun[row.key].map((v) => v * row.scale);
+      const bunFloorValues = samples.bunfloor[row.key].map((v) => v * row.scale);
       const judged = seaValues.length ? seaValues : tsValues;
       const ratio = median(judged) / base;
       const verdict = Number.isNaN(ratio) ? 'n/a' : `≤ ${row.goal}× ${ratio <= row.goal ? 'MET' : 'NOT MET'}`;
@@ -349,6 +384,7 @@ async function main(): Promise<void> {
       out.push(
         `| ${row.measure} | ${cell(goValues, row.digits, row.unit)} | ${cell(seaValues, row.digits, row.unit)} | ${ratioCell(seaValues, base)} | ${verdict} | ` +
           `${cell(floorValues, row.digits, row.unit)} | ${ratioCell(floorValues, base)} | ` +
+          `${cell(bunValues, row.digits, row.unit)} | ${ratioCell(bunValues, base)} | ${cell(bunFloorValues, row.digits, row.unit)} | ${ratioCell(bunFloorValues, base)} | ` +
           `${cell(tsValues, row.digits, row.unit)} | ${ratioCell(tsValues, base)} | ${row.floor ? `${floorOf('seaNode')} / ${floorOf('node')}` : ''} |`,
       );
     }

@@ -5,7 +5,8 @@
 // Goal: tokens ≤ 1.3 × (terraform_data + direct creates). Real parts throughout: embedded PostgreSQL, the API on a
 // random port, the terraform CLI, and the provider from a filesystem mirror two ways: the release
 // executable (what a release installs; the goal is judged on it) and the bundled-JS package on
-// the PATH's node (a source checkout's provider:install).
+// the PATH's node (a source checkout's provider:install); and, for the runtime comparison, the same bundle
+// as a Bun single executable (bench/support.ts bunExecutable), which no release ships.
 import { randomUUID } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -18,7 +19,7 @@ import globalTeardown from '../test/support/global-teardown';
 import { createTerraformWorkdir, type TerraformWorkdir } from '../test/support/terraform';
 import { providerMirror } from '../test/provider/provider-mirror';
 import { startTestApi } from '../test/support/api-server';
-import { median, releaseExecutable } from './support';
+import { bunExecutable, median, releaseExecutable } from './support';
 
 const COUNT = 100;
 const PARALLELISM = 10;
@@ -93,6 +94,7 @@ async function main(): Promise<void> {
     const releaseMirror = join(work, 'mirror');
     const packageDir = join(releaseMirror, address, mirror.version, currentPlatform());
     let release: { workdir: TerraformWorkdir; version: string } | undefined;
+    let bun: { workdir: TerraformWorkdir; version: string } | undefined;
     if (currentPlatform() === 'linux_amd64') {
       mkdirSync(packageDir, { recursive: true });
       const built = await releaseExecutable(
@@ -109,6 +111,26 @@ async function main(): Promise<void> {
       release = { workdir, version: built.version };
       workdirs.push(workdir);
       await workdir.runOk(['init', '-no-color', '-input=false']);
+      // The same bundle as a Bun single executable, in a mirror of its own: the runtime comparison.
+      try {
+        const bunPackageDir = join(work, 'bun-mirror', address, mirror.version, currentPlatform());
+        mkdirSync(bunPackageDir, { recursive: true });
+        const bunBuilt = await bunExecutable(
+          join(dirname(mirror.bundlePath), BUNDLE_FILE),
+          join(bunPackageDir, `terraform-provider-${PROVIDER_TYPE}_v${mirror.version}`),
+        );
+        const bunWorkdir = await createTerraformWorkdir({
+          mirrorDir: join(work, 'bun-mirror'),
+          providerSources: [address],
+          files: { 'main.tf': TOKENS_TF },
+          env,
+        });
+        bun = { workdir: bunWorkdir, version: bunBuilt.version };
+        workdirs.push(bunWorkdir);
+        await bunWorkdir.runOk(['init', '-no-color', '-input=false']);
+      } catch (failure) {
+        process.stdout.write(`Bun side SKIPPED: ${failure instanceof Error ? failure.message : String(failure)}\n`);
+      }
     } else process.stdout.write(`release executable SKIPPED: it is built for linux_amd64 and this is ${currentPlatform()}\n`);
     const tokens = release?.workdir ?? launcher;
     const data = await createTerraformWorkdir({
@@ -127,9 +149,11 @@ async function main(): Promise<void> {
       tokens: [] as number[],
       data: [] as number[],
       launcher: [] as number[],
+      bun: [] as number[],
       tokensDestroy: [] as number[],
       dataDestroy: [] as number[],
       launcherDestroy: [] as number[],
+      bunDestroy: [] as number[],
     };
     const apiOnly: number[] = [];
     const load: number[] = [loadavg()[0] ?? 0];
@@ -137,10 +161,11 @@ async function main(): Promise<void> {
       // The floor for any client: the same creates straight against the API.
       apiOnly.push(await createDirectly(api.url, api.adminToken, `bench-direct-${round}`));
       // Alternate the order so neither side always runs on a warmer machine.
-      const sides = release ? (['tokens', 'data', 'launcher'] as const) : (['tokens', 'data'] as const);
+      const sides = [...(['tokens', 'data'] as const), ...(release ? (['launcher'] as const) : []), ...(bun ? (['bun'] as const) : [])];
       const order = round % 2 ? sides : [...sides].reverse();
+      const workdirOf = { tokens, data, launcher, bun: bun?.workdir ?? launcher };
       for (const side of order) {
-        const workdir = side === 'tokens' ? tokens : side === 'data' ? data : launcher;
+        const workdir = workdirOf[side];
         const applyMs = await timed(workdir, apply);
         const destroyMs = await timed(workdir, destroy);
         results[side].push(applyMs);
@@ -172,6 +197,12 @@ async function main(): Promise<void> {
           ? [
               `  tessera_personal_access_token, launcher package (Node ${process.version}): ${fmt(median(results.launcher))} (destroy ${fmt(median(results.launcherDestroy))}),` +
                 ` ratio ${(median(results.launcher) / baseline).toFixed(2)}×`,
+            ]
+          : []),
+        ...(bun
+          ? [
+              `  tessera_personal_access_token, Bun v${bun.version} single executable (not what a release ships): ${fmt(median(results.bun))} (destroy ${fmt(median(results.bunDestroy))}),` +
+                ` ratio ${(median(results.bun) / baseline).toFixed(2)}×`,
             ]
           : []),
         `  terraform_data:                ${fmt(median(results.data))} (destroy ${fmt(median(results.dataDestroy))})`,

@@ -22,6 +22,13 @@
  *   - `apply` of 100 `terraform_data` (built into Terraform, no plugin process): what any
  *     plugin provider, Go's included, adds to an apply is the Go row minus this one.
  *
+ * Beside them, in every row, the Node floor provider (bench/yardstick/floor-main.ts): built and
+ * packaged like the release executable, it only starts, speaks TLS, HTTP/2 and gRPC, and answers
+ * each call with the bytes the peer provider answered (recorded from the launcher package's runs of
+ * the same plan, apply and destroy before the rounds start). Terraform does the same work against
+ * it, so the distance from the floor to the peer is what the protocol layer's own code costs, and
+ * the floor's distance to Go is what Node costs before any of it.
+ *
  * Where Go cannot be built (bench/yardstick/go/build.sh installs it from Debian packages), the Go
  * rows are skipped with the reason and the TypeScript side is still measured.
  * Usage: tsx bench/provider-yardstick.bench.ts [--rounds N]   (or BENCH_YARDSTICK_ROUNDS)
@@ -34,7 +41,8 @@ import { bundleProvider, createServerCertificate, currentPlatform, writeMirrorPa
 import { BUNDLE_FILE, CODE_CACHE_DIR_ENV } from '../provider/protocol/packaging/loader';
 import { goPluginEnv } from '../test/protocol/support/plugin-process';
 import { createTerraformWorkdir, type TerraformWorkdir } from '../test/support/terraform';
-import { buildGoYardstick, GNU_TIME, meterWithGnuTime, median, readRusage, releaseExecutable } from './support';
+import { buildGoYardstick, bunExecutable, GNU_TIME, meterWithGnuTime, median, readRusage, releaseExecutable } from './support';
+import { RECORD_FILE_ENV, REPLAY_FILE_ENV } from './yardstick/replay';
 
 const REPO = resolve(__dirname, '..');
 const NAMESPACE = 'peers';
@@ -46,9 +54,20 @@ const ROUNDS = Number(argRounds > 0 ? process.argv[argRounds + 1] : (process.env
 /** exec → handshake samples per side per round. */
 const STARTS_PER_ROUND = 6;
 
-/** go: the Go yardstick; sea: our release executable; ts: our bundled-JS package on the PATH's node. */
-type Side = 'go' | 'sea' | 'ts';
-const TYPE: Record<Side, string> = { go: 'goprov', sea: 'seaprov', ts: 'tsprov' };
+/**
+ * go: the Go yardstick; sea: our release executable; ts: our bundled-JS package on the PATH's
+ * node; floor: the Node floor provider (bench/yardstick/floor-main.ts) as a release executable,
+ * replaying the peer provider's recorded answers.
+ */
+type Side = 'go' | 'sea' | 'ts' | 'floor' | 'bun' | 'bunfloor';
+const TYPE: Record<Side, string> = {
+  go: 'goprov',
+  sea: 'seaprov',
+  ts: 'tsprov',
+  floor: 'floorprov',
+  bun: 'bunprov',
+  bunfloor: 'bunfloorprov',
+};
 
 interface Samples {
   handshake: number[];
@@ -144,8 +163,35 @@ async function main(): Promise<void> {
         ? await releaseExecutable(join(dirname(bundle.bundlePath), BUNDLE_FILE), join(work, 'sea-provider'))
         : undefined;
     if (!sea) process.stdout.write(`release executable SKIPPED: it is built for linux_amd64 and this is ${currentPlatform()}\n`);
-    const sides: Side[] = [...(go.ok ? (['go'] as const) : []), ...(sea ? (['sea'] as const) : []), 'ts'];
-    const binaries: Partial<Record<Side, string>> = { go: go.ok ? go.executable : undefined, sea: sea?.executable };
+    const floorBundle = await bundleProvider({ entry: join(REPO, 'bench/yardstick/floor-main.ts'), outDir: join(work, 'floor-bundle') });
+    const floor = sea
+      ? await releaseExecutable(join(dirname(floorBundle.bundlePath), BUNDLE_FILE), join(work, 'floor-provider'))
+      : undefined;
+    // The same two bundles as Bun single executables: the other runtime npm ships.
+    let bun: { peer: Awaited<ReturnType<typeof bunExecutable>>; floor: Awaited<ReturnType<typeof bunExecutable>> } | undefined;
+    if (sea) {
+      try {
+        bun = {
+          peer: await bunExecutable(join(dirname(bundle.bundlePath), BUNDLE_FILE), join(work, 'bun-provider')),
+          floor: await bunExecutable(join(dirname(floorBundle.bundlePath), BUNDLE_FILE), join(work, 'bun-floor-provider')),
+        };
+      } catch (failure) {
+        process.stdout.write(`Bun rows SKIPPED: ${failure instanceof Error ? failure.message : String(failure)}\n`);
+      }
+    }
+    const sides: Side[] = [
+      ...(go.ok ? (['go'] as const) : []),
+      ...(sea ? (['sea', 'floor'] as const) : []),
+      ...(bun ? (['bun', 'bunfloor'] as const) : []),
+      'ts',
+    ];
+    const binaries: Partial<Record<Side, string>> = {
+      go: go.ok ? go.executable : undefined,
+      sea: sea?.executable,
+      floor: floor?.executable,
+      bun: bun?.peer.executable,
+      bunfloor: bun?.floor.executable,
+    };
     for (const root of [mirror, metered]) {
       await writeMirrorPackage({
         mirrorDir: root,
@@ -155,7 +201,7 @@ async function main(): Promise<void> {
         version: VERSION,
         bundlePath: bundle.bundlePath,
       });
-      for (const side of ['go', 'sea'] as const) {
+      for (const side of ['go', 'sea', 'floor', 'bun', 'bunfloor'] as const) {
         const binary = binaries[side];
         if (!binary) continue;
         const target = join(packageDir(root, TYPE[side]), `terraform-provider-${TYPE[side]}_v${VERSION}`);
@@ -174,7 +220,11 @@ async function main(): Promise<void> {
     else process.stdout.write(`${GNU_TIME} (Debian package "time") is missing: provider CPU and peak RSS are not measured.\n`);
 
     // The code cache lives in this run's own directory: the first start of the bundle writes it.
-    const env = { [CODE_CACHE_DIR_ENV]: join(work, 'code-cache') };
+    // The floor provider reads its answers from the replay file (every side gets the variable).
+    const replayFile = join(work, 'replay.jsonl');
+    const env = { [CODE_CACHE_DIR_ENV]: join(work, 'code-cache'), [REPLAY_FILE_ENV]: replayFile };
+    const apply = ['apply', '-auto-approve', `-parallelism=${PARALLELISM}`];
+    const destroy = ['destroy', '-auto-approve', `-parallelism=${PARALLELISM}`];
     const sources = sides.map((s) => `registry.terraform.io/${NAMESPACE}/${TYPE[s]}`);
     const workdirs = {} as Record<Side, { one: TerraformWorkdir; hundred: TerraformWorkdir; meteredOne: TerraformWorkdir }>;
     for (const side of sides) {
@@ -188,6 +238,13 @@ async function main(): Promise<void> {
         });
       workdirs[side] = { one: await make(mirror, 1), hundred: await make(mirror, COUNT), meteredOne: await make(metered, 1) };
       for (const w of Object.values(workdirs[side])) await w.runOk(['init'], { timeoutMs: 300_000 });
+    }
+    // The floor's answers: every call of the runs it will serve, recorded from the peer provider.
+    const record = { [RECORD_FILE_ENV]: replayFile };
+    await workdirs.ts.one.runOk(['plan'], { env: record });
+    await workdirs.ts.hundred.runOk(apply, { env: record, timeoutMs: 600_000 });
+    await workdirs.ts.hundred.runOk(destroy, { env: record, timeoutMs: 600_000 });
+    for (const side of sides) {
       // Warm-up: the code cache, the page cache, terraform's own first run.
       await workdirs[side].one.runOk(['plan']);
       await workdirs[side].meteredOne.runOk(['plan']);
@@ -212,6 +269,9 @@ async function main(): Promise<void> {
       go: emptySamples(),
       sea: emptySamples(),
       ts: emptySamples(),
+      floor: emptySamples(),
+      bun: emptySamples(),
+      bunfloor: emptySamples(),
       node: emptySamples(),
       seaNode: emptySamples(),
     };
@@ -221,8 +281,6 @@ async function main(): Promise<void> {
       ...(sea ? [{ floor: 'seaNode' as const, node: sea.node }] : []),
     ];
     const nodeFloor = ['-e', 'process.stdout.write("1|6|x\\n")'];
-    const apply = ['apply', '-auto-approve', `-parallelism=${PARALLELISM}`];
-    const destroy = ['destroy', '-auto-approve', `-parallelism=${PARALLELISM}`];
 
     for (let round = 1; round <= ROUNDS; round += 1) {
       // Alternate who goes first so no side always runs on a warmer machine.
@@ -282,17 +340,24 @@ async function main(): Promise<void> {
         { measure: 'peak RSS', key: 'rss', scale: 1, unit: 'MiB', digits: 1, goal: 2.5, floor: true },
       ];
     const seaName = sea ? `release executable (Node v${sea.version})` : 'release executable (skipped)';
+    const bunName = bun ? `Bun v${bun.peer.version} executable` : 'Bun executable (skipped)';
     const out: string[] = [
       '',
       `Go yardstick vs the same resource on provider/protocol, ${ROUNDS} interleaved rounds` +
         ` (${STARTS_PER_ROUND} starts per round for the handshake); min / median / max; ratio = median / Go median.`,
       `The goal is judged on the ${seaName}, what a release installs; the launcher package runs the PATH's Node ${process.version}.`,
-      `"node floor": \`node -e\` alone (handshake: printing one line; CPU and RSS: as many processes as the plan started), for the release's Node and the PATH's.`,
+      '"Node floor provider": bench/yardstick/floor-main.ts on the release\'s Node, packaged like the release executable: TLS, HTTP/2, gRPC and the handshake, ' +
+        "answering each call with the peer provider's recorded bytes (no protobuf, cty or provider code): no Node provider can cost less.",
+      '"Bun": the same two bundles made into Bun single executables (`bun build --compile --bytecode`), the runtime the goal is not judged on: ' +
+        (bun
+          ? `its zip would be ${(bun.peer.zipBytes / 1e6).toFixed(1)} MB (the release budget is 45 MB; the Node one is about 43 MB).`
+          : 'skipped.'),
+      `"node -e": \`node -e\` alone (handshake: printing one line; CPU and RSS: as many processes as the plan started), for the release's Node and the PATH's.`,
       `load average (1 min) during the run: ${Math.min(...load).toFixed(1)}–${Math.max(...load).toFixed(1)} on ${availableParallelism()} cores shared with other work; ` +
         'absolute figures are noisy, the ratios are what the goals are about.',
       '',
-      `| measure | Go | ${seaName} | ratio | goal | launcher (Node ${process.version}) | ratio | node floor: release / PATH (ratio to Go) |`,
-      `|---|---|---|---|---|---|---|---|`,
+      `| measure | Go | ${seaName} | ratio | goal | Node floor provider (replay) | ratio | ${bunName} | ratio | Bun floor provider | ratio | launcher (Node ${process.version}) | ratio | node -e: release / PATH (ratio to Go) |`,
+      `|---|---|---|---|---|---|---|---|---|---|---|---|---|---|`,
     ];
     const goMedian = (key: keyof Samples, scale: number): number =>
       samples.go[key].length ? median(samples.go[key].map((v) => v * scale)) : NaN;
@@ -305,6 +370,9 @@ async function main(): Promise<void> {
       const base = goMedian(row.key, row.scale);
       const seaValues = samples.sea[row.key].map((v) => v * row.scale);
       const tsValues = samples.ts[row.key].map((v) => v * row.scale);
+      const floorValues = samples.floor[row.key].map((v) => v * row.scale);
+      const bunValues = samples.bun[row.key].map((v) => v * row.scale);
+      const bunFloorValues = samples.bunfloor[row.key].map((v) => v * row.scale);
       const judged = seaValues.length ? seaValues : tsValues;
       const ratio = median(judged) / base;
       const verdict = Number.isNaN(ratio) ? 'n/a' : `≤ ${row.goal}× ${ratio <= row.goal ? 'MET' : 'NOT MET'}`;
@@ -315,6 +383,8 @@ async function main(): Promise<void> {
       };
       out.push(
         `| ${row.measure} | ${cell(goValues, row.digits, row.unit)} | ${cell(seaValues, row.digits, row.unit)} | ${ratioCell(seaValues, base)} | ${verdict} | ` +
+          `${cell(floorValues, row.digits, row.unit)} | ${ratioCell(floorValues, base)} | ` +
+          `${cell(bunValues, row.digits, row.unit)} | ${ratioCell(bunValues, base)} | ${cell(bunFloorValues, row.digits, row.unit)} | ${ratioCell(bunFloorValues, base)} | ` +
           `${cell(tsValues, row.digits, row.unit)} | ${ratioCell(tsValues, base)} | ${row.floor ? `${floorOf('seaNode')} / ${floorOf('node')}` : ''} |`,
       );
     }

@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fetchNodeRuntime, injectSeaBlob, makeSeaBlob } from '../provider/protocol/packaging/sea';
+import { zipEntries } from '../provider/protocol/packaging/zip';
 import { RELEASE_TARGETS, releaseCacheDir } from '../scripts/provider-release';
 
 export function median(values: number[]): number {
@@ -90,6 +91,30 @@ export async function releaseExecutable(
   const node = await fetchNodeRuntime(target.runtime, releaseCacheDir());
   await injectSeaBlob({ targetNode: node, blob: await makeSeaBlob({ bundleFile, blobNode: node }), outFile });
   return { executable: outFile, node, version: target.runtime.version };
+}
+
+/**
+ * Bun, the other runtime npm ships as a binary, for the runtime comparison in the provider
+ * benches: a provider bundle made into one executable with `bun build --compile --bytecode`
+ * (Bun's own single-executable format, with the bundle's bytecode precompiled into it).
+ */
+export const BUN_RUNTIME = { package: '@oven/bun-linux-x64', version: '1.4.5', executable: 'bin/bun' } as const;
+
+/**
+ * The bundle as a Bun single executable (linux x64), and the size of the zip a release would
+ * ship it in (zipped as the release zips its executables). Throws with the reason where Bun
+ * cannot be fetched or cannot compile.
+ */
+export async function bunExecutable(
+  bundleFile: string,
+  outFile: string,
+): Promise<{ executable: string; version: string; zipBytes: number }> {
+  const bun = await fetchNodeRuntime(BUN_RUNTIME, releaseCacheDir());
+  const built = spawnSync(bun, ['build', '--compile', '--bytecode', bundleFile, '--outfile', outFile], { encoding: 'utf8' });
+  if (built.status !== 0)
+    throw new Error(`bun build --compile failed: ${(built.stderr || built.stdout || '').trim().split('\n').slice(-3).join(' ')}`);
+  const zipBytes = (await zipEntries([{ name: path.basename(outFile), data: fs.readFileSync(outFile), mode: 0o755 }])).length;
+  return { executable: outFile, version: BUN_RUNTIME.version, zipBytes };
 }
 
 /** GNU time (Debian package "time"): the rusage of the process it waits for. */

@@ -61,13 +61,14 @@ export function hostNodeRuntime(version: string, platform: NodeJS.Platform = pro
 
 /**
  * The Node binary of `runtime`, downloaded once with `npm pack` (which checks the registry's
- * integrity hash) and kept under `cacheDir`. Returns its path.
+ * integrity hash) and kept under `cacheDir`. Returns its path. Any runtime npm ships as a binary
+ * in a package works the same way (scoped names too, e.g. `@oven/bun-linux-x64`, `bin/bun`).
  */
 export async function fetchNodeRuntime(runtime: NodeRuntime, cacheDir: string): Promise<string> {
-  if (!/^[a-z0-9-]+$/.test(runtime.package) || !/^\d+\.\d+\.\d+$/.test(runtime.version)) {
+  if (!/^(@[a-z0-9-]+\/)?[a-z0-9-]+$/.test(runtime.package) || !/^\d+\.\d+\.\d+$/.test(runtime.version)) {
     throw new Error(`not an exact Node package version: ${runtime.package}@${runtime.version}`);
   }
-  const dir = join(cacheDir, 'node', `${runtime.package}-${runtime.version}`);
+  const dir = join(cacheDir, 'node', `${runtime.package.replace('/', '+')}-${runtime.version}`);
   const binary = join(dir, basename(runtime.executable));
   if (existsSync(join(dir, 'complete'))) return binary;
   await mkdir(join(cacheDir, 'node'), { recursive: true });

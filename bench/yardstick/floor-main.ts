@@ -14,7 +14,7 @@ import { unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GrpcServer, type CallContext, type DuplexCall } from '../../provider/protocol/grpc/server';
-import { createServerCertificate, handshakeCertificateField } from '../../provider/protocol/plugin/certificate';
+import { autoMtls } from '../../provider/protocol/plugin/certificate';
 import { checkLaunchEnvironment, handshakeLine } from '../../provider/protocol/plugin/handshake';
 import { loadReplay, rawMethod, REPLAY_FILE_ENV } from './replay';
 
@@ -24,14 +24,7 @@ async function main(): Promise<void> {
     process.stderr.write(launch.message);
     process.exit(1);
   }
-  const clientCert = process.env.PLUGIN_CLIENT_CERT ?? '';
-  let tls: { key: string; cert: string; clientCa: string } | undefined;
-  let certificateField = '';
-  if (clientCert.trim() !== '') {
-    const cert = createServerCertificate();
-    tls = { key: cert.privateKeyPem, cert: cert.certificatePem, clientCa: clientCert };
-    certificateField = handshakeCertificateField(cert.der);
-  }
+  const { tls, certificateField } = autoMtls(process.env.PLUGIN_CLIENT_CERT);
   const server = new GrpcServer({
     maxMessageBytes: 256 * 1024 * 1024,
     tls,

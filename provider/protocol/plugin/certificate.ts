@@ -78,3 +78,21 @@ export function createServerCertificate(now = new Date(), validHours = 24 * 30):
 export function handshakeCertificateField(der: Buffer): string {
   return der.toString('base64').replace(/=+$/, '');
 }
+
+/**
+ * AutoMTLS from the launch environment: when the client sent its certificate
+ * (PLUGIN_CLIENT_CERT), a fresh server certificate, the TLS settings that accept only that
+ * client, and the handshake line's certificate field; otherwise plain, with an empty field.
+ */
+export function autoMtls(clientCert: string | undefined): {
+  tls?: { key: string; cert: string; clientCa: string };
+  certificateField: string;
+} {
+  if (!clientCert || clientCert.trim() === '') return { certificateField: '' };
+  const cert = createServerCertificate();
+  // Only the CLI that started us holds the private key of PLUGIN_CLIENT_CERT.
+  return {
+    tls: { key: cert.privateKeyPem, cert: cert.certificatePem, clientCa: clientCert },
+    certificateField: handshakeCertificateField(cert.der),
+  };
+}

@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import type { ProviderDefinition, StopReason } from '../definition';
 import { GrpcServer, type CallContext, type DuplexCall, type StreamCall } from '../grpc/server';
 import { createLogger, levelFromEnv, type Logger } from '../logging/logger';
-import { createServerCertificate, handshakeCertificateField } from './certificate';
+import { autoMtls } from './certificate';
 import { checkLaunchEnvironment, handshakeLine } from './handshake';
 
 /** terraform-plugin-go's limit; the grpc default of 4 MiB is too small for big states. */
@@ -88,15 +88,7 @@ export async function serveProvider<P>(
 
   const log = options.log ?? createLogger({ level: levelFromEnv(env), module: `provider.terraform-provider-${provider.typeName}` });
   const stop = new AbortController();
-  const clientCert = env.PLUGIN_CLIENT_CERT ?? '';
-  let tls: { key: string; cert: string; clientCa: string } | undefined;
-  let certificateField = '';
-  if (clientCert.trim() !== '') {
-    const cert = createServerCertificate();
-    // Only the CLI that started us holds the private key of PLUGIN_CLIENT_CERT.
-    tls = { key: cert.privateKeyPem, cert: cert.certificatePem, clientCa: clientCert };
-    certificateField = handshakeCertificateField(cert.der);
-  }
+  const { tls, certificateField } = autoMtls(env.PLUGIN_CLIENT_CERT);
   const server = createServer(log, tls);
   let exiting = false;
   // Set once the protocol service exists: runs the provider's onStop hook, bounded.

@@ -44,8 +44,10 @@ const GOAL = 2;
 const COMPARE = process.env.BENCH_COMPARE;
 const repoRoot = path.resolve(__dirname, '..');
 
-/** CPU in µs, summed over the rounds or (in a Result) per create, of the process serving a side, of
- * PostgreSQL (all its processes) and of this process (the load generator). */
+/**
+ * CPU in µs, summed over the rounds or (in a Result) per create: of the process serving a side,
+ * of PostgreSQL (all its processes) and of this process (the load generator).
+ */
 interface Cpu {
   server: number;
   pg: number;
@@ -132,7 +134,7 @@ async function measure(durability: 'durable' | 'ephemeral', root: string): Promi
     pool = new Pool({ connectionString: databaseUrl, max: CONCURRENCY, idleTimeoutMillis: 0 });
     const pgPid = cluster.pid;
     const userId = String((await pool.query<{ id: string }>('SELECT id FROM users LIMIT 1')).rows[0]?.id);
-    // The bare Express apps, profiled too with BENCH_CPU_PROF (in its `folder`), for the floors'
+    // The bare Express apps, each profiled too with BENCH_CPU_PROF (in `folder`), for the floors'
     // own breakdown.
     const spawnBare = (folder: string, env: NodeJS.ProcessEnv): ReturnType<typeof spawnServer> =>
       spawnServer(

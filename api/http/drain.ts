@@ -6,7 +6,10 @@
 // "idle" connection often has the client's next request already in the kernel's receive buffer,
 // not yet read; closing it resets the connection and that request fails. So the listener is
 // closed alone, responses from then on carry `Connection: close` (the client opens no new
-// request on them), and connections still idle after a short grace are closed.
+// request on them), and connections still idle after a short grace are closed. Each sweep
+// closes them in the event loop's check phase, right after its poll phase has read whatever the
+// kernel already holds: a request that arrived while the loop was busy has begun by then, so its
+// connection is no longer idle. A sweep in the timers phase would see it as idle and reset it.
 import type http from 'node:http';
 import * as net from 'node:net';
 
@@ -56,7 +59,7 @@ export function drainable(server: http.Server): ServerDrain {
       const grace = options.idleGraceMs ?? DEFAULT_IDLE_GRACE_MS;
       // Connections that finished a response begun before the drain (headers already out) stay
       // open as keep-alive: sweep idle ones until none is left.
-      const sweeper = setInterval(() => server.closeIdleConnections(), grace);
+      const sweeper = setInterval(() => setImmediate(() => server.closeIdleConnections()), grace);
       const deadline = setTimeout(() => {
         cut = inFlight.size;
         server.closeAllConnections();

@@ -2,7 +2,9 @@
 // failures a real API behind a proxy produces, served over real sockets.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { TesseraClient } from './client';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { attemptSignal, TesseraClient } from './client';
 import { TesseraAbortedError, TesseraApiError, TesseraConnectionError, TesseraTimeoutError } from './errors';
 import { PROVIDER_VERSION, providerUserAgent } from './version';
 
@@ -249,6 +251,38 @@ describe('TesseraClient', () => {
     );
     expect(elapsed).toBeGreaterThanOrEqual(950);
     expect(elapsed).toBeLessThan(1_500);
+  });
+
+  it('aborts an attempt at its timeout even when garbage collection runs while it waits', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const attempt = attemptSignal(new AbortController().signal, 200);
+    const aborted = new Promise<string>((resolve) => attempt.signal.addEventListener('abort', () => resolve('aborted')));
+    const collecting = setInterval(gc, 10);
+    try {
+      const outcome = await Promise.race([
+        aborted,
+        new Promise<string>((resolve) => setTimeout(() => resolve('not aborted after 1.5 s'), 1_500)),
+      ]);
+      expect(outcome).toBe('aborted');
+    } finally {
+      clearInterval(collecting);
+      attempt.dispose();
+    }
+  });
+
+  it('aborts an attempt at once when its operation is stopped, and not after dispose', () => {
+    const operation = new AbortController();
+    const first = attemptSignal(operation.signal, 60_000);
+    const second = attemptSignal(operation.signal, 60_000);
+    second.dispose();
+    operation.abort();
+    expect(first.signal.aborted).toBe(true);
+    expect(second.signal.aborted).toBe(false);
+    first.dispose();
+    const late = attemptSignal(operation.signal, 60_000);
+    expect(late.signal.aborted).toBe(true);
+    late.dispose();
   });
 
   it('stops at once when the abort signal fires (StopProvider), even while backing off', async () => {

@@ -32,7 +32,7 @@ import { Pool } from 'pg';
 import { ensureBootstrapAdmin } from '../api/bootstrap';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../api/db/embedded-postgres';
 import { migrateLatest } from '../api/db/migrate';
-import { apiListening, cpuMicros, machineLoad, median, spawnServer, stopServer } from './support';
+import { apiListening, cpuMicros, machineLoad, median, ownCpuMicros, spawnServer, stopServer, timedConcurrently } from './support';
 import { insertTokenRow } from './token-row';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
@@ -72,15 +72,8 @@ interface Result {
 }
 
 /** Runs `task(i)` for i in [0, COUNT), CONCURRENCY at a time; returns the wall time in ms. */
-async function timedBatch(task: (i: number) => Promise<void>): Promise<number> {
-  const started = process.hrtime.bigint();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < COUNT) await task(next++);
-    }),
-  );
-  return Number(process.hrtime.bigint() - started) / 1e6;
+function timedBatch(task: (i: number) => Promise<void>): Promise<number> {
+  return timedConcurrently(COUNT, CONCURRENCY, task);
 }
 
 /** POSTs `body` over a kept-alive connection; resolves with the status once the body is read. */
@@ -196,10 +189,6 @@ async function measure(durability: 'durable' | 'ephemeral', root: string): Promi
     side('echo', viaExpress, bare.child.pid ?? 0);
     side('floor', viaExpressInsert, bareInsert.child.pid ?? 0);
     side('sql', viaInsert, null);
-    const ownCpu = (): number => {
-      const usage = process.cpuUsage();
-      return usage.user + usage.system;
-    };
     for (let round = 0; round < ROUNDS; round += 1) {
       const order: Side[] = round % 2 ? ['sql', 'floor', 'echo', 'other', 'api'] : ['api', 'other', 'echo', 'floor', 'sql'];
       for (const name of order) {
@@ -207,9 +196,9 @@ async function measure(durability: 'durable' | 'ephemeral', root: string): Promi
         if (!measured) continue;
         const serverBefore = measured.pid === null ? 0 : cpuMicros(measured.pid);
         const pgBefore = cpuMicros(pgPid);
-        const clientBefore = ownCpu();
+        const clientBefore = ownCpuMicros();
         measured.times.push(await measured.run(round));
-        measured.cpu.client += ownCpu() - clientBefore;
+        measured.cpu.client += ownCpuMicros() - clientBefore;
         measured.cpu.server += measured.pid === null ? 0 : cpuMicros(measured.pid) - serverBefore;
         measured.cpu.pg += cpuMicros(pgPid) - pgBefore;
       }

@@ -20,18 +20,12 @@ import { createKnex } from '../api/db/connection';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../api/db/embedded-postgres';
 import { migrateLatest } from '../api/db/migrate';
 import { createPersonalToken } from '../api/tokens/service';
-import { cpuMicros, machineLoad, median } from './support';
+import { cpuMicros, machineLoad, median, ownCpuMicros, timedConcurrently } from './support';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
 const COUNT = Number(process.env.BENCH_COUNT ?? 500);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 10);
 const DURABILITY = process.env.BENCH_DURABILITY === 'ephemeral' ? 'ephemeral' : 'durable';
-
-/** This process's CPU time (user + system) in µs. */
-function ownCpu(): number {
-  const usage = process.cpuUsage();
-  return usage.user + usage.system;
-}
 
 async function main(): Promise<void> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-bench-statement-'));
@@ -51,29 +45,22 @@ async function main(): Promise<void> {
     const viaKnex = Object.create(db, { isTransaction: { value: true } }) as Knex;
     const actor = { userId, serviceAccountId: null, tokenId: null, sourceIp: '127.0.0.1' };
     const batch = async (label: string, queryable: Knex): Promise<{ cpu: number; pg: number; ms: number }> => {
-      const cpuBefore = ownCpu();
+      const cpuBefore = ownCpuMicros();
       const pgBefore = cpuMicros(cluster!.pid);
-      const started = process.hrtime.bigint();
-      let next = 0;
-      await Promise.all(
-        Array.from({ length: CONCURRENCY }, async () => {
-          while (next < COUNT) {
-            const i = next++;
-            const body = { name: `${label}-${i}`, expiration_days: 1 };
-            const created = await createPersonalToken(
-              { ...ctx, db: queryable },
-              actor,
-              userId,
-              { name: body.name, expirationDays: 1 },
-              { scope: `personal_access_token:${userId}`, key: randomUUID(), body },
-            );
-            if (created.replayed) throw new Error('a fresh key replayed');
-          }
-        }),
-      );
+      const ms = await timedConcurrently(COUNT, CONCURRENCY, async (i) => {
+        const body = { name: `${label}-${i}`, expiration_days: 1 };
+        const created = await createPersonalToken(
+          { ...ctx, db: queryable },
+          actor,
+          userId,
+          { name: body.name, expirationDays: 1 },
+          { scope: `personal_access_token:${userId}`, key: randomUUID(), body },
+        );
+        if (created.replayed) throw new Error('a fresh key replayed');
+      });
       return {
-        ms: Number(process.hrtime.bigint() - started) / 1e6,
-        cpu: (ownCpu() - cpuBefore) / COUNT,
+        ms,
+        cpu: (ownCpuMicros() - cpuBefore) / COUNT,
         pg: (cpuMicros(cluster!.pid) - pgBefore) / COUNT,
       };
     };

@@ -19,7 +19,7 @@ import globalTeardown from '../test/support/global-teardown';
 import { createTerraformWorkdir, type TerraformWorkdir } from '../test/support/terraform';
 import { providerMirror } from '../test/provider/provider-mirror';
 import { startTestApi } from '../test/support/api-server';
-import { bunExecutable, median, releaseExecutable } from './support';
+import { bunExecutable, median, releaseExecutable, timedConcurrently } from './support';
 
 const COUNT = 100;
 const PARALLELISM = 10;
@@ -53,24 +53,16 @@ async function timed(workdir: TerraformWorkdir, args: string[]): Promise<number>
 }
 
 /** 100 creates with Idempotency-Key, PARALLELISM at a time, like the provider sends them. */
-async function createDirectly(url: string, token: string, prefix: string): Promise<number> {
-  const started = process.hrtime.bigint();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: PARALLELISM }, async () => {
-      while (next < COUNT) {
-        const i = next++;
-        const response = await fetch(`${url}/api/v1/personal-access-tokens`, {
-          method: 'POST',
-          headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'Idempotency-Key': randomUUID() },
-          body: JSON.stringify({ name: `${prefix}-${i}`, expiration_days: 1 }),
-        });
-        await response.text();
-        if (response.status !== 201) throw new Error(`direct create answered ${response.status}`);
-      }
-    }),
-  );
-  return Number(process.hrtime.bigint() - started) / 1e6;
+function createDirectly(url: string, token: string, prefix: string): Promise<number> {
+  return timedConcurrently(COUNT, PARALLELISM, async (i) => {
+    const response = await fetch(`${url}/api/v1/personal-access-tokens`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'Idempotency-Key': randomUUID() },
+      body: JSON.stringify({ name: `${prefix}-${i}`, expiration_days: 1 }),
+    });
+    await response.text();
+    if (response.status !== 201) throw new Error(`direct create answered ${response.status}`);
+  });
 }
 
 const fmt = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;

@@ -31,6 +31,27 @@ export function cpuMicros(pid: number): number {
   return own + children.reduce((sum, child) => sum + (fs.existsSync(`/proc/${child}/stat`) ? cpuMicros(child) : 0), 0);
 }
 
+/** This process's CPU time (user + system) in µs: the load generator's share. */
+export function ownCpuMicros(): number {
+  const usage = process.cpuUsage();
+  return usage.user + usage.system;
+}
+
+/**
+ * Runs `task(i)` for every i in [0, count), `concurrency` at a time (each of `concurrency` loops
+ * starts the next task as soon as its last one ends); resolves with the wall time in ms.
+ */
+export async function timedConcurrently(count: number, concurrency: number, task: (i: number) => Promise<void>): Promise<number> {
+  const started = process.hrtime.bigint();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) await task(next++);
+    }),
+  );
+  return Number(process.hrtime.bigint() - started) / 1e6;
+}
+
 /** "2 CPUs, load average 0.5 0.7 0.9": the context every printed figure needs on a shared machine. */
 export function machineLoad(): string {
   return `${os.cpus().length} CPUs, load average ${os
